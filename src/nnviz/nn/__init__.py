@@ -1,0 +1,14 @@
+"""The model: a small numpy MLP with hand-written backpropagation."""
+
+from .activations import ACTIVATIONS, Activation, get_activation
+from .gradcheck import gradcheck
+from .init import INITIALIZERS, initialize
+from .losses import LOSSES, Loss, get_loss
+from .mlp import MLP, BackwardPass, ForwardPass, forward_many
+from .optim import OPTIMIZERS, make_optimizer
+
+__all__ = [
+    "ACTIVATIONS", "Activation", "get_activation", "LOSSES", "Loss", "get_loss", "INITIALIZERS",
+    "initialize", "OPTIMIZERS", "make_optimizer", "MLP", "ForwardPass", "BackwardPass",
+    "forward_many", "gradcheck",
+]
