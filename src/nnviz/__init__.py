@@ -1,0 +1,16 @@
+"""nnviz: see a neural network learn.
+
+A tracing trainer records every step of training a small numpy MLP into a trace file; renderers
+turn traces into animations (GIF, MP4, stills, an HTML player) and manim scenes.
+
+>>> import nnviz
+>>> trace = nnviz.train("moons", trace="moons.h5")      # doctest: +SKIP
+>>> trace.loss[-1], trace.params(trace.final_step)[0][0].shape   # doctest: +SKIP
+"""
+
+__version__ = "0.1.0"
+
+from .trace import Trace, TraceError, load_trace  # noqa: E402
+from .train import train  # noqa: E402
+
+__all__ = ["__version__", "train", "load_trace", "Trace", "TraceError"]

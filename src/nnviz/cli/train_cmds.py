@@ -1,0 +1,124 @@
+"""`nnviz presets`, `nnviz train`, `nnviz info`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from . import cli, friendly
+
+
+@cli.command()
+def presets():
+    """List the named experiments, grouped by the seed exercise they come from."""
+    from ..presets import PRESETS
+
+    groups: dict[str, list] = {}
+    for p in PRESETS.values():
+        groups.setdefault(p.seed, []).append(p)
+    width = max(len(n) for n in PRESETS)
+    for seed in sorted(groups):
+        click.echo(f"seed {seed}")
+        for p in groups[seed]:
+            click.echo(f"  {p.name:<{width}}  {p.description}")
+
+
+def check_writable(path: Path, what="output"):
+    """Fail early, before any work, if ``path`` cannot be written."""
+    path = Path(path)
+    if path.is_dir():
+        raise click.ClickException(f"{what} {path} is a directory; give a file name")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.exists():
+        raise click.ClickException(f"cannot write {what} {path}: directory {parent} does not exist")
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as e:
+        raise click.ClickException(f"cannot write {what} {path}: {e.strerror}") from None
+
+
+def record_option(f):
+    return click.option("--record", default=None, metavar="SCHEDULE",
+                        help="When to store full tensors: all, every:K, log2, auto, none, or a list "
+                             "like 0,1,5. Loss and accuracy are stored every step.")(f)
+
+
+@cli.command()
+@click.argument("spec", metavar="PRESET|CONFIG.toml")
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
+              help="Trace file to write (HDF5). Default: PRESET.h5")
+@click.option("--steps", type=click.IntRange(min=0), default=None, help="Number of training steps.")
+@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="Learning rate.")
+@click.option("--seed", type=int, default=None, help="Seed of the weight initialisation.")
+@record_option
+@click.option("--dump-config", is_flag=True, help="Print the complete config as editable TOML and exit.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
+@friendly
+def train(spec, output, steps, lr, seed, record, dump_config, quiet):
+    """Train PRESET (or a TOML config) and record every step into a trace file."""
+    from ..config import dump_toml
+    from ..trace.schedule import parse_schedule
+    from ..train import resolve_config
+    from ..train import train as run
+
+    cfg = resolve_config(spec, steps=steps, lr=lr, seed=seed, record=record)
+    if dump_config:
+        click.echo(dump_toml(cfg), nl=False)
+        return
+    parse_schedule(cfg["train"]["record"], cfg["train"]["steps"])  # bad --record fails before work
+    output = Path(output or f"{Path(str(spec)).stem}.h5")
+    check_writable(output, "trace")
+    trace = run(cfg, trace=output, progress=not quiet)
+    with trace:
+        if trace.diverged:
+            raise click.ClickException(f"{trace.message} (the trace up to there is in {output})")
+        if not quiet:
+            _print_summary(trace)
+
+
+def _print_summary(trace):
+    s = trace.summary()
+    for key, value in s.items():
+        if isinstance(value, float):
+            value = f"{value:.6g}"
+        if key == "size_bytes":
+            key, value = "size", f"{s['size_bytes'] / 1e6:.2f} MB"
+        click.echo(f"{key.replace('_', ' '):>16}: {value}")
+
+
+@cli.command()
+@click.argument("trace_file", type=click.Path(exists=True, dir_okay=False), metavar="TRACE")
+@friendly
+def info(trace_file):
+    """Summarise a trace file: architecture, steps, final loss and accuracy, size."""
+    from ..trace import load_trace
+
+    with load_trace(trace_file) as trace:
+        _print_summary(trace)
+
+
+def check_output_target(out: Path, supported_formats=None):
+    """Fail early, before training or rendering, on an unsupported or unwritable output."""
+    import os
+
+    from ..export import WRITERS
+    from ..export.base import is_frames_target
+
+    out = Path(out)
+    suffix = out.suffix.lower()
+    known = {s for cls in WRITERS.values() for s in cls.suffixes} | {".svg", ".pdf", ".png"}
+    if not is_frames_target(out) and suffix not in known:
+        listed = "; ".join(supported_formats()) if supported_formats else ", ".join(sorted(known))
+        raise click.ClickException(
+            f"cannot write {out}: unsupported output type '{suffix or out.name}'. Supported: {listed}; "
+            "also .svg/.pdf stills")
+    # the nearest existing folder must be a writable directory
+    probe = out.parent if not is_frames_target(out) else out
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise click.ClickException(f"cannot write {out}: {probe} is a file, not a directory")
+    if not os.access(probe, os.W_OK):
+        raise click.ClickException(f"cannot write {out}: directory {probe} is not writable")

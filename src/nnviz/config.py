@@ -1,0 +1,148 @@
+"""Experiment configuration: a nested dict of plain values, read from and written to TOML.
+
+A config has five tables. Every key has a default, so a config only states what differs::
+
+    [data]      name = "moons", plus the data set's own parameters (n, noise, seed, ...)
+    [model]     hidden = [50], activation = "relu", output = "identity", output_bias = false
+    [init]      weights = "normal", sigma = [...], bias = "normal", bias_sigma = 1.0, seed = 0
+    [train]     loss, l2, optimizer, lr, momentum, batch_size, steps, seed, record, probe
+
+``nnviz train PRESET --dump-config`` prints a complete, editable one.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = ["ConfigError", "DEFAULTS", "make_config", "load_config", "dump_toml", "config_to_json"]
+
+
+class ConfigError(ValueError):
+    """A config that cannot be used; the message names the key or the line."""
+
+
+#: Every key a config may have, with its default. ``[data]`` also takes the data set's own
+#: parameters (checked by :func:`nnviz.data.make_dataset`); ``[init]`` takes the initialiser's.
+DEFAULTS: dict[str, Any] = {
+    "name": "custom",
+    "description": "",
+    "data": {"name": "moons"},
+    "model": {"hidden": [8], "activation": "tanh", "output": "auto", "output_bias": True},
+    "init": {"weights": "glorot", "seed": 0, "bias": 0.0, "bias_sigma": 1.0},
+    "train": {
+        "loss": "auto",
+        "l2": 0.0,
+        "optimizer": "gd",
+        "lr": 0.1,
+        "momentum": 0.9,
+        "beta1": 0.9,
+        "beta2": 0.999,
+        "batch_size": 0,
+        "steps": 200,
+        "seed": 0,
+        "record": "auto",
+        "probe": 512,
+    },
+}
+_OPEN_TABLES = {"data", "init"}  # may hold extra keys, validated downstream
+_TYPES = {
+    ("train", "steps"): int, ("train", "batch_size"): int, ("train", "probe"): int,
+    ("train", "seed"): int, ("init", "seed"): int, ("train", "lr"): float, ("train", "l2"): float,
+}
+
+
+def _merge(base: dict, over: dict, where: str = "") -> dict:
+    out = copy.deepcopy(base)
+    for key, value in over.items():
+        path = f"{where}{key}"
+        if isinstance(out.get(key), dict):
+            if not isinstance(value, dict):
+                raise ConfigError(f"'{path}' must be a table, got {value!r}")
+            table = where.rstrip(".") or key
+            if key in _OPEN_TABLES:
+                out[key].update(copy.deepcopy(value))
+            else:
+                out[key] = _merge(out[key], value, path + ".")
+        elif key not in base and where.rstrip(".") not in _OPEN_TABLES:
+            valid = ", ".join(f"{where}{k}" for k in base)
+            raise ConfigError(f"unknown key '{path}'; valid keys here: {valid}")
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def make_config(overrides: dict | None = None, base: dict | None = None) -> dict:
+    """A complete config: ``base`` (default :data:`DEFAULTS`) updated with ``overrides``.
+
+    Unknown keys raise :class:`ConfigError` naming the key and the valid ones; numbers are
+    checked for type and range.
+    """
+    cfg = _merge(base or DEFAULTS, overrides or {})
+    for (table, key), typ in _TYPES.items():
+        value = cfg[table][key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (typ is int and value != int(value)):
+            raise ConfigError(f"'{table}.{key}' must be {'an integer' if typ is int else 'a number'}, got {value!r}")
+        cfg[table][key] = typ(value)
+    t = cfg["train"]
+    if t["steps"] < 0:
+        raise ConfigError(f"'train.steps' must be >= 0, got {t['steps']}")
+    if not (t["lr"] > 0 and math.isfinite(t["lr"])):
+        raise ConfigError(f"'train.lr' must be a positive number, got {t['lr']}")
+    if t["probe"] < 1:
+        raise ConfigError(f"'train.probe' must be >= 1, got {t['probe']}")
+    hidden = cfg["model"]["hidden"]
+    if not isinstance(hidden, list) or not all(isinstance(h, int) and h > 0 for h in hidden):
+        raise ConfigError(f"'model.hidden' must be a list of positive integers, got {hidden!r}")
+    return cfg
+
+
+def load_config(path: str | Path) -> dict:
+    """Read a TOML config file; syntax errors name the file, line and column."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except OSError as e:
+        raise ConfigError(f"cannot read config {path}: {e.strerror or e}") from None
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path}: malformed TOML: {e}") from None
+    try:
+        return make_config(data)
+    except ConfigError as e:
+        raise ConfigError(f"{path}: {e}") from None
+
+
+def _toml_value(v) -> str:
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, (int, float)):
+        return repr(v)
+    if isinstance(v, str):
+        return json.dumps(v)  # a JSON string is a valid TOML basic string
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    raise ConfigError(f"cannot write {v!r} to TOML")
+
+
+def dump_toml(cfg: dict) -> str:
+    """The config as TOML text (top-level keys first, then one table per section)."""
+    lines = [f"{k} = {_toml_value(v)}" for k, v in cfg.items() if not isinstance(v, dict)]
+    for k, v in cfg.items():
+        if isinstance(v, dict):
+            lines += ["", f"[{k}]"] + [f"{kk} = {_toml_value(vv)}" for kk, vv in v.items()]
+    return "\n".join(lines) + "\n"
+
+
+def config_to_json(cfg: dict) -> str:
+    """The config as JSON (how traces store it: parsed with ``json.loads``, never executed)."""
+    return json.dumps(cfg, sort_keys=False)

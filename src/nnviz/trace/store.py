@@ -1,0 +1,204 @@
+"""The trace file: one HDF5 file written while training runs, read by every renderer.
+
+Layout (schema 1)::
+
+    /                  attrs: format="nnviz-trace", schema, nnviz_version, config (JSON text)
+    /status            "running" | "complete" | "diverged"   (a running file that was killed
+    /message           reads back as "interrupted")
+    /data/X, y, X_test, y_test, labels, labels_test, probe_index    attrs: task, encoding, ...
+    /scalars/step, loss, accuracy, test_loss, test_accuracy, lr      one row per training step
+    /tensors/step                       the steps with full tensors, shape (n_recorded,)
+    /tensors/W1, b1, dW1, db1           per layer l = 1..L, shape (n_recorded, ...)
+    /tensors/z1, a1, delta1             on the probe samples, shape (n_recorded, n_probe, n_l)
+
+The writer opens the file in HDF5's single-writer/multiple-reader (SWMR) mode and flushes every
+``flush_every`` steps or ``flush_seconds`` seconds, so a killed run leaves a file that opens and
+holds every step up to the last flush (checked by a SIGKILL test). Tensor datasets are chunked one
+step per chunk, so reading step k reads only step k. Nothing in a trace is ever unpickled or
+executed: arrays are plain HDF5 datasets and the config is JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+__all__ = ["TraceWriter", "TraceError", "SCHEMA_VERSION", "FORMAT", "open_h5"]
+
+log = logging.getLogger(__name__)
+
+FORMAT = "nnviz-trace"
+SCHEMA_VERSION = 1
+SCALARS = ("loss", "accuracy", "test_loss", "test_accuracy", "lr")
+
+
+class TraceError(ValueError):
+    """A file that is not a readable nnviz trace; the message names the file and the problem."""
+
+
+def _version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+class TraceWriter:
+    """Append training steps to a trace file with bounded memory.
+
+    Parameters
+    ----------
+    path : str or Path
+        Output file; replaced if it exists.
+    config : dict
+        The complete config (stored as JSON).
+    dataset : nnviz.data.Dataset
+    model : nnviz.nn.MLP
+        Used for the layer shapes only.
+    probe_index : ndarray of int
+        Training samples on which z, a and delta are stored.
+    flush_every : int
+        Flush after this many steps ...
+    flush_seconds : float
+        ... or after this many seconds, whichever comes first.
+    """
+
+    def __init__(self, path, config, dataset, model, probe_index, flush_every=100, flush_seconds=1.0):
+        self.path = Path(path)
+        self.flush_every, self.flush_seconds = int(flush_every), float(flush_seconds)
+        try:
+            self.f = h5py.File(self.path, "w", libver="latest")
+        except OSError as e:
+            raise OSError(f"cannot write trace {self.path}: {e}") from None
+        f = self.f
+        f.attrs["format"] = FORMAT
+        f.attrs["schema"] = SCHEMA_VERSION
+        f.attrs["nnviz_version"] = _version()
+        f.attrs["config"] = json.dumps(config)
+        f.attrs["sizes"] = np.asarray(model.sizes)
+        f.attrs["activations"] = json.dumps(model.activation_names)
+        f.attrs["output_bias"] = model.output_bias
+        # Fixed-size byte strings, because they can be rewritten in SWMR mode.
+        f.create_dataset("status", data=np.bytes_("running".ljust(16)), dtype="S16")
+        f.create_dataset("message", data=np.bytes_(" " * 512), dtype="S512")
+
+        d = f.create_group("data")
+        for name in ("X", "y", "X_test", "y_test"):
+            d.create_dataset(name, data=np.asarray(getattr(dataset, name), dtype=float))
+        for name in ("labels", "labels_test"):
+            value = getattr(dataset, name)
+            if value is not None:
+                d.create_dataset(name, data=np.asarray(value, dtype=np.int64))
+        d.create_dataset("probe_index", data=np.asarray(probe_index, dtype=np.int64))
+        d.attrs["name"] = dataset.name
+        d.attrs["task"] = dataset.task
+        d.attrs["encoding"] = dataset.encoding or ""
+        d.attrs["class_names"] = json.dumps(dataset.class_names)
+        d.attrs["image_shape"] = json.dumps(getattr(dataset, "image_shape", None))
+
+        s = f.create_group("scalars")
+        s.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(4096,), dtype=np.int64)
+        for name in SCALARS:
+            s.create_dataset(name, shape=(0,), maxshape=(None,), chunks=(4096,), dtype=float)
+
+        t = f.create_group("tensors")
+        t.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(1024,), dtype=np.int64)
+        n_probe = len(probe_index)
+        sizes = model.sizes
+        self._tensor_names = []
+        for l in range(1, model.L + 1):
+            shapes = {"W": (sizes[l - 1], sizes[l]), "dW": (sizes[l - 1], sizes[l])}
+            if model.b[l] is not None:
+                shapes.update(b=(sizes[l],), db=(sizes[l],))
+            shapes.update(z=(n_probe, sizes[l]), a=(n_probe, sizes[l]), delta=(n_probe, sizes[l]))
+            for kind, shape in shapes.items():
+                name = f"{kind}{l}"
+                t.create_dataset(name, shape=(0, *shape), maxshape=(None, *shape), chunks=(1, *shape), dtype=float)
+                self._tensor_names.append(name)
+        f.swmr_mode = True
+        f.flush()
+        self._buf = {k: [] for k in ("step",) + SCALARS}
+        self._last_flush, self._since_flush = time.monotonic(), 0
+        self.n_tensors = 0
+        self.closed = False
+
+    def record_scalars(self, step, loss, accuracy=np.nan, test_loss=np.nan, test_accuracy=np.nan, lr=np.nan):
+        """Buffer one step's scalars; written to the file at the next flush."""
+        for k, v in zip(("step",) + SCALARS, (step, loss, accuracy, test_loss, test_accuracy, lr)):
+            self._buf[k].append(v)
+        self._since_flush += 1
+        if self._since_flush >= self.flush_every or time.monotonic() - self._last_flush > self.flush_seconds:
+            self.flush()
+
+    def record_tensors(self, step, tensors: dict):
+        """Append one step's tensors: ``{"W1": ..., "b1": ..., "z1": ..., ...}`` (all names required)."""
+        t = self.f["tensors"]
+        i = self.n_tensors
+        for name in ("step", *self._tensor_names):
+            ds = t[name]
+            ds.resize(i + 1, axis=0)
+            ds[i] = step if name == "step" else tensors[name]
+        self.n_tensors += 1
+
+    def flush(self):
+        """Write buffered scalars and make everything so far durable."""
+        s = self.f["scalars"]
+        n = len(self._buf["step"])
+        if n:
+            start = s["step"].shape[0]
+            for k, values in self._buf.items():
+                s[k].resize(start + n, axis=0)
+                s[k][start:] = values
+                values.clear()
+        self.f.flush()
+        self._last_flush, self._since_flush = time.monotonic(), 0
+
+    def close(self, status="complete", message=""):
+        """Flush, set the final status ("complete" or "diverged") and close the file."""
+        if self.closed:
+            return
+        self.flush()
+        self.f["status"][()] = np.bytes_(status.ljust(16)[:16])
+        self.f["message"][()] = np.bytes_(message.encode("utf-8")[:512].ljust(512))
+        self.f.close()
+        self.closed = True
+
+
+def open_h5(path) -> h5py.File:
+    """Open a trace read-only, with a :class:`TraceError` naming the file on any problem.
+
+    A file whose writer was killed is marked as still open for writing; HDF5's SWMR reader mode
+    opens it anyway and sees everything flushed before the kill.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise TraceError(f"{path}: no such file")
+    if path.is_dir():
+        raise TraceError(f"{path}: is a directory, not a trace file")
+    if not h5py.is_hdf5(path):
+        raise TraceError(f"{path}: not an nnviz trace (not an HDF5 file)")
+    try:
+        try:
+            f = h5py.File(path, "r")
+        except OSError as e:
+            if "already open for write" not in str(e):
+                raise
+            f = h5py.File(path, "r", swmr=True)
+    except OSError as e:
+        raise TraceError(f"{path}: cannot be read, the file is truncated or corrupt ({e})") from None
+    fmt = f.attrs.get("format")
+    if fmt != FORMAT:
+        f.close()
+        raise TraceError(f"{path}: an HDF5 file, but not an nnviz trace")
+    schema = int(f.attrs.get("schema", -1))
+    if schema > SCHEMA_VERSION:
+        f.close()
+        raise TraceError(
+            f"{path}: written by a newer nnviz (trace schema {schema}, this nnviz reads up to "
+            f"{SCHEMA_VERSION}); upgrade nnviz to read it"
+        )
+    return f

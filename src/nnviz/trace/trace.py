@@ -1,0 +1,242 @@
+"""The read API of a trace file, in numpy terms."""
+
+from __future__ import annotations
+
+import json
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .store import SCALARS, TraceError, open_h5
+
+__all__ = ["Trace", "load_trace"]
+
+
+class Trace:
+    """A recorded training run, opened for reading.
+
+    Scalars (one value per training step) are read when the trace opens; tensors are read one
+    step at a time, on demand. Use as a context manager, or call :meth:`close`.
+
+    Attributes
+    ----------
+    path : Path
+    config : dict
+        The complete config the run was trained with (``nnviz.train(trace.config)`` re-trains
+        it bit for bit).
+    status : str
+        ``"complete"``, ``"diverged"``, or ``"interrupted"`` (the writer was killed).
+    message : str
+        Why training stopped early, if it did.
+    all_steps : ndarray of int, shape (n_steps,)
+        Every step with scalars: 0, 1, 2, ...
+    loss, accuracy, test_loss, test_accuracy, lr : ndarray of shape (n_steps,)
+        One value per step in :attr:`all_steps` (NaN where not applicable).
+    steps : ndarray of int, shape (n_recorded,)
+        The steps with full tensors.
+    sizes : list of int
+        Units per layer, input first.
+    activation_names : list of str
+        Activation name of each layer 1..L.
+    """
+
+    def __init__(self, path):
+        self.path = Path(path)
+        self._f = f = open_h5(self.path)
+        try:
+            self.config = json.loads(f.attrs["config"])
+            self.nnviz_version = str(f.attrs.get("nnviz_version", "?"))
+            self.sizes = [int(s) for s in f.attrs["sizes"]]
+            self.activation_names = json.loads(f.attrs["activations"])
+            self.output_bias = bool(f.attrs["output_bias"])
+            status = f["status"][()].decode().strip()
+            self.message = f["message"][()].decode("utf-8", "replace").strip()
+            self.status = "interrupted" if status == "running" else status
+            s = f["scalars"]
+            n = s["step"].shape[0]
+            self.all_steps = s["step"][:n]
+            for name in SCALARS:
+                setattr(self, name, s[name][:n])
+            t = f["tensors"]
+            self.steps = t["step"][:]
+            self._n_recorded = len(self.steps)
+            # a killed writer may have grown "step" before the tensors that follow it
+            for l in range(1, self.L + 1):
+                self._n_recorded = min(self._n_recorded, t[f"delta{l}"].shape[0])
+            self.steps = self.steps[: self._n_recorded]
+        except (KeyError, ValueError, OSError, TypeError, json.JSONDecodeError) as e:
+            f.close()
+            raise TraceError(f"{self.path}: damaged nnviz trace ({e})") from None
+        if len(self.all_steps) == 0:
+            f.close()
+            raise TraceError(f"{self.path}: the trace holds no training step yet")
+
+    # ------------------------------------------------------------------ basics
+    def close(self):
+        """Close the file."""
+        self._f.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __repr__(self):
+        arch = "-".join(map(str, self.sizes))
+        return f"<Trace {self.path.name}: {arch} {self.activation_names}, {len(self.all_steps)} steps, {self.status}>"
+
+    @property
+    def L(self) -> int:
+        """Number of layers with weights."""
+        return len(self.sizes) - 1
+
+    @property
+    def diverged(self) -> bool:
+        return self.status == "diverged"
+
+    @property
+    def final_step(self) -> int:
+        """The last step with full tensors."""
+        return int(self.steps[-1])
+
+    def _index(self, step: int) -> int:
+        i = int(np.searchsorted(self.steps, step))
+        if i >= len(self.steps) or self.steps[i] != step:
+            near = self.steps[max(0, i - 2): i + 2].tolist()
+            raise KeyError(f"step {step} has no recorded tensors (nearby recorded steps: {near})")
+        return i
+
+    def _read(self, name: str, step: int):
+        return self._f["tensors"][name][self._index(step)]
+
+    def _layers(self, kind: str, step: int, bias=False):
+        out = []
+        for l in range(1, self.L + 1):
+            name = f"{kind}{l}"
+            out.append(self._read(name, step) if name in self._f["tensors"] else None)
+        return out
+
+    # ------------------------------------------------------------------ tensors at one step
+    def params(self, step: int) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """``[(W, b) for layers 1..L]`` after ``step`` updates; W of shape (n_{l-1}, n_l)."""
+        return list(zip(self._layers("W", step), self._layers("b", step)))
+
+    def grads(self, step: int) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """``[(dW, db) for layers 1..L]``: the full-batch gradient of the cost at ``step``.
+
+        For gradient descent this is exactly the direction of the update from ``step`` to
+        ``step + 1``: ``W(step+1) = W(step) - lr * dW``.
+        """
+        return list(zip(self._layers("dW", step), self._layers("db", step)))
+
+    def preactivations(self, step: int) -> list[np.ndarray]:
+        """``[z1, ..., zL]`` on the probe samples, each of shape (n_probe, n_l)."""
+        return self._layers("z", step)
+
+    def activations(self, step: int) -> list[np.ndarray]:
+        """``[a1, ..., aL]`` on the probe samples, each of shape (n_probe, n_l).
+
+        The input ``a0`` is ``trace.data.X[trace.probe_index]``.
+        """
+        return self._layers("a", step)
+
+    def deltas(self, step: int) -> list[np.ndarray]:
+        """``[delta1, ..., deltaL]``: each probe sample's error signal dl_i/dz, (n_probe, n_l)."""
+        return self._layers("delta", step)
+
+    def model_at(self, step: int):
+        """The network at ``step``, as an :class:`nnviz.nn.MLP` you can call on X."""
+        from ..nn import MLP
+
+        m = MLP(self.sizes, self.activation_names, output_bias=self.output_bias)
+        return m.set_params(self.params(step))
+
+    def loss_at(self, step: int) -> float:
+        """Training loss at ``step``."""
+        return float(self.loss[int(step)])
+
+    # ------------------------------------------------------------------ many steps at once
+    def param_stack(self, steps=None):
+        """Weights and biases at many steps, for vectorised evaluation.
+
+        Returns
+        -------
+        Ws, bs : list of ndarray
+            ``Ws[l-1]`` has shape (n_steps, n_{l-1}, n_l); ``bs[l-1]`` (n_steps, n_l) or None.
+        """
+        idx = np.arange(self._n_recorded) if steps is None else np.array([self._index(s) for s in steps])
+        t = self._f["tensors"]
+        # h5py fancy indexing wants increasing indices: read the covering block, then pick.
+        lo, hi = (int(idx.min()), int(idx.max()) + 1) if len(idx) else (0, 0)
+        Ws, bs = [], []
+        for l in range(1, self.L + 1):
+            Ws.append(t[f"W{l}"][lo:hi][idx - lo])
+            bs.append(t[f"b{l}"][lo:hi][idx - lo] if f"b{l}" in t else None)
+        return Ws, bs
+
+    # ------------------------------------------------------------------ data
+    @cached_property
+    def probe_index(self) -> np.ndarray:
+        """Indices of the training samples whose z, a and delta are recorded."""
+        return self._f["data"]["probe_index"][:]
+
+    @cached_property
+    def data(self):
+        """The training (and test) data as a :class:`nnviz.data.Dataset`."""
+        from ..data import Dataset
+
+        d = self._f["data"]
+        labels = d["labels"][:] if "labels" in d else None
+        labels_test = d["labels_test"][:] if "labels_test" in d else None
+        target = None
+        if d.attrs["task"] == "regression":
+            try:
+                from ..data import make_dataset
+
+                params = dict(self.config["data"])
+                target = make_dataset(params.pop("name"), **params).target
+            except Exception:  # a target that cannot be rebuilt is only not drawn
+                target = None
+        return Dataset(
+            name=str(d.attrs["name"]), X=d["X"][:], y=d["y"][:], X_test=d["X_test"][:],
+            y_test=d["y_test"][:], task=str(d.attrs["task"]), encoding=str(d.attrs["encoding"]) or None,
+            labels=labels, labels_test=labels_test, class_names=json.loads(d.attrs["class_names"]),
+            target=target, image_shape=(tuple(json.loads(d.attrs["image_shape"]))
+                                        if json.loads(d.attrs["image_shape"]) else None),
+        )
+
+    @property
+    def is_classifier(self) -> bool:
+        return self._f["data"].attrs["task"] == "classification"
+
+    def summary(self) -> dict:
+        """The facts ``nnviz info`` prints."""
+        last = int(self.all_steps[-1])
+        out = {
+            "file": str(self.path),
+            "size_bytes": self.path.stat().st_size,
+            "architecture": "-".join(map(str, self.sizes)),
+            "activations": ", ".join(self.activation_names),
+            "loss_name": self.config["train"]["loss"],
+            "optimizer": f"{self.config['train']['optimizer']} (lr {self.config['train']['lr']:g})",
+            "data": f"{self.data.name}: {len(self.data.X)} train, {len(self.data.X_test)} test",
+            "steps": last,
+            "recorded": len(self.steps),
+            "final_loss": float(self.loss[-1]),
+            "status": self.status,
+            "nnviz_version": self.nnviz_version,
+        }
+        if self.is_classifier:
+            out["final_accuracy"] = float(self.accuracy[-1])
+        if len(self.data.X_test):
+            out["final_test_loss"] = float(self.test_loss[-1])
+        if self.message:
+            out["message"] = self.message
+        return out
+
+
+def load_trace(path) -> Trace:
+    """Open a trace file for reading; raises :class:`TraceError` with a one-line message."""
+    return Trace(path)
