@@ -129,3 +129,8 @@ def get_preset(name: str) -> dict:
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         raise PresetError(f"unknown preset {name!r}{hint}; valid presets: {', '.join(PRESETS)}")
     return make_config(PRESETS[name].config)
+
+
+# ---------------------------------------------------------------- contributed sections
+# Presets of the function-approximation, backprop and gallery modules are appended below, one
+# marked section per module (edit only your own section).

@@ -1,0 +1,76 @@
+"""The command line: exit codes and one-line messages."""
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import nnviz
+from nnviz.cli import cli
+
+
+def run(*args, **kw):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False, **kw)
+
+
+def one_line_error(result, *fragments):
+    assert result.exit_code != 0
+    lines = [line for line in result.output.strip().splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert "Traceback" not in result.output
+
+
+def test_presets_lists_groups_and_descriptions():
+    r = run("presets")
+    assert r.exit_code == 0
+    assert "seed 003 moons homework" in r.output and "moons" in r.output and "xor-relu-2" in r.output
+
+
+def test_train_and_info(tmp_path):
+    out = tmp_path / "x.h5"
+    r = run("train", "xor", "-o", out, "--steps", 25, "--lr", 0.1, "--seed", 3, "--record", "every:5", "-q")
+    assert r.exit_code == 0, r.output
+    tr = nnviz.load_trace(out)
+    assert list(tr.steps) == [0, 5, 10, 15, 20, 25] and tr.config["init"]["seed"] == 3
+    r = run("info", out)
+    assert r.exit_code == 0
+    assert "2-4-1" in r.output and "final loss" in r.output and f"{tr.loss[-1]:.6g}" in r.output
+
+
+def test_unknown_preset_lists_valid_ones(tmp_path):
+    one_line_error(run("train", "moonz", "-o", tmp_path / "a.h5"), "unknown preset 'moonz'", "did you mean 'moons'", "xor")
+
+
+def test_malformed_toml_names_line(tmp_path):
+    cfg = tmp_path / "bad.toml"
+    cfg.write_text('[train]\nsteps = 10\nlr = = 0.1\n')
+    one_line_error(run("train", cfg, "-o", tmp_path / "a.h5"), "bad.toml", "line 3")
+    cfg.write_text('[train]\nlrr = 0.1\n')
+    one_line_error(run("train", cfg, "-o", tmp_path / "a.h5"), "unknown key 'train.lrr'", "train.lr")
+
+
+def test_dump_config_round_trips(tmp_path):
+    r = run("train", "moons", "--dump-config")
+    assert r.exit_code == 0
+    cfg = tmp_path / "moons.toml"
+    cfg.write_text(r.output.replace("steps = 128", "steps = 5"))
+    r = run("train", cfg, "-o", tmp_path / "m.h5", "-q")
+    assert r.exit_code == 0, r.output
+    assert nnviz.load_trace(tmp_path / "m.h5").all_steps[-1] == 5
+
+
+def test_unwritable_output_and_bad_record(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    one_line_error(run("train", "xor", "-o", blocker / "a.h5"), "cannot write trace")
+    one_line_error(run("train", "xor", "-o", tmp_path / "a.h5", "--record", "sometimes"), "recording schedule")
+    one_line_error(run("info", blocker), "not an nnviz trace")
+
+
+def test_divergence_exits_nonzero_and_keeps_the_trace(tmp_path):
+    out = tmp_path / "d.h5"
+    r = run("train", "sin2x", "-o", out, "--lr", 5, "-q")
+    one_line_error(r, "loss became", "try a smaller learning rate", str(out))
+    assert nnviz.load_trace(out).status == "diverged"
