@@ -166,3 +166,19 @@ def test_schedules():
     for bad in ("every:0", "often", "1,x"):
         with pytest.raises(ValueError, match="recording schedule"):
             parse_schedule(bad, 10)
+
+
+def test_retraining_to_the_same_path_while_the_old_trace_is_open(tmp_path):
+    path = tmp_path / "again.h5"
+    first = nnviz.train("xor", trace=path, steps=5)
+    second = nnviz.train("xor", trace=path, steps=7, lr=0.01)
+    assert first.all_steps[-1] == 5 and first.params(5)[0][0].shape == (2, 4)  # still readable
+    assert second.all_steps[-1] == 7
+
+
+def test_never_clobbers_a_file_that_is_not_a_trace(tmp_path):
+    precious = tmp_path / "notes.h5"
+    precious.write_text("my notes")
+    with pytest.raises(OSError, match="refusing to replace .*not an nnviz trace"):
+        nnviz.train("xor", trace=precious, steps=2)
+    assert precious.read_text() == "my notes"

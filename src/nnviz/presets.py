@@ -54,10 +54,11 @@ for _act in ("identity", "relu"):
         _add(
             f"xor-{_act}-{_n}", "001 exercise 2 (XOR)",
             f"XOR with one hidden layer of {_n} {_act} neuron{'s' if _n > 1 else ''}, sigmoid output, "
-            "cross-entropy, Adam",
+            "cross-entropy, Adam" + (" (init seed 8 escapes the 75% local minimum most seeds reach)"
+                                     if (_act, _n) == ("relu", 2) else ""),
             data={"name": "xor", "n": 200, "noise": 0.35, "seed": 0, "encoding": "01"},
             model={"hidden": [_n], "activation": _act, "output": "sigmoid"},
-            init={"weights": "glorot", "seed": 1},
+            init={"weights": "glorot", "seed": 8},
             train={"loss": "bce", "optimizer": "adam", "lr": 0.05, "steps": 300},
         )
 _add(

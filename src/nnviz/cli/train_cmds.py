@@ -106,16 +106,17 @@ def check_output_target(out: Path, supported_formats=None):
     from ..export import WRITERS
     from ..export.base import is_frames_target
 
+    frames = is_frames_target(str(out))  # str: a trailing "/" means a folder of frames
     out = Path(out)
     suffix = out.suffix.lower()
     known = {s for cls in WRITERS.values() for s in cls.suffixes} | {".svg", ".pdf", ".png"}
-    if not is_frames_target(out) and suffix not in known:
+    if not frames and suffix not in known:
         listed = "; ".join(supported_formats()) if supported_formats else ", ".join(sorted(known))
         raise click.ClickException(
             f"cannot write {out}: unsupported output type '{suffix or out.name}'. Supported: {listed}; "
             "also .svg/.pdf stills")
     # the nearest existing folder must be a writable directory
-    probe = out.parent if not is_frames_target(out) else out
+    probe = out.parent if not frames else out
     while not probe.exists() and probe != probe.parent:
         probe = probe.parent
     if probe.exists() and not probe.is_dir():

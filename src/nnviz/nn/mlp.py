@@ -327,7 +327,7 @@ def forward_many(X: np.ndarray, Ws: Sequence[np.ndarray], bs: Sequence[np.ndarra
     -------
     ndarray of shape (n_steps, n_samples, n_layer)
     """
-    X = np.asarray(X, dtype=float)
+    X = np.asarray(X)
     last = len(Ws) if layer is None else layer
     fs = [get_activation(name) for name in activations[:last]]
     out = None
@@ -341,6 +341,6 @@ def forward_many(X: np.ndarray, Ws: Sequence[np.ndarray], bs: Sequence[np.ndarra
                 z += bs[l - 1][s]
             a = fs[l - 1](z)
         if out is None:
-            out = np.empty((len(Ws[0]),) + a.shape)
+            out = np.empty((len(Ws[0]),) + a.shape, dtype=a.dtype)
         out[s] = a
     return out

@@ -70,6 +70,7 @@ class TraceWriter:
     def __init__(self, path, config, dataset, model, probe_index, flush_every=100, flush_seconds=1.0):
         self.path = Path(path)
         self.flush_every, self.flush_seconds = int(flush_every), float(flush_seconds)
+        _make_room(self.path)
         try:
             self.f = h5py.File(self.path, "w", libver="latest")
         except OSError as e:
@@ -166,6 +167,29 @@ class TraceWriter:
         self.f["message"][()] = np.bytes_(message.encode("utf-8")[:512].ljust(512))
         self.f.close()
         self.closed = True
+
+
+def _is_trace(path: Path) -> bool:
+    try:
+        with open_h5(path):
+            return True
+    except TraceError as e:
+        return "newer nnviz" in str(e) or "truncated or corrupt" in str(e)
+
+
+def _make_room(path: Path) -> None:
+    """Remove an old trace at ``path`` so a new one can be written; never clobber other files.
+
+    Unlinking (rather than truncating) lets a Trace that still has the old file open keep
+    reading it, and lets a script re-train to the same path in a loop.
+    """
+    if not path.exists() and not path.is_symlink():
+        return
+    if path.is_dir():
+        raise OSError(f"cannot write trace {path}: it is a directory")
+    if path.stat().st_size and not _is_trace(path):
+        raise OSError(f"refusing to replace {path}: it is not an nnviz trace (remove it or choose another name)")
+    path.unlink()
 
 
 def open_h5(path) -> h5py.File:

@@ -1,0 +1,196 @@
+"""MP4 (H.264) and WebM (VP9) writers, streamed to imageio-ffmpeg's bundled ffmpeg.
+
+Frames are piped as raw RGB to the ffmpeg binary that ships with
+``imageio-ffmpeg`` (never a system ffmpeg), converted to yuv420p with the
+BT.709 matrix and tagged as BT.709 so players show the same colours at any
+size. Width and height must be even (yuv420p halves the chroma resolution);
+frames are never rescaled.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import subprocess
+from typing import Any, Generator
+
+import imageio_ffmpeg
+import numpy as np
+
+from .base import PathLike, Writer, register_writer
+
+__all__ = ["Mp4Writer", "WebmWriter", "probe_video"]
+
+logger = logging.getLogger(__name__)
+
+# RGB -> yuv420p with the BT.709 matrix, limited range, and matching tags.
+_COLOR_PARAMS = [
+    "-vf", "scale=out_color_matrix=bt709:out_range=tv",
+    "-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709",
+]
+
+
+class _FfmpegWriter(Writer):
+    """Common part of the ffmpeg writers; subclasses set ``codec`` and ``_codec_params``."""
+
+    codec = ""
+
+    def __init__(self, path: PathLike, fps: float = 20, **options: Any) -> None:
+        super().__init__(path, fps, **options)
+        self._gen: Generator[None, Any, None] | None = None
+
+    def _codec_params(self) -> list[str]:
+        raise NotImplementedError
+
+    def _write(self, frame: np.ndarray, step: int | None) -> None:
+        if self._gen is None:
+            self._start(frame.shape[1], frame.shape[0])
+        assert self._gen is not None
+        self._gen.send(frame)
+
+    def _start(self, w: int, h: int) -> None:
+        if w % 2 or h % 2:
+            raise ValueError(
+                f"{self.name} needs an even width and height (yuv420p): {w}x{h} is odd; "
+                f"use an even size such as {w - w % 2}x{h - h % 2}"
+            )
+        self._gen = imageio_ffmpeg.write_frames(
+            str(self._tmp),
+            (w, h),
+            fps=self.fps,
+            codec=self.codec,
+            pix_fmt_in="rgb24",
+            pix_fmt_out="yuv420p",
+            quality=None,  # rate control comes from _codec_params
+            macro_block_size=1,  # never let imageio-ffmpeg rescale
+            ffmpeg_log_level="error",
+            output_params=_COLOR_PARAMS + self._codec_params(),
+        )
+        self._gen.send(None)
+
+    def _finish(self) -> None:
+        if self._gen is not None:
+            self._gen.close()  # waits for ffmpeg to finish the file
+            self._gen = None
+        assert self._tmp is not None
+        if self._tmp.stat().st_size == 0:
+            raise OSError(f"ffmpeg wrote nothing for {self.path}; see its messages above")
+
+    def _discard(self) -> None:
+        if self._gen is not None:
+            self._gen.close()
+            self._gen = None
+
+
+@register_writer("mp4", (".mp4",))
+class Mp4Writer(_FfmpegWriter):
+    """H.264 MP4 writer (libx264, yuv420p, ``+faststart``).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Output ``.mp4`` file.
+    fps : float, default 20
+        Frames per second.
+    crf : int, default 18
+        x264 constant rate factor (0 = lossless, 18 = visually lossless,
+        23 = x264 default, 51 = worst).
+    preset : str, default "medium"
+        x264 speed/size trade-off: ultrafast ... medium ... veryslow.
+    """
+
+    description = "H.264 video (libx264, yuv420p)"
+    codec = "libx264"
+
+    def __init__(
+        self, path: PathLike, fps: float = 20, *, crf: int = 18, preset: str = "medium"
+    ) -> None:
+        if not 0 <= int(crf) <= 51:
+            raise ValueError(f"crf must be in 0..51, got {crf}")
+        self.crf = int(crf)
+        self.preset = str(preset)
+        super().__init__(path, fps)
+
+    def _codec_params(self) -> list[str]:
+        return ["-crf", str(self.crf), "-preset", self.preset, "-movflags", "+faststart"]
+
+
+@register_writer("webm", (".webm",))
+class WebmWriter(_FfmpegWriter):
+    """VP9 WebM writer (libvpx-vp9, yuv420p, constant quality).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Output ``.webm`` file.
+    fps : float, default 20
+        Frames per second.
+    crf : int, default 32
+        VP9 constant quality, 0..63 (lower is better), used with ``-b:v 0``.
+    cpu_used : int, default 4
+        libvpx speed with ``-deadline good``: 0 (slow, small) .. 5 (fast).
+    """
+
+    description = "VP9 video (libvpx-vp9, yuv420p)"
+    codec = "libvpx-vp9"
+
+    def __init__(
+        self, path: PathLike, fps: float = 20, *, crf: int = 32, cpu_used: int = 4
+    ) -> None:
+        if not 0 <= int(crf) <= 63:
+            raise ValueError(f"crf must be in 0..63, got {crf}")
+        self.crf = int(crf)
+        self.cpu_used = int(cpu_used)
+        super().__init__(path, fps)
+
+    def _codec_params(self) -> list[str]:
+        return [
+            "-crf", str(self.crf), "-b:v", "0",
+            "-deadline", "good", "-cpu-used", str(self.cpu_used), "-row-mt", "1",
+        ]
+
+
+_VIDEO_RE = re.compile(r"Stream #\S+.*?: Video: (\w+)[^,]*, (\w+)")
+_SIZE_RE = re.compile(r", (\d{2,5})x(\d{2,5})")
+_FPS_RE = re.compile(r", ([\d.]+) fps")
+
+
+def probe_video(path: PathLike) -> dict[str, Any]:
+    """Describe the first video stream of a file using the bundled ffmpeg.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        Video file.
+
+    Returns
+    -------
+    dict
+        ``codec`` (e.g. ``"h264"``, ``"vp9"``), ``pix_fmt`` (e.g.
+        ``"yuv420p"``), ``width``, ``height``, ``n_frames`` (counted by
+        decoding) and ``fps`` (float, as stated by the container).
+
+    Raises
+    ------
+    ValueError
+        If ffmpeg finds no video stream.
+    """
+    exe = imageio_ffmpeg.get_ffmpeg_exe()
+    res = subprocess.run(
+        [exe, "-hide_banner", "-i", str(path)], capture_output=True, text=True, errors="replace"
+    )
+    line = next((ln for ln in res.stderr.splitlines() if "Video:" in ln), None)
+    m = _VIDEO_RE.search(line or "")
+    if line is None or m is None:
+        raise ValueError(f"no video stream found in {path}: {res.stderr.strip()[-300:]}")
+    size = _SIZE_RE.search(line)
+    fps = _FPS_RE.search(line)
+    n_frames, _secs = imageio_ffmpeg.count_frames_and_secs(str(path))
+    return {
+        "codec": m.group(1),
+        "pix_fmt": m.group(2),
+        "width": int(size.group(1)) if size else None,
+        "height": int(size.group(2)) if size else None,
+        "n_frames": int(n_frames),
+        "fps": float(fps.group(1)) if fps else None,
+    }

@@ -1,0 +1,280 @@
+"""From a preset or a trace to an animation file: the pipeline behind ``nnviz animate``."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from .base import View
+from .layout import Layout
+
+__all__ = ["VIEWS", "register_view", "select_steps", "build_layout", "animate", "open_source",
+           "default_views", "header_text", "player_meta"]
+
+log = logging.getLogger(__name__)
+
+#: View registry: name -> View class (``--view`` choices come from here).
+VIEWS: dict[str, type[View]] = {}
+
+
+def register_view(cls: type[View]) -> type[View]:
+    """Class decorator adding a view to :data:`VIEWS` under ``cls.name``."""
+    VIEWS[cls.name] = cls
+    return cls
+
+
+def _view_class(name: str) -> type[View]:
+    if name not in VIEWS:
+        raise ValueError(f"unknown view {name!r}; choose from: {', '.join(sorted(VIEWS))}")
+    return VIEWS[name]
+
+
+def default_views(trace) -> list[str]:
+    """What to show for a trace: boundary + loss for 2-D classifiers, fit + loss for 1-D fits."""
+    if trace.is_classifier and trace.sizes[0] == 2:
+        return ["boundary", "loss"]
+    if not trace.is_classifier and trace.sizes[0] == 1 and trace.sizes[-1] == 1 and "fit" in VIEWS:
+        return ["fit", "loss"]
+    return ["network", "loss"] if "network" in VIEWS else ["loss"]
+
+
+def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int = 150) -> list[int]:
+    """The frame steps: recorded steps chosen by ``spec``.
+
+    ``spec`` is None (all recorded steps, thinned evenly to at most ``max_frames``), a range
+    ``"A:B"`` or ``"A:B:K"`` (B inclusive), a schedule (``log2``, ``every:K``, ``all``), or a list
+    (``"0,1,3"`` or a sequence of ints). Steps without recorded tensors are dropped; if none is
+    left, ValueError says which steps are recorded.
+    """
+    from ..trace.schedule import parse_schedule
+
+    recorded = np.asarray(trace.steps)
+    last = int(trace.all_steps[-1])
+    if spec is None or (isinstance(spec, str) and spec.strip() in ("", "recorded")):
+        chosen = recorded
+        if len(chosen) > max_frames:
+            idx = np.unique(np.linspace(0, len(chosen) - 1, max_frames).round().astype(int))
+            chosen = chosen[idx]
+    elif isinstance(spec, str) and ":" in spec and not spec.startswith("every:"):
+        parts = spec.split(":")
+        try:
+            a, b = int(parts[0] or 0), int(parts[1] or last)
+            k = int(parts[2]) if len(parts) > 2 else 1
+        except ValueError:
+            raise ValueError(f"bad --steps {spec!r}: a range is A:B or A:B:K, e.g. 0:100:5") from None
+        if k < 1:
+            raise ValueError(f"bad --steps {spec!r}: the stride K must be >= 1")
+        chosen = np.intersect1d(recorded, np.arange(a, b + 1, k))
+    else:
+        wanted = parse_schedule(spec, last) if isinstance(spec, str) else np.asarray(list(spec), int)
+        chosen = np.intersect1d(recorded, wanted)
+    if len(chosen) == 0:
+        shown = ", ".join(map(str, recorded[:8])) + (", ..." if len(recorded) > 8 else "")
+        raise ValueError(f"--steps {spec!r} selects no recorded step; recorded steps: {shown}")
+    return [int(s) for s in chosen]
+
+
+def _is_trace_file(source) -> bool:
+    p = Path(str(source))
+    return p.suffix in (".h5", ".hdf5") or (p.is_file() and p.suffix != ".toml")
+
+
+def check_steps_spec(spec) -> None:
+    """Raise ValueError for a malformed ``--steps`` before any training or rendering work."""
+    if spec is None or not isinstance(spec, str):
+        return
+    from ..trace.schedule import parse_schedule
+
+    if ":" in spec and not spec.startswith("every:"):
+        parts = spec.split(":")
+        try:
+            [int(p) for p in parts if p != ""]
+        except ValueError:
+            raise ValueError(f"bad --steps {spec!r}: a range is A:B or A:B:K, e.g. 0:100:5") from None
+        if len(parts) > 3 or (len(parts) == 3 and parts[2] != "" and int(parts[2]) < 1):
+            raise ValueError(f"bad --steps {spec!r}: a range is A:B or A:B:K with a stride K >= 1")
+    elif spec.strip() not in ("", "recorded"):
+        parse_schedule(spec, 10)
+
+
+def open_source(source, trace_path=None, record="auto", progress=False, quiet=False):
+    """A Trace from a trace file, a Trace, a preset name or a TOML config (trained first)."""
+    from ..trace import Trace, load_trace
+    from ..train import train
+
+    if isinstance(source, Trace):
+        return source
+    p = Path(str(source))
+    if _is_trace_file(p):
+        return load_trace(p)
+    trace_path = Path(trace_path or f"{p.stem}.h5")
+    tr = train(str(source), trace=trace_path, record=record, progress=progress)
+    if tr.diverged:
+        log.warning("%s (the trace up to there is in %s)", tr.message, trace_path)
+    return tr
+
+
+def header_text(trace):
+    """``header(step)`` for a single run: step, loss and accuracy from the trace's scalars."""
+    width = len(str(int(trace.all_steps[-1])))
+
+    def header(step):
+        k = min(int(step), int(trace.all_steps[-1]))
+        text = f"step {k:>{width}}   loss {trace.loss[k]:.4g}"
+        if trace.is_classifier and np.isfinite(trace.accuracy[k]):
+            text += f"   accuracy {trace.accuracy[k]:.1%}"
+        return text
+
+    return header
+
+
+def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light", title=None,
+                 view_options=None) -> Layout:
+    """A layout for one run (its views side by side) or several (a column each, loss shared)."""
+    traces = list(traces)
+    view_options = view_options or {}
+    views = list(views or default_views(traces[0]))
+    for v in views:
+        _view_class(v)
+    if len(traces) == 1:
+        tr = traces[0]
+        row = [_view_class(v)(tr, theme=theme, **view_options.get(v, {})) for v in views]
+        if len(row) >= 3 and "loss" in views and size[0] < 1.5 * size[1]:
+            # three or more panels in a 4:3 frame: the loss curve becomes a full-width strip
+            # below the others, which keep the height they need (16:9 frames keep one row)
+            strip = [v for v in row if v.name == "loss"]
+            main = [v for v in row if v.name != "loss"]
+            return Layout([main, strip], size=size, theme=theme, title=title, header=header_text(tr),
+                          row_heights=[1.0, 0.42])
+        return Layout([row], size=size, theme=theme, title=title, header=header_text(tr))
+    labels = labels or [tr.path.stem for tr in traces]
+    rows = []
+    for v in views:
+        if v == "loss":
+            continue
+        rows.append([_view_class(v)(tr, theme=theme, label=f"{lab}", **view_options.get(v, {}))
+                     for tr, lab in zip(traces, labels)])
+    heights = [1.0] * len(rows)
+    if "loss" in views:
+        rows.append([_view_class("loss")(traces[0], theme=theme, runs=list(zip(labels, traces)),
+                                         **view_options.get("loss", {}))])
+        heights.append(0.6)
+    longest = max(traces, key=lambda t: int(t.all_steps[-1]))
+    width = len(str(int(longest.all_steps[-1])))
+    return Layout(rows, size=size, theme=theme, title=title, row_heights=heights,
+                  header=lambda s: f"step {min(int(s), int(longest.all_steps[-1])):>{width}}")
+
+
+def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), theme="light",
+            title=None, trace_path=None, progress=False, max_frames=150, view_options=None,
+            labels=None) -> Path:
+    """Render an animation (or a still) of one or several training runs.
+
+    Parameters
+    ----------
+    source : str, Path, Trace, or a list of them
+        Preset names (trained first), trace files, or open traces. Several sources are shown
+        side by side on a shared step axis.
+    output : str or Path
+        ``.gif``, ``.mp4``, ``.webm``, a ``{step}`` pattern or a directory (PNG frames), or a
+        single ``.png``/``.svg``/``.pdf`` still (of the last selected step).
+    views : list of str, optional
+        Names from :data:`VIEWS`; default from :func:`default_views`.
+    steps : str or list of int, optional
+        Which recorded steps become frames (see :func:`select_steps`).
+    fps : float
+    size : (int, int)
+        Frame size in pixels.
+    theme : {"light", "dark"}
+    title : str, optional
+    trace_path : str or Path, optional
+        Where to keep the trace when training a preset (default: next to the output).
+    progress : bool
+        Show a progress bar.
+    max_frames : int
+        Thin the recorded steps to at most this many frames when ``steps`` is None.
+
+    Returns
+    -------
+    Path of the written output.
+    """
+    from ..export import open_writer
+
+    target = str(output)  # keeps a trailing "/" (a folder of PNG frames) that Path would drop
+    output = Path(output)
+    sources = list(source) if isinstance(source, (list, tuple)) else [source]
+    traces = []
+    for s in sources:
+        tp = None
+        if isinstance(s, (str, Path)) and not _is_trace_file(s):  # a preset or config: train it
+            stem = Path(str(s)).stem
+            tp = trace_path if (trace_path and len(sources) == 1) else output.parent / f"{stem}.h5"
+        traces.append(open_source(s, trace_path=tp, progress=progress))
+    if labels is None:
+        labels = [Path(str(s)).stem if isinstance(s, (str, Path)) else t.path.stem for s, t in zip(sources, traces)]
+    frame_steps = select_steps(traces[0], steps, max_frames) if len(traces) == 1 else _shared_steps(traces, steps, max_frames)
+    if title is None:
+        title = " vs ".join(labels) if len(traces) > 1 else traces[0].config.get("name", labels[0])
+    suffix = output.suffix.lower()
+    if views is None and suffix in (".html", ".htm"):  # the player draws its own loss curve
+        views = [v for v in default_views(traces[0]) if v != "loss"] or None
+    layout = build_layout(traces, views, labels, size=size, theme=theme, title=title, view_options=view_options)
+
+    if suffix in (".svg", ".pdf") or (suffix == ".png" and "{" not in output.name):
+        layout.savefig(output, frame_steps[-1])
+        return output
+
+    writer_opts = {}
+    if suffix in (".html", ".htm"):  # the HTML player's label and loss curve
+        writer_opts["meta"] = player_meta(traces, labels, title, log=(view_options or {}).get("loss", {}).get("log", False))
+    if suffix == ".gif" and len(frame_steps) > 2:
+        picks = [frame_steps[0], frame_steps[len(frame_steps) // 2], frame_steps[-1]]
+        writer_opts["palette_frames"] = [f for _, f in build_layout(traces, views, labels, size=size, theme=theme,
+                                                                     title=title, view_options=view_options).frames(picks)]
+    with open_writer(target, fps=fps, **writer_opts) as w:
+        frames = layout.frames(frame_steps)
+        if progress:
+            from tqdm import tqdm
+
+            frames = tqdm(frames, total=len(frame_steps), desc=f"rendering {output.name}", unit="frame", leave=False)
+        for step, frame in frames:
+            w.write(frame, step=step)
+    return output
+
+
+def player_meta(traces, labels=None, title=None, log=False) -> dict:
+    """Per-step scalars for the HTML player (the ``meta=`` option of its writer).
+
+    One run: ``steps``, ``loss``, ``accuracy`` (classifiers) and test curves if recorded; several
+    runs: ``loss`` (and ``accuracy``) as ``{label: values}`` on the longest run's steps.
+    """
+    traces = list(traces)
+    if len(traces) == 1:
+        tr = traces[0]
+        meta = {"steps": tr.all_steps, "loss": tr.loss, "title": title, "log": bool(log)}
+        if np.isfinite(tr.test_loss).any():
+            meta["test_loss"] = tr.test_loss
+        if tr.is_classifier:
+            meta["accuracy"] = tr.accuracy
+            if np.isfinite(tr.test_accuracy).any():
+                meta["test_accuracy"] = tr.test_accuracy
+        return meta
+    labels = list(labels or [tr.path.stem for tr in traces])
+    labels = [lab if labels.count(lab) == 1 else f"{lab} ({i + 1})" for i, lab in enumerate(labels)]
+    longest = max(traces, key=lambda t: len(t.all_steps))
+    meta = {"steps": longest.all_steps, "loss": {lab: tr.loss for lab, tr in zip(labels, traces)},
+            "title": title, "log": bool(log)}
+    if all(tr.is_classifier for tr in traces):
+        meta["accuracy"] = {lab: tr.accuracy for lab, tr in zip(labels, traces)}
+    return meta
+
+
+def _shared_steps(traces, spec, max_frames):
+    """Frame steps for several runs: the union of their selections, thinned."""
+    allsteps = np.unique(np.concatenate([select_steps(t, spec, 10**9) for t in traces]))
+    if spec is None and len(allsteps) > max_frames:
+        allsteps = allsteps[np.unique(np.linspace(0, len(allsteps) - 1, max_frames).round().astype(int))]
+    return [int(s) for s in allsteps]

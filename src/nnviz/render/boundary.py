@@ -1,0 +1,273 @@
+"""The decision-boundary view of a 2-D classifier.
+
+The network's output is evaluated on a grid covering the data (plus a margin) at every frame step
+in one vectorised call per chunk of steps, and turned into colours with numpy: each point takes
+the colour of the class the network favours, stronger where the network is more confident, and a
+neutral panel colour where it sits on the decision threshold (0 for -1/+1 targets, 0.5 for
+probabilities). The decision boundary itself is a contour of that field, computed with contourpy.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from contourpy import LineType, contour_generator
+from matplotlib.collections import LineCollection
+
+from ..nn import forward_many
+from .base import View
+from .style import hex_to_rgb
+
+__all__ = ["BoundaryView", "field_colors", "grid_for", "threshold_of"]
+
+_STRENGTH = 0.8  # how far a fully confident colour moves from the panel colour to the class colour
+
+
+def threshold_of(encoding: str | None) -> tuple[float, float]:
+    """Decision threshold and the output distance that counts as fully confident."""
+    return (0.5, 0.5) if encoding == "01" else (0.0, 1.0)
+
+
+def _probabilities(values):
+    """Rows of class scores as probabilities (softmax unless they already sum to 1)."""
+    if np.allclose(values.sum(-1), 1.0, atol=1e-3) and values.min() >= -1e-6:
+        return values
+    e = np.exp(values - values.max(-1, keepdims=True))
+    return e / e.sum(-1, keepdims=True)
+
+
+def field_colors(values: np.ndarray, encoding: str | None, theme, hard: bool = False) -> np.ndarray:
+    """Colours of network outputs.
+
+    Parameters
+    ----------
+    values : ndarray of shape (..., n_outputs)
+    encoding : {"pm1", "01", "onehot"}
+    theme : Theme
+    hard : bool
+        Only the predicted class, no confidence shading (TF Playground's "discretize").
+
+    Returns
+    -------
+    ndarray of shape (..., 3), uint8
+    """
+    panel = hex_to_rgb(theme.panel)
+    k = values.shape[-1]
+    if k == 1:
+        # a 511-entry lookup table from the signed confidence u in [-1, 1] to a colour
+        theta, s = threshold_of(encoding)
+        u_lut = np.linspace(-1.0, 1.0, 511)
+        c = np.where((u_lut > 0)[:, None], hex_to_rgb(theme.class_color(1)), hex_to_rgb(theme.class_color(0)))
+        strength = np.full_like(u_lut, 0.7 * _STRENGTH) if hard else _STRENGTH * np.abs(u_lut)
+        strength[255] = 0.0
+        lut = np.clip((panel + strength[:, None] * (c - panel)) * 255 + 0.5, 0, 255).astype(np.uint8)
+        u = (values[..., 0] - np.float32(theta)) * np.float32(255.0 / s)
+        np.clip(u, -255, 255, out=u)
+        u += 255.5
+        return lut[u.astype(np.intp)]
+    else:
+        p = _probabilities(values)
+        if hard:
+            p = np.eye(k)[p.argmax(-1)] * 0.7
+            conf = np.ones(p.shape[:-1])
+        else:
+            conf = (p.max(-1) - 1.0 / k) / (1.0 - 1.0 / k)
+        colors = np.array([hex_to_rgb(theme.class_color(c)) for c in range(k)])
+        mix = p @ colors / p.sum(-1, keepdims=True)
+        rgb = panel + (_STRENGTH * conf)[..., None] * (mix - panel)
+        return np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8)
+
+
+def grid_for(X: np.ndarray, resolution: int = 160, margin: float = 0.1, max_aspect: float = 1.2):
+    """A square-pixel grid covering the points ``X`` (n, 2) with a margin.
+
+    Returns
+    -------
+    xs, ys : ndarray
+        Grid coordinates, shapes (nx,) and (ny,).
+    points : ndarray of shape (ny * nx, 2)
+        The grid points, row by row (y outer), ready for the network.
+    """
+    lo, hi = X.min(0), X.max(0)
+    span = np.maximum(hi - lo, 1e-6)
+    pad = margin * span.max()
+    lo, hi = lo - pad, hi + pad
+    # keep the panel at most 6:5 by extending the short side: a squarer field uses the frame
+    # better and shows how the network extrapolates away from the data
+    span = hi - lo
+    short, long_ = span.argmin(), span.argmax()
+    if span[long_] > max_aspect * span[short]:
+        extra = (span[long_] / max_aspect - span[short]) / 2
+        lo[short] -= extra
+        hi[short] += extra
+    span = hi - lo
+    nx = ny = int(resolution)
+    if span[0] > span[1]:
+        ny = max(2, int(round(resolution * span[1] / span[0])))
+    else:
+        nx = max(2, int(round(resolution * span[0] / span[1])))
+    xs, ys = np.linspace(lo[0], hi[0], nx), np.linspace(lo[1], hi[1], ny)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def confidence_cmap(encoding, theme, hard=False, levels=None):
+    """Colormap over the signed confidence u in [-1, 1] of a one-output classifier.
+
+    ``levels`` > 0 makes that many flat bands per class (like ``contourf``): GIF's 256-colour
+    LZW coding compresses flat bands several times better than a smooth gradient.
+    """
+    from matplotlib.colors import ListedColormap
+
+    u = np.linspace(-1.0, 1.0, 511)
+    if levels:
+        u = np.sign(u) * np.ceil(np.abs(u) * levels) / levels
+    lut = field_colors(u[:, None].astype(np.float32) * threshold_of(encoding)[1] + threshold_of(encoding)[0],
+                       encoding, theme, hard)
+    return ListedColormap(lut / 255.0)
+
+
+def signed_confidence(values, encoding):
+    """``(y - threshold) / scale`` clipped to [-1, 1]: the quantity the colour shows."""
+    theta, s = threshold_of(encoding)
+    u = (values - np.float32(theta)) * np.float32(1.0 / s)
+    return np.clip(u, -1.0, 1.0, out=u)
+
+
+def evaluate_steps(trace, steps, X, layer=None, budget_mb=96, dtype=np.float64):
+    """The network's output (or layer ``layer``'s activation) on ``X`` at many steps.
+
+    Steps are read from the trace in chunks of about ``budget_mb``. ``dtype=np.float32`` halves
+    the work for colour fields, where float64 precision cannot be seen. Returns an ndarray of
+    shape (n_steps, n_samples, n_units).
+    """
+    steps = list(steps)
+    width = max(trace.sizes)
+    chunk = max(1, int(budget_mb * 2**20 / (8 * max(1, len(X)) * width)))
+    out = []
+    X = np.asarray(X, dtype=dtype)
+    for i in range(0, len(steps), chunk):
+        Ws, bs = trace.param_stack(steps[i: i + chunk])
+        Ws = [W.astype(dtype, copy=False) for W in Ws]
+        bs = [None if b is None else b.astype(dtype, copy=False) for b in bs]
+        out.append(forward_many(X, Ws, bs, trace.activation_names, layer=layer).astype(np.float32))
+    return np.concatenate(out) if out else np.zeros((0, len(X), width), np.float32)
+
+
+class BoundaryView(View):
+    """The network's decision over the input plane, the data, and the misclassified points.
+
+    Options
+    -------
+    resolution : int
+        Grid points along the longer side (default 160).
+    hard : bool
+        Show only the predicted class (no confidence shading).
+    levels : int
+        Confidence bands per class (default 8, like ``contourf``); 0 for a smooth gradient.
+        Bands read well and make GIFs about half the size.
+    margin : float
+        Margin around the data, as a fraction of its extent.
+    """
+
+    name = "boundary"
+    width = 1.0
+
+    def __init__(self, trace, theme="light", label=None, resolution=160, hard=False, margin=0.1, levels=8):
+        super().__init__(trace, theme, label)
+        self.levels = int(levels) if levels else None
+        data = trace.data
+        if data.X.shape[1] != 2 or not trace.is_classifier:
+            raise ValueError(
+                f"the boundary view needs a classifier with 2 inputs; {trace.path.name} has "
+                f"{data.X.shape[1]} input(s) ({data.task}); try --view fit or --view loss")
+        self.data, self.hard = data, bool(hard)
+        X_all = np.vstack([data.X, data.X_test]) if len(data.X_test) else data.X
+        self.xs, self.ys, self.grid = grid_for(X_all, resolution, margin)
+        self.width = 1.6
+
+    def prepare(self, steps):
+        rec = sorted({self.at(s) for s in steps})
+        self._row = {s: i for i, s in enumerate(rec)}
+        field = evaluate_steps(self.trace, rec, self.grid, dtype=np.float32)
+        self.values = field.reshape(len(rec), len(self.ys), len(self.xs), -1)
+        self.binary = self.values.shape[-1] == 1
+        if self.binary:  # a scalar field, coloured by matplotlib after resampling: crisp at any size
+            self.u = signed_confidence(self.values[..., 0].copy(), self.data.encoding)
+            self.cmap = confidence_cmap(self.data.encoding, self.theme, self.hard, self.levels)
+        else:
+            self.rgb = field_colors(self.values, self.data.encoding, self.theme, self.hard)
+        from ..data import decode_outputs
+
+        out = evaluate_steps(self.trace, rec, self.data.X)
+        self.wrong = [decode_outputs(o, self.data.encoding) != self.data.labels for o in out]
+        self._contours = {}
+
+    def colors(self, i: int) -> np.ndarray:
+        """The colour of every grid point at prepared row ``i``: (ny, nx, 3) uint8."""
+        if self.binary:
+            return (self.cmap(0.5 * (self.u[i] + 1))[..., :3] * 255).round().astype(np.uint8)
+        return self.rgb[i]
+
+    def contour_segments(self, i: int) -> list:
+        """Line segments of the decision boundary at prepared row ``i``."""
+        if i not in self._contours:
+            v = self.values[i].astype(float)
+            segs = []
+            if v.shape[-1] == 1:
+                levels = [(v[..., 0], threshold_of(self.data.encoding)[0])]
+            else:
+                p = _probabilities(v)
+                levels = []
+                for c in range(p.shape[-1]):
+                    others = np.delete(p, c, axis=-1).max(-1)
+                    levels.append((p[..., c] - others, 0.0))
+            for z, level in levels:
+                if z.min() < level < z.max():
+                    gen = contour_generator(self.xs, self.ys, z, line_type=LineType.Separate)
+                    segs += [s for s in gen.lines(level) if len(s) > 1]
+            self._contours[i] = segs
+        return self._contours[i]
+
+    def setup(self, fig, spec):
+        th, d = self.theme, self.data
+        ax = self.ax = fig.add_subplot(spec)
+        extent = (self.xs[0], self.xs[-1], self.ys[0], self.ys[-1])
+        if self.binary:
+            self.im = ax.imshow(np.zeros((len(self.ys), len(self.xs)), np.float32), extent=extent,
+                                origin="lower", interpolation="bilinear", interpolation_stage="data",
+                                cmap=self.cmap, vmin=-1.0, vmax=1.0, animated=True, zorder=0)
+        else:
+            self.im = ax.imshow(np.zeros((len(self.ys), len(self.xs), 3), np.uint8), extent=extent,
+                                origin="lower", interpolation="bilinear", animated=True, zorder=0)
+        ax.set_xlim(extent[:2])
+        ax.set_ylim(extent[2:])
+        ax.set_aspect("equal", adjustable="box")
+        self.contour = LineCollection([], colors=th.text, linewidths=1.4, animated=True, zorder=2)
+        ax.add_collection(self.contour)
+        colors = [th.class_color(c) for c in d.labels]
+        size = 22 if len(d.X) <= 300 else 10
+        self.points = ax.scatter(d.X[:, 0], d.X[:, 1], s=size, c=colors, edgecolors="white",
+                                 linewidths=0.6, animated=True, zorder=3)
+        self.artists = [self.im, self.contour, self.points]
+        if len(d.X_test):
+            tcolors = [th.class_color(c) for c in d.labels_test]
+            self.artists.append(ax.scatter(d.X_test[:, 0], d.X_test[:, 1], s=size, facecolors=th.background,
+                                           edgecolors=tcolors, linewidths=1.3, animated=True, zorder=3))
+        self.missed = ax.scatter([], [], s=size * 3.2, facecolors="none", edgecolors=th.text,
+                                 linewidths=1.1, animated=True, zorder=4)
+        self.artists.append(self.missed)
+        ax.set_xlabel("x₁")
+        ax.set_ylabel("x₂", rotation=0, labelpad=8)
+        ax.tick_params(length=2)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(True)
+        if self.label:
+            ax.set_title(self.label, fontsize="medium")
+
+    def update(self, step):
+        i = self._row[self.at(step)]
+        self.im.set_data(self.u[i] if self.binary else self.rgb[i])
+        self.contour.set_segments(self.contour_segments(i))
+        wrong = self.wrong[i]
+        self.missed.set_offsets(self.data.X[wrong] if wrong.any() else np.zeros((0, 2)))
+        return self.artists

@@ -1,0 +1,149 @@
+"""Decision-boundary animations: decoded outputs, true colours, CLI errors."""
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import nnviz
+from nnviz.cli import cli
+from nnviz.data import decode_outputs
+from nnviz.export import probe_video, read_gif_info
+from nnviz.render import BoundaryView, animate, build_layout, select_steps
+from nnviz.render.boundary import threshold_of
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_cli_animate_writes_a_looping_gif(tmp_path):
+    out = tmp_path / "moons.gif"
+    r = run("animate", "moons", "-o", out, "--max-frames", 40, "--size", "320x240", "--fps", 10, "-q")
+    assert r.exit_code == 0, r.output
+    info = read_gif_info(out)
+    assert info["n_frames"] == 40 and info["size"] == (320, 240)
+    assert info["loop"] == 0 and info["global_palette_only"]
+    assert all(d == 100 for d in info["durations_ms"])
+    assert (tmp_path / "moons.h5").exists()  # the trace is kept next to the output
+    import imageio.v3 as iio
+
+    frames = iio.imread(out, index=None)
+    assert frames.shape[0] == 40 and frames[0].std() > 10
+    assert not np.array_equal(frames[0], frames[-1])
+
+
+def test_mp4_is_h264_yuv420p(tmp_path, moons_trace):
+    out = animate(moons_trace, tmp_path / "m.mp4", steps="0:40", size=(320, 240))
+    meta = probe_video(out)
+    assert meta["codec"] == "h264" and meta["pix_fmt"] == "yuv420p"
+    assert (meta["width"], meta["height"]) == (320, 240) and meta["n_frames"] == 41
+
+
+def test_boundary_colours_agree_with_the_model(moons_trace):
+    tr = moons_trace
+    view = BoundaryView(tr)
+    steps = [0, 7, 40, 128]
+    view.prepare(steps)
+    theta = threshold_of(tr.data.encoding)[0]
+    for k in steps:
+        i = view._row[k]
+        model_out = tr.model_at(k)(view.grid)[:, 0].reshape(len(view.ys), len(view.xs))
+        np.testing.assert_allclose(view.values[i][..., 0], model_out, rtol=1e-4, atol=1e-4)
+        # the colour field at the grid cell of each data point is on the model's side there
+        ix = np.abs(view.xs[None, :] - tr.data.X[:, :1]).argmin(1)
+        iy = np.abs(view.ys[None, :] - tr.data.X[:, 1:]).argmin(1)
+        y_cell = model_out[iy, ix]
+        rgb = view.colors(i)[iy, ix].astype(int)
+        sure = np.abs(y_cell - theta) > 0.05
+        orange = rgb[:, 0] > rgb[:, 2]
+        np.testing.assert_array_equal(orange[sure], (y_cell > theta)[sure])
+        # misclassified marks are exactly the points the trace's model gets wrong
+        wrong = decode_outputs(tr.model_at(k)(tr.data.X), tr.data.encoding) != tr.data.labels
+        np.testing.assert_array_equal(view.wrong[i], wrong)
+        assert wrong.mean() == pytest.approx(1 - tr.accuracy[k])
+
+
+def test_frame_pixels_show_the_model_side(moons_trace):
+    tr = moons_trace
+    layout = build_layout([tr], ["boundary", "loss"], size=(640, 480))
+    frame = layout.render(128)
+    view = layout.views[0]
+    ax = view.ax
+    # grid points far from the decision boundary and from data points
+    model = tr.model_at(128)
+    pts = view.grid[::97]
+    out = model(pts)[:, 0]
+    far_data = np.min(np.linalg.norm(pts[:, None] - tr.data.X[None], axis=2), axis=1) > 0.4
+    pick = far_data & (np.abs(out) > 0.5)
+    assert pick.sum() > 20
+    px = ax.transData.transform(pts[pick])
+    H = frame.shape[0]
+    rgb = frame[(H - px[:, 1]).astype(int), px[:, 0].astype(int)].astype(int)
+    np.testing.assert_array_equal(rgb[:, 0] > rgb[:, 2], out[pick] > 0)
+
+
+def test_header_numbers_come_from_the_trace(moons_trace):
+    layout = build_layout([moons_trace], size=(640, 480))
+    layout.render(40)
+    text = layout._header.get_text()
+    assert f"step  40" in text
+    assert f"loss {moons_trace.loss[40]:.4g}" in text
+    assert f"accuracy {moons_trace.accuracy[40]:.1%}" in text
+
+
+def test_stills_and_frames(tmp_path, moons_trace):
+    svg = animate(moons_trace, tmp_path / "s.svg", steps="7")
+    assert svg.read_text().lstrip().startswith("<?xml") and "loss" in svg.read_text()
+    png = animate(moons_trace, tmp_path / "s.png", steps="7")
+    import imageio.v3 as iio
+
+    assert iio.imread(png).shape[:2] == (480, 640)
+    animate(moons_trace, tmp_path / "f-{step:03d}.png", steps="log2", size=(320, 240))
+    names = sorted(p.name for p in tmp_path.glob("f-*.png"))
+    assert names == [f"f-{s:03d}.png" for s in (0, 1, 3, 7, 15, 31, 63, 127, 128)]
+
+
+def test_several_runs_side_by_side(tmp_path):
+    a = nnviz.train("xor-identity-1", trace=tmp_path / "a.h5", steps=30, record="all")
+    b = nnviz.train("xor-relu-2", trace=tmp_path / "b.h5", steps=20, record="all")
+    out = animate([a, b], tmp_path / "ab.gif", size=(480, 320), labels=["identity 1", "relu 2"])
+    assert read_gif_info(out)["n_frames"] == 31  # the union of the steps: the shorter run holds still
+
+
+def test_select_steps(moons_trace):
+    assert select_steps(moons_trace, "0:10:5") == [0, 5, 10]
+    assert len(select_steps(moons_trace, None, max_frames=20)) == 20
+    assert select_steps(moons_trace, "3,1,400") == [1, 3, 128]
+    with pytest.raises(ValueError, match="range is A:B"):
+        select_steps(moons_trace, "a:b")
+
+
+def test_multiclass_and_hard_modes(tmp_path):
+    tr = nnviz.train("blobs3", trace=tmp_path / "b.h5", steps=20, record="all")
+    lay = build_layout([tr], ["boundary"], size=(320, 240), view_options={"boundary": {"hard": True}})
+    frame = lay.render(20)
+    assert frame.shape == (240, 320, 3) and frame.std() > 10
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--view", "boundry"], "unknown view 'boundry'"),
+    (["--size", "641x480"], "641x480 is odd"),
+    (["--size", "big"], "bad size"),
+    (["--steps", "5:1:0"], "stride K >= 1"),
+])
+def test_cli_animate_errors(tmp_path, args, fragment):
+    r = run("animate", "moons", "-o", tmp_path / "x.gif", *args)
+    assert r.exit_code != 0 and fragment in r.output and "Traceback" not in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_cli_animate_output_errors(tmp_path):
+    r = run("animate", "moons", "-o", tmp_path / "x.avi")
+    assert r.exit_code != 0 and "unsupported output type '.avi'" in r.output and ".gif" in r.output
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    r = run("animate", "moons", "-o", blocker / "x.gif")
+    assert r.exit_code != 0 and "is a file, not a directory" in r.output
+    r = run("animate", "moons", "-o", tmp_path / "x.gif", "--step", "3")
+    assert r.exit_code != 0 and "--step draws a single still" in r.output
+    assert not (tmp_path / "x.gif").exists()
