@@ -95,15 +95,17 @@ class Mp4Writer(_FfmpegWriter):
     crf : int, default 18
         x264 constant rate factor (0 = lossless, 18 = visually lossless,
         23 = x264 default, 51 = worst).
-    preset : str, default "medium"
-        x264 speed/size trade-off: ultrafast ... medium ... veryslow.
+    preset : str, default "veryfast"
+        x264 speed/size trade-off: ultrafast ... medium ... veryslow. At CRF 18 the quality
+        is set by the CRF; on our flat-coloured plots "veryfast" encoded twice as fast as
+        "medium" and gave a slightly smaller file (benchmarks/bench_writers.py).
     """
 
     description = "H.264 video (libx264, yuv420p)"
     codec = "libx264"
 
     def __init__(
-        self, path: PathLike, fps: float = 20, *, crf: int = 18, preset: str = "medium"
+        self, path: PathLike, fps: float = 20, *, crf: int = 18, preset: str = "veryfast"
     ) -> None:
         if not 0 <= int(crf) <= 51:
             raise ValueError(f"crf must be in 0..51, got {crf}")

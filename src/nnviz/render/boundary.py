@@ -15,6 +15,7 @@ from matplotlib.collections import LineCollection
 
 from ..nn import forward_many
 from .base import View
+from .raster import RasterField
 from .style import hex_to_rgb
 
 __all__ = ["BoundaryView", "field_colors", "grid_for", "threshold_of"]
@@ -110,20 +111,19 @@ def grid_for(X: np.ndarray, resolution: int = 160, margin: float = 0.1, max_aspe
     return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
 
 
-def confidence_cmap(encoding, theme, hard=False, levels=None):
-    """Colormap over the signed confidence u in [-1, 1] of a one-output classifier.
+def confidence_lut(encoding, theme, hard=False, levels=None) -> np.ndarray:
+    """Colour lookup table over the signed confidence u in [-1, 1] of a one-output classifier.
 
-    ``levels`` > 0 makes that many flat bands per class (like ``contourf``): GIF's 256-colour
-    LZW coding compresses flat bands several times better than a smooth gradient.
+    Returns an (511, 4) uint8 RGBA table, row 0 for u = -1, row 510 for u = +1. ``levels`` > 0
+    makes that many flat bands per class (like ``contourf``): they read as iso-confidence
+    lines, and GIF's LZW coding compresses flat bands about twice as well as a smooth gradient.
     """
-    from matplotlib.colors import ListedColormap
-
     u = np.linspace(-1.0, 1.0, 511)
     if levels:
         u = np.sign(u) * np.ceil(np.abs(u) * levels) / levels
-    lut = field_colors(u[:, None].astype(np.float32) * threshold_of(encoding)[1] + threshold_of(encoding)[0],
-                       encoding, theme, hard)
-    return ListedColormap(lut / 255.0)
+    theta, s = threshold_of(encoding)
+    rgb = field_colors((u * s + theta)[:, None].astype(np.float32), encoding, theme, hard)
+    return np.column_stack([rgb, np.full(len(u), 255, np.uint8)])
 
 
 def signed_confidence(values, encoding):
@@ -193,7 +193,7 @@ class BoundaryView(View):
         self.binary = self.values.shape[-1] == 1
         if self.binary:  # a scalar field, coloured by matplotlib after resampling: crisp at any size
             self.u = signed_confidence(self.values[..., 0].copy(), self.data.encoding)
-            self.cmap = confidence_cmap(self.data.encoding, self.theme, self.hard, self.levels)
+            self.lut = confidence_lut(self.data.encoding, self.theme, self.hard, self.levels)
         else:
             self.rgb = field_colors(self.values, self.data.encoding, self.theme, self.hard)
         from ..data import decode_outputs
@@ -202,10 +202,17 @@ class BoundaryView(View):
         self.wrong = [decode_outputs(o, self.data.encoding) != self.data.labels for o in out]
         self._contours = {}
 
+    def palette_colors(self) -> np.ndarray:
+        """Every colour the field can take (for a GIF's palette), (n, 3) uint8."""
+        if self.binary:
+            return np.unique(self.lut[:, :3], axis=0)
+        return np.unique(self.rgb.reshape(-1, 3)[:: max(1, self.rgb.size // 3 // 20000)], axis=0)
+
     def colors(self, i: int) -> np.ndarray:
         """The colour of every grid point at prepared row ``i``: (ny, nx, 3) uint8."""
         if self.binary:
-            return (self.cmap(0.5 * (self.u[i] + 1))[..., :3] * 255).round().astype(np.uint8)
+            idx = np.clip(((self.u[i] + 1.0) * 255.0 + 0.5).astype(np.intp), 0, 510)
+            return self.lut[idx, :3]
         return self.rgb[i]
 
     def contour_segments(self, i: int) -> list:
@@ -232,13 +239,9 @@ class BoundaryView(View):
         th, d = self.theme, self.data
         ax = self.ax = fig.add_subplot(spec)
         extent = (self.xs[0], self.xs[-1], self.ys[0], self.ys[-1])
-        if self.binary:
-            self.im = ax.imshow(np.zeros((len(self.ys), len(self.xs)), np.float32), extent=extent,
-                                origin="lower", interpolation="bilinear", interpolation_stage="data",
-                                cmap=self.cmap, vmin=-1.0, vmax=1.0, animated=True, zorder=0)
-        else:
-            self.im = ax.imshow(np.zeros((len(self.ys), len(self.xs), 3), np.uint8), extent=extent,
-                                origin="lower", interpolation="bilinear", animated=True, zorder=0)
+        self.im = RasterField(ax, self.lut if self.binary else None)
+        self.im.set_animated(True)
+        ax.add_artist(self.im)
         ax.set_xlim(extent[:2])
         ax.set_ylim(extent[2:])
         ax.set_aspect("equal", adjustable="box")
@@ -266,7 +269,7 @@ class BoundaryView(View):
 
     def update(self, step):
         i = self._row[self.at(step)]
-        self.im.set_data(self.u[i] if self.binary else self.rgb[i])
+        self.im.set_field(self.u[i] if self.binary else self.rgb[i])
         self.contour.set_segments(self.contour_segments(i))
         wrong = self.wrong[i]
         self.missed.set_offsets(self.data.X[wrong] if wrong.any() else np.zeros((0, 2)))

@@ -163,6 +163,19 @@ class Layout:
                     artist.draw(renderer)
                 yield step, rgba_to_rgb(self.canvas.buffer_rgba())
 
+    def palette_frame(self) -> np.ndarray | None:
+        """An image made of every colour the views declare they may draw (after prepare).
+
+        Given to the GIF writer with the first frame, so its one palette also holds colours that
+        appear only later in the movie (e.g. confident bands at the end of training).
+        """
+        colors = [v.palette_colors() for v in self.views if hasattr(v, "palette_colors")]
+        if not colors:
+            return None
+        colors = np.unique(np.concatenate(colors), axis=0)
+        reps = max(1, 4096 // len(colors))  # enough pixels each to count as a common colour
+        return np.repeat(colors, reps, axis=0)[None].astype(np.uint8)
+
     def render(self, step: int) -> np.ndarray:
         """One frame, (H, W, 3) uint8."""
         return next(iter(self.frames([step])))[1]
