@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = "nnviz-trace"
 SCHEMA_VERSION = 1
+_MAX_BUFFER = 64 * 2**20  # bytes of tensors held before they are written
 SCALARS = ("loss", "accuracy", "test_loss", "test_accuracy", "lr")
 
 
@@ -125,6 +126,8 @@ class TraceWriter:
         self._buf = {k: [] for k in ("step",) + SCALARS}
         self._last_flush, self._since_flush = time.monotonic(), 0
         self.n_tensors = 0
+        self._tbuf = {name: [] for name in self._tensor_names}
+        self._tbuf_steps, self._tbuf_bytes = [], 0
         self.closed = False
 
     def record_scalars(self, step, loss, accuracy=np.nan, test_loss=np.nan, test_accuracy=np.nan, lr=np.nan):
@@ -136,17 +139,41 @@ class TraceWriter:
             self.flush()
 
     def record_tensors(self, step, tensors: dict):
-        """Append one step's tensors: ``{"W1": ..., "b1": ..., "z1": ..., ...}`` (all names required)."""
+        """Buffer one step's tensors: ``{"W1": ..., "b1": ..., "z1": ..., ...}`` (all names required).
+
+        The arrays are copied (the optimiser updates weights in place). Buffered steps are
+        written in one block per dataset at the next flush, or when the buffer passes
+        ``_MAX_BUFFER`` bytes: one h5py resize per block instead of one per step.
+        """
+        for name in self._tensor_names:
+            value = np.array(tensors[name], dtype=float)
+            self._tbuf[name].append(value)
+            self._tbuf_bytes += value.nbytes
+        self._tbuf_steps.append(int(step))
+        if self._tbuf_bytes > _MAX_BUFFER:
+            self.flush()
+
+    def _write_tensors(self):
+        n = len(self._tbuf_steps)
+        if not n:
+            return
         t = self.f["tensors"]
         i = self.n_tensors
-        for name in ("step", *self._tensor_names):
+        for name in self._tensor_names:
             ds = t[name]
-            ds.resize(i + 1, axis=0)
-            ds[i] = step if name == "step" else tensors[name]
-        self.n_tensors += 1
+            ds.resize(i + n, axis=0)
+            ds[i:] = np.stack(self._tbuf[name])
+            self._tbuf[name].clear()
+        # the step index grows last: a reader never sees a step whose tensors are not written
+        t["step"].resize(i + n, axis=0)
+        t["step"][i:] = self._tbuf_steps
+        self._tbuf_steps.clear()
+        self._tbuf_bytes = 0
+        self.n_tensors += n
 
     def flush(self):
-        """Write buffered scalars and make everything so far durable."""
+        """Write buffered scalars and tensors and make everything so far durable."""
+        self._write_tensors()
         s = self.f["scalars"]
         n = len(self._buf["step"])
         if n:
