@@ -74,3 +74,10 @@ def test_divergence_exits_nonzero_and_keeps_the_trace(tmp_path):
     r = run("train", "sin2x", "-o", out, "--lr", 5, "-q")
     one_line_error(r, "loss became", "try a smaller learning rate", str(out))
     assert nnviz.load_trace(out).status == "diverged"
+
+
+def test_missing_output_folders_are_created(tmp_path):
+    out = tmp_path / "new" / "deeper" / "x.h5"
+    r = run("train", "xor", "-o", out, "--steps", 3, "-q")
+    assert r.exit_code == 0, r.output
+    assert nnviz.load_trace(out).all_steps[-1] == 3

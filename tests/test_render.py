@@ -147,3 +147,10 @@ def test_cli_animate_output_errors(tmp_path):
     r = run("animate", "moons", "-o", tmp_path / "x.gif", "--step", "3")
     assert r.exit_code != 0 and "--step draws a single still" in r.output
     assert not (tmp_path / "x.gif").exists()
+
+
+def test_cli_animate_into_a_new_folder(tmp_path):
+    out = tmp_path / "out" / "moons.gif"
+    r = run("animate", "moons", "-o", out, "--max-frames", 5, "--size", "320x240", "-q")
+    assert r.exit_code == 0, r.output
+    assert read_gif_info(out)["n_frames"] == 5 and (tmp_path / "out" / "moons.h5").exists()

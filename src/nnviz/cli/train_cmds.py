@@ -29,14 +29,25 @@ def check_writable(path: Path, what="output"):
     path = Path(path)
     if path.is_dir():
         raise click.ClickException(f"{what} {path} is a directory; give a file name")
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.exists():
-        raise click.ClickException(f"cannot write {what} {path}: directory {parent} does not exist")
+    make_parent(path, what)
     try:
         with open(path, "ab"):
             pass
     except OSError as e:
         raise click.ClickException(f"cannot write {what} {path}: {e.strerror}") from None
+
+
+def make_parent(path: Path, what="output"):
+    """Create the folder an output goes into (``-o out/moons.gif`` just works)."""
+    parent = Path(path).parent
+    if parent.exists():
+        if not parent.is_dir():
+            raise click.ClickException(f"cannot write {what} {path}: {parent} is a file, not a directory")
+        return
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise click.ClickException(f"cannot write {what} {path}: cannot create folder {parent} ({e.strerror})") from None
 
 
 def record_option(f):
@@ -123,3 +134,5 @@ def check_output_target(out: Path, supported_formats=None):
         raise click.ClickException(f"cannot write {out}: {probe} is a file, not a directory")
     if not os.access(probe, os.W_OK):
         raise click.ClickException(f"cannot write {out}: directory {probe} is not writable")
+    if not frames:
+        make_parent(out)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import time
 from pathlib import Path
 
@@ -75,7 +76,8 @@ class TraceWriter:
         try:
             self.f = h5py.File(self.path, "w", libver="latest")
         except OSError as e:
-            raise OSError(f"cannot write trace {self.path}: {e}") from None
+            reason = os.strerror(e.errno) if e.errno else str(e)
+            raise OSError(f"cannot write trace {self.path}: {reason}") from None
         f = self.f
         f.attrs["format"] = FORMAT
         f.attrs["schema"] = SCHEMA_VERSION
