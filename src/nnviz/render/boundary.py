@@ -9,12 +9,14 @@ probabilities). The decision boundary itself is a contour of that field, compute
 
 from __future__ import annotations
 
+import matplotlib as mpl
 import numpy as np
 from contourpy import LineType, contour_generator
 from matplotlib.collections import LineCollection
 
 from ..nn import forward_many
 from .base import View
+from .fasttext import FastText
 from .raster import RasterField
 from .style import hex_to_rgb
 
@@ -264,13 +266,22 @@ class BoundaryView(View):
         ax.tick_params(length=2)
         for side in ("top", "right"):
             ax.spines[side].set_visible(True)
-        if self.label:
-            ax.set_title(self.label, fontsize="medium")
+        if self.label:  # several runs side by side: each panel says its own run's numbers
+            ax.set_title(" ", fontsize="medium")  # keeps room above the panel for the text below
+            size = mpl.rcParams["axes.titlesize"]
+            self.caption = FastText(ax.figure, 0.5, 1.02, "", fontsize=size if np.isscalar(size) else 10,
+                                    color=self.theme.text, ha="center", va="bottom", family="DejaVu Sans", ax=ax)
+            self.caption.set_animated(True)
+            ax.figure.add_artist(self.caption)
+            self.artists.append(self.caption)
 
     def update(self, step):
         i = self._row[self.at(step)]
         self.im.set_field(self.u[i] if self.binary else self.rgb[i])
         self.contour.set_segments(self.contour_segments(i))
+        if self.label:
+            k = min(int(step), int(self.trace.all_steps[-1]))
+            self.caption.set_text(f"{self.label}   loss {self.trace.loss[k]:.3g}   acc {self.trace.accuracy[k]:.0%}")
         wrong = self.wrong[i]
         self.missed.set_offsets(self.data.X[wrong] if wrong.any() else np.zeros((0, 2)))
         return self.artists

@@ -33,12 +33,15 @@ class FastText(Artist):
     va : {"top", "bottom", "center"}
     family : str
         Font family (a monospace font keeps columns of numbers still).
+    ax : Axes, optional
+        Anchor to this axes: ``x, y`` are then fractions of the axes box.
     """
 
     def __init__(self, fig, x, y, text="", fontsize=10, color="black", ha="left", va="top",
-                 family="DejaVu Sans Mono", weight="normal"):
+                 family="DejaVu Sans Mono", weight="normal", ax=None):
         super().__init__()
         self.set_figure(fig)
+        self.anchor_ax = ax  # with an axes, (x, y) are axes fractions, resolved at draw time
         self.x, self.y, self.ha, self.va = x, y, ha, va
         self.fontsize, self.color = fontsize, np.array(to_rgb(color))
         path = font_manager.findfont(font_manager.FontProperties(family=family, weight=weight))
@@ -74,8 +77,11 @@ class FastText(Artist):
         fig = self.get_figure()
         rgba, descent = self._rgba(fig.dpi)
         h, w = rgba.shape[:2]
-        W, H = fig.bbox.width, fig.bbox.height
-        x, y = self.x * W, self.y * H
+        if self.anchor_ax is not None:
+            x0, y0, x1, y1 = self.anchor_ax.bbox.extents
+            x, y = x0 + self.x * (x1 - x0), y0 + self.y * (y1 - y0)
+        else:
+            x, y = self.x * fig.bbox.width, self.y * fig.bbox.height
         x -= {"left": 0, "center": w / 2, "right": w}[self.ha]
         y -= {"bottom": 0, "center": h / 2, "top": h}[self.va]
         gc = renderer.new_gc()
