@@ -113,7 +113,8 @@ def test_several_runs_side_by_side(tmp_path):
 def test_select_steps(moons_trace):
     assert select_steps(moons_trace, "0:10:5") == [0, 5, 10]
     assert len(select_steps(moons_trace, None, max_frames=20)) == 20
-    assert select_steps(moons_trace, "3,1,400") == [1, 3, 128]
+    assert select_steps(moons_trace, "3,1,400") == [1, 3]  # exactly those recorded
+    assert select_steps(moons_trace, "log2")[-2:] == [127, 128]  # a schedule ends at the last step
     with pytest.raises(ValueError, match="range is A:B"):
         select_steps(moons_trace, "a:b")
 
@@ -154,3 +155,15 @@ def test_cli_animate_into_a_new_folder(tmp_path):
     r = run("animate", "moons", "-o", out, "--max-frames", 5, "--size", "320x240", "-q")
     assert r.exit_code == 0, r.output
     assert read_gif_info(out)["n_frames"] == 5 and (tmp_path / "out" / "moons.h5").exists()
+
+
+def test_vector_stills_embed_the_field_at_full_size(tmp_path, moons_trace):
+    """SVG/PDF lay out in points: the field image must still cover the whole axes."""
+    import re
+
+    layout = build_layout([moons_trace], size=(640, 480))
+    layout.savefig(tmp_path / "s.svg", 40)
+    svg = (tmp_path / "s.svg").read_text()
+    widths = [float(w) for w in re.findall(r'<image[^>]*?width="([0-9.]+)"', svg)]
+    ax_width_pt = layout.views[0].ax.bbox.width * 72 / layout.fig.dpi
+    assert max(widths) >= 0.97 * ax_width_pt

@@ -83,7 +83,11 @@ class RasterField(Artist):
         w, h = int(np.floor(x1)) - x0, int(np.floor(y1)) - y0
         if w < 1 or h < 1:
             return
+        # Vector backends (SVG, PDF) lay out in points and take images at image_dpi: they want
+        # dpi/72 times as many pixels as the box has points. Agg's magnification is 1.
+        mag = renderer.get_image_magnification()
         gc = renderer.new_gc()
         gc.set_clip_rectangle(self.ax.bbox)
-        renderer.draw_image(gc, x0, y0, self.rgba(w, h))  # row 0 is the bottom row
+        rgba = self.rgba(max(1, round(w * mag)), max(1, round(h * mag)))
+        renderer.draw_image(gc, x0, y0, rgba)  # row 0 is the bottom row
         gc.restore()
