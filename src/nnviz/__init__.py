@@ -13,4 +13,13 @@ __version__ = "0.1.0"
 from .trace import Trace, TraceError, load_trace  # noqa: E402
 from .train import train  # noqa: E402
 
-__all__ = ["__version__", "train", "load_trace", "Trace", "TraceError"]
+__all__ = ["__version__", "train", "load_trace", "Trace", "TraceError", "show", "animate"]
+
+
+def __getattr__(name):
+    # nnviz.show / nnviz.animate (notebook display) load the rendering stack only when used
+    if name in ("show", "animate"):
+        from . import notebook
+
+        return getattr(notebook, name)
+    raise AttributeError(f"module 'nnviz' has no attribute {name!r}")

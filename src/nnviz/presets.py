@@ -85,7 +85,7 @@ _add(
     data={"name": "sin2x", "n": 200},
     model={"hidden": [3], "activation": "sigmoid", "output": "identity"},
     init={"weights": "normal", "sigma": 1.0, "bias": "normal", "bias_sigma": 1.0, "seed": 0},
-    train={"loss": "half_sse", "optimizer": "gd", "lr": 0.01, "steps": 2000},
+    train={"loss": "half_sse", "optimizer": "gd", "lr": 0.005, "steps": 2000},
 )
 _add(
     "sin2x-tanh", "000 more samples (the compact code)",
@@ -135,3 +135,78 @@ def get_preset(name: str) -> dict:
 # ---------------------------------------------------------------- contributed sections
 # Presets of the function-approximation, backprop and gallery modules are appended below, one
 # marked section per module (edit only your own section).
+
+# ---------------------------------------------------------------- hidden space (issue 3, views neurons/hidden)
+# A 2-unit tanh layer before the output, so `--view hidden` draws the layer directly (ConvNetJS).
+_add(
+    "circles-warp", "001 (a ring around a disc), seen in hidden space",
+    "circles through a 2-4-2-1 tanh net: the last hidden layer has 2 units, so `--view hidden` "
+    "shows how the net folds the plane until a line separates ring and disc",
+    data={"name": "circles", "n": 200, "noise": 0.08, "seed": 0, "encoding": "pm1"},
+    model={"hidden": [4, 2], "activation": "tanh", "output": "tanh"},
+    init={"weights": "glorot", "seed": 0},
+    train={"loss": "mse", "optimizer": "adam", "lr": 0.03, "steps": 400},
+)
+_add(
+    "spiral-warp", "001 (spiral), seen in hidden space",
+    "two spirals through a 2-16-16-2-1 tanh net: `--view hidden` shows the spirals pulled apart "
+    "into the corners of the last hidden layer's square",
+    data={"name": "spiral", "n": 300, "noise": 0.05, "seed": 0, "encoding": "pm1"},
+    model={"hidden": [16, 16, 2], "activation": "tanh", "output": "tanh"},
+    init={"weights": "glorot", "seed": 0},
+    train={"loss": "mse", "optimizer": "adam", "lr": 0.01, "steps": 800},
+)
+
+
+# ---------------------------------------------------------------- function approximation (issue 4)
+# sin(10x) on [-1, 1] (seed 000, "a more complicated function"): the input weights must be about as
+# large as the frequency (tanh(10 x) has the slope of sin(10 x)), so the first layer is drawn from
+# N(0, sigma^2) with sigma ~ 10 and the biases spread the neurons' centres -b/w over the interval.
+_SIN10 = {"name": "sin10x", "n": 200}
+for _act, _hidden, _sigma, _bsigma, _lr in (
+    ("tanh", [20], [10.0, 0.2], [5.0, 0.0], 0.01),
+    ("sigmoid", [20], [15.0, 0.3], [8.0, 0.0], 0.02),
+    ("relu", [100], [5.0, 0.1], [3.0, 0.0], 0.005),
+    ("tanh", [10, 10], [4.0, 0.5, 0.3], [2.0, 0.5, 0.0], 0.01),
+    ("relu", [32, 32], [3.0, 0.3, 0.2], [2.0, 0.2, 0.0], 0.005),
+):
+    _arch = "-".join(map(str, _hidden))
+    _add(
+        f"sin10x-{_act}-{_arch}", "000 sin(10x): activations, widths, depths",
+        f"1-{_arch}-1 {_act} net fitting sin(10x) on [-1, 1], input weights ~ N(0, {_sigma[0]:g}^2), Adam",
+        data=_SIN10,
+        model={"hidden": _hidden, "activation": _act, "output": "identity"},
+        init={"weights": "normal", "sigma": _sigma, "bias": "normal", "bias_sigma": _bsigma, "seed": 0},
+        train={"loss": "mse", "optimizer": "adam", "lr": _lr, "steps": 3000},
+    )
+_add(
+    "sin10x-default", "000 sin(10x): activations, widths, depths",
+    "scikit-learn's MLPRegressor defaults on sin(10x): 100 ReLUs, Glorot, Adam lr 1e-3 (not satisfied)",
+    data=_SIN10,
+    model={"hidden": [100], "activation": "relu", "output": "identity"},
+    init={"weights": "glorot", "seed": 0},
+    train={"loss": "mse", "optimizer": "adam", "lr": 0.001, "steps": 3000},
+)
+_add(
+    "seed004-fit", "004 universal approximation (trained, not constructed)",
+    "1-40-1 tanh net trained on seed 004's f = 0.2+0.4x²+0.3x·sin(15x)+0.05·cos(50x) on [0, 1], Adam",
+    data={"name": "seed004", "n": 200},
+    model={"hidden": [40], "activation": "tanh", "output": "identity"},
+    init={"weights": "normal", "sigma": [30.0, 0.1], "bias": "normal", "bias_sigma": [15.0, 0.0], "seed": 0},
+    train={"loss": "mse", "optimizer": "adam", "lr": 0.01, "steps": 4000},
+)
+
+# ---------------------------------------------------------------- backprop and gradient flow (issue 5)
+# Seed 002, "Which activation function should I use?": in a deep sigmoid network the gradients get
+# smaller layer by layer on the way down (Glorot and Bengio, 2010); the same network with ReLU keeps
+# them together. Watch with `nnviz animate deep-sigmoid --view gradflow,loss -o deep.gif`.
+for _act, _what in (("sigmoid", "gradients vanish toward the input, it does not learn"),
+                    ("relu", "gradients stay together, it learns")):
+    _add(
+        f"deep-{_act}", "002 vanishing gradients (Glorot and Bengio)",
+        f"2-16x6-1 {_act} net on moons (Glorot init, sigmoid output, cross-entropy, GD lr 0.2): {_what}",
+        data={"name": "moons", "n": 200, "noise": 0.15, "seed": 0, "encoding": "01"},
+        model={"hidden": [16] * 6, "activation": _act, "output": "sigmoid"},
+        init={"weights": "glorot", "seed": 0},
+        train={"loss": "bce", "optimizer": "gd", "lr": 0.2, "steps": 400, "record": "every:4", "probe": 8},
+    )

@@ -51,7 +51,7 @@ PLAYER_FORMATS = {"webp": ("image/webp", "WEBP"), "png": ("image/png", "PNG")}
 #: The loss curve is thinned to about this many points (min/max per bin, so spikes survive).
 _CURVE_POINTS = 1200
 
-_FITS = ("viewport", "width")
+_FITS = ("auto", "viewport", "width")
 
 
 def _encode(frame: np.ndarray, fmt: str, quality: int) -> str:
@@ -183,17 +183,18 @@ class HtmlWriter(Writer):
         Start playing when the page opens.
     loop : bool, default False
         Start again after the last frame (else playback stops there).
-    fit : {"viewport", "width"}, default "viewport"
+    fit : {"auto", "viewport", "width"}, default "auto"
         "viewport" scales the player to fit the window (or iframe) in both width and height,
-        for slides; "width" fits the width only and resizes the enclosing iframe to the content
-        (used for notebooks).
+        for slides; "width" fits the width only and grows the enclosing iframe to the content,
+        for notebooks; "auto" is "width" inside an ``<iframe srcdoc=...>`` (how
+        :mod:`nnviz.notebook` embeds players) and "viewport" everywhere else.
     """
 
     description = "self-contained HTML player (scrub, play, step; opens offline)"
 
     def __init__(self, path: PathLike, fps: float = 20, *, meta: Mapping[str, Any] | None = None,
                  image_format: str = "webp", quality: int = 80, autoplay: bool = False,
-                 loop: bool = False, fit: str = "viewport") -> None:
+                 loop: bool = False, fit: str = "auto") -> None:
         fmt = str(image_format).lower()
         if fmt not in PLAYER_FORMATS:
             raise ValueError(f"unknown image_format {image_format!r}; choose one of: {', '.join(PLAYER_FORMATS)}")
@@ -280,8 +281,8 @@ class HtmlWriter(Writer):
                     a = acc.get(name)
                     if a is not None and math.isfinite(a[i]):
                         parts.append(f"accuracy {a[i]:.1%}")
-                    if parts:
-                        text += " · " + (f"{name}: " + ", ".join(parts) if name else " · ".join(parts))
+                    if parts:  # one run: "step 7 · loss … · accuracy …"; several: a line each
+                        text += f"\n{name}: " + ", ".join(parts) if name else " · " + " · ".join(parts)
             out.append(text)
         return out
 
@@ -329,7 +330,7 @@ def _escape(text: str) -> str:
 def player_document(*, images: Sequence[str], frame_image: Sequence[int], labels: Sequence[str],
                     steps: Sequence[int | None], curve: dict | None, size: tuple[int, int],
                     fps: float, mime: str, title: str, colors: Mapping[str, str],
-                    autoplay: bool = False, loop: bool = False, fit: str = "viewport") -> str:
+                    autoplay: bool = False, loop: bool = False, fit: str = "auto") -> str:
     """The player page as a string (see :class:`HtmlWriter`, which builds the arguments).
 
     Parameters
@@ -354,7 +355,7 @@ def player_document(*, images: Sequence[str], frame_image: Sequence[int], labels
         Page colours (``bg``, ``fg``, ``muted``, ``grid``, ``cursor``, ``accuracy``, ``test``,
         ``button``).
     autoplay, loop : bool
-    fit : {"viewport", "width"}
+    fit : {"auto", "viewport", "width"}
 
     Returns
     -------
@@ -367,14 +368,19 @@ def player_document(*, images: Sequence[str], frame_image: Sequence[int], labels
         "image": list(frame_image), "label": list(labels), "step": list(steps), "curve": curve,
         "autoplay": autoplay, "loop": loop, "fit": fit, "colors": dict(colors),
     }
-    # Controls + label + curve take about 150 px; "viewport" keeps everything in the window.
-    maxw = f"min({w}px, calc((100vh - 150px) * {w / h:.5f}))" if fit == "viewport" else f"{w}px"
-    css = (_CSS.replace("__MAXW__", maxw).replace("__W__", str(w)).replace("__H__", str(h)))
-    for k, v in colors.items():
-        css = css.replace(f"__{k.upper()}__", v)
-    return (_TEMPLATE.replace("__TITLE__", _escape(title)).replace("__CSS__", css)
-            .replace("__W__", str(w)).replace("__H__", str(h)).replace("__N1__", str(len(frame_image) - 1))
-            .replace("__JS__", _JS).replace("__DATA__", _json_for_script(data)))
+    # Controls + label + curve take about 165 px; "viewport" keeps everything in the window.
+    css_values = {k.upper(): v for k, v in colors.items()}
+    css_values.update(W=str(w), H=str(h),
+                      MAXW_VIEW=f"min({w}px, max(320px, calc((100vh - 165px) * {w / h:.5f})))")
+    values = {"TITLE": _escape(title), "CSS": _fill(_CSS, css_values), "FIT": json.dumps(fit),
+              "W": str(w), "H": str(h), "N1": str(len(frame_image) - 1), "JS": _JS,
+              "DATA": _json_for_script(data)}
+    return _fill(_TEMPLATE, values)
+
+
+def _fill(template: str, values: Mapping[str, str]) -> str:
+    """Replace ``__NAME__`` placeholders in one pass (inserted text is never scanned again)."""
+    return re.sub(r"__([A-Z][A-Z0-9_]*?)__", lambda m: values[m.group(1)], template)
 
 
 def read_player(path: PathLike) -> dict[str, Any]:
@@ -418,6 +424,7 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta name="generator" content="nnviz">
 <title>__TITLE__</title>
 <style>__CSS__</style>
+<script>(function(){var f=__FIT__;if(f==="width"||(f==="auto"&&location.href==="about:srcdoc"))document.documentElement.className+=" nnviz-fit-width";})();</script>
 </head>
 <body>
 <div class="nnviz-player" id="nnviz-player" data-frame="0" data-playing="false">
@@ -445,7 +452,8 @@ _TEMPLATE = """<!DOCTYPE html>
 _CSS = """
 html,body{margin:0;padding:0;background:__BG__;color:__FG__;}
 body{font:14px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;}
-.nnviz-player{max-width:__MAXW__;margin:0 auto;padding:4px 6px 6px;box-sizing:border-box;outline:none;}
+.nnviz-player{max-width:__MAXW_VIEW__;margin:0 auto;padding:4px 6px 6px;box-sizing:border-box;outline:none;}
+html.nnviz-fit-width .nnviz-player{max-width:__W__px;}
 #nnviz-frame{display:block;width:100%;height:auto;aspect-ratio:__W__/__H__;image-rendering:auto;}
 .nnviz-bar{display:flex;align-items:center;gap:4px;margin-top:6px;}
 .nnviz-bar button{flex:none;width:32px;height:28px;padding:0;border:1px solid __GRID__;border-radius:5px;
@@ -586,15 +594,13 @@ _JS = r"""
   function buildCurve() {
     while (svg.firstChild) svg.removeChild(svg.firstChild);
     geom = null;
-    if (!CV || !CV.steps.length) {
-      if (D.step.every(function (s) { return s === null; })) { svg.style.display = "none"; return; }
-    }
+    if (!CV || !CV.steps.length) { svg.style.display = "none"; return; }  // no scalars: no curve
     var W = svg.clientWidth || canvas.clientWidth || D.width, H = svg.clientHeight || 100;
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     var hasRight = CV && CV.series.some(function (s) { return s.axis === "right"; });
     var m = {l: 44, r: hasRight ? 38 : 10, t: 8, b: 17};
     var x0 = m.l, x1 = W - m.r, y0 = H - m.b, y1 = m.t;
-    var steps = CV ? CV.steps : D.step.filter(function (s) { return s !== null; });
+    var steps = CV.steps;
     var smin = Math.min(steps[0], D.step[0] || 0), smax = Math.max(steps[steps.length - 1], 1);
     var xs = function (s) { return x0 + (x1 - x0) * (s - smin) / Math.max(smax - smin, 1e-9); };
     // left axis: loss
@@ -662,7 +668,7 @@ _JS = r"""
     if (!geom || !cursorLine) return;
     var s = D.step[cur];
     if (s === null) { cursorLine.setAttribute("visibility", "hidden"); cursorDot.setAttribute("visibility", "hidden"); return; }
-    var x = geom.xs(s).toFixed(1);
+    var x = Math.max(geom.x0, Math.min(geom.x1, geom.xs(s))).toFixed(1);
     cursorLine.setAttribute("x1", x); cursorLine.setAttribute("x2", x);
     cursorLine.setAttribute("visibility", "visible");
     var v = null;
@@ -696,21 +702,30 @@ _JS = r"""
   svg.addEventListener("pointercancel", function () { dragging = false; });
 
   // ------------------------------------------------------------------ sizing
+  function reserveLabel() {  // room for the longest label, so nothing below jumps while playing
+    var longest = D.label.reduce(function (a, b) { return b.length > a.length ? b : a; }, "");
+    label.style.minHeight = "";
+    label.textContent = longest;
+    var h = label.offsetHeight;
+    label.textContent = D.label[cur];
+    if (h) label.style.minHeight = h + "px";
+  }
   function fitFrame() {  // notebooks: grow the enclosing iframe to the player
-    if (D.fit !== "width") return;
+    if (document.documentElement.className.indexOf("nnviz-fit-width") < 0) return;
     try {
       var fe = window.frameElement;
-      if (fe) fe.style.height = Math.ceil(document.documentElement.scrollHeight + 2) + "px";
+      if (fe) fe.style.height = Math.ceil(root.getBoundingClientRect().bottom + window.scrollY + 2) + "px";
     } catch (err) { /* cross-origin parent: keep the given height */ }
   }
   var resizeTimer = null;
   window.addEventListener("resize", function () {
     clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { buildCurve(); fitFrame(); }, 60);
+    resizeTimer = setTimeout(function () { reserveLabel(); buildCurve(); fitFrame(); }, 60);
   });
 
   buildCurve();
   show(0);
+  reserveLabel();
   fitFrame();
   if (D.autoplay) play();
   window.nnvizPlayer = {show: show, play: play, pause: pause, get frame() { return cur; }, get n() { return n; }};

@@ -69,7 +69,14 @@ def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int
             raise ValueError(f"bad --steps {spec!r}: the stride K must be >= 1")
         chosen = np.intersect1d(recorded, np.arange(a, b + 1, k))
     else:
-        wanted = parse_schedule(spec, last) if isinstance(spec, str) else np.asarray(list(spec), int)
+        if isinstance(spec, str) and "," not in spec and not spec.strip().isdigit():
+            wanted = parse_schedule(spec, last)  # a schedule: log2, every:K, all (ends at the last step)
+        else:  # an explicit list means exactly those steps
+            items = spec.replace(" ", "").split(",") if isinstance(spec, str) else list(spec)
+            try:
+                wanted = np.array([int(x) for x in items if x != ""], int)
+            except ValueError:
+                raise ValueError(f"bad --steps {spec!r}: a list is like 0,1,3,7") from None
         chosen = np.intersect1d(recorded, wanted)
     if len(chosen) == 0:
         shown = ", ".join(map(str, recorded[:8])) + (", ..." if len(recorded) > 8 else "")
@@ -126,6 +133,8 @@ def header_text(trace):
         text = f"step {k:>{width}}   loss {trace.loss[k]:.4g}"
         if trace.is_classifier and np.isfinite(trace.accuracy[k]):
             text += f"   accuracy {trace.accuracy[k]:.1%}"
+            if np.isfinite(trace.test_accuracy[k]):
+                text += f" (test {trace.test_accuracy[k]:.1%})"
         return text
 
     return header
@@ -170,7 +179,7 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
 
 def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), theme="light",
             title=None, trace_path=None, progress=False, max_frames=150, view_options=None,
-            labels=None) -> Path:
+            labels=None, writer_options=None) -> Path:
     """Render an animation (or a still) of one or several training runs.
 
     Parameters
@@ -196,6 +205,8 @@ def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), 
         Show a progress bar.
     max_frames : int
         Thin the recorded steps to at most this many frames when ``steps`` is None.
+    writer_options : dict, optional
+        Extra options for the writer (e.g. ``{"autoplay": True}`` for ``.html``).
 
     Returns
     -------
@@ -230,16 +241,19 @@ def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), 
     writer_opts = {}
     if suffix in (".html", ".htm"):  # the HTML player's label and loss curve
         writer_opts["meta"] = player_meta(traces, labels, title, log=(view_options or {}).get("loss", {}).get("log", False))
-    if suffix == ".gif" and len(frame_steps) > 2:
-        picks = [frame_steps[0], frame_steps[len(frame_steps) // 2], frame_steps[-1]]
-        writer_opts["palette_frames"] = [f for _, f in build_layout(traces, views, labels, size=size, theme=theme,
-                                                                     title=title, view_options=view_options).frames(picks)]
-    with open_writer(target, fps=fps, **writer_opts) as w:
-        frames = layout.frames(frame_steps)
-        if progress:
-            from tqdm import tqdm
+    frames = layout.frames(frame_steps)
+    if progress:
+        from tqdm import tqdm
 
-            frames = tqdm(frames, total=len(frame_steps), desc=f"rendering {output.name}", unit="frame", leave=False)
+        frames = tqdm(frames, total=len(frame_steps), desc=f"rendering {output.name}", unit="frame", leave=False)
+    frames = iter(frames)
+    first_step, first = next(frames)
+    if suffix == ".gif":  # one palette for the whole movie: the first frame + every field colour
+        extra = layout.palette_frame()
+        writer_opts["palette_frames"] = [first] + ([] if extra is None else [extra])
+    writer_opts.update(writer_options or {})
+    with open_writer(target, fps=fps, **writer_opts) as w:
+        w.write(first, step=first_step)
         for step, frame in frames:
             w.write(frame, step=step)
     return output

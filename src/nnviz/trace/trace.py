@@ -211,6 +211,15 @@ class Trace:
     def is_classifier(self) -> bool:
         return self._f["data"].attrs["task"] == "classification"
 
+    def player(self, **options):
+        """An HTML player of this run that shows inline in notebooks: ``nnviz.show(self, **options)``.
+
+        Returns a :class:`nnviz.notebook.Player` (scrub, play, step; ``.save("run.html")``).
+        """
+        from ..notebook import show
+
+        return show(self, **options)
+
     def summary(self) -> dict:
         """The facts ``nnviz info`` prints."""
         last = int(self.all_steps[-1])
