@@ -38,7 +38,9 @@ def test_moons_follows_seed003_update_equations(moons_trace):
 
 
 def test_moons_preset_is_seed003():
-    cfg = nnviz.train.__globals__["resolve_config"]("moons")
+    from nnviz.train import resolve_config
+
+    cfg = resolve_config("moons")
     assert cfg["model"] == {"hidden": [50], "activation": "relu", "output": "identity", "output_bias": False}
     assert cfg["train"]["loss"] == "perceptron" and cfg["train"]["lr"] == 0.1 and cfg["train"]["steps"] == 128
     assert cfg["train"]["record"] == "log2"
