@@ -167,3 +167,13 @@ def test_vector_stills_embed_the_field_at_full_size(tmp_path, moons_trace):
     widths = [float(w) for w in re.findall(r'<image[^>]*?width="([0-9.]+)"', svg)]
     ax_width_pt = layout.views[0].ax.bbox.width * 72 / layout.fig.dpi
     assert max(widths) >= 0.97 * ax_width_pt
+
+
+def test_cli_view_options(tmp_path):
+    out = tmp_path / "n.png"
+    r = run("animate", "moons", "-o", out, "--view", "boundary,neurons", "--opt", "neurons.k=3", "-q")
+    assert r.exit_code == 0, r.output
+    r = run("animate", "moons", "-o", out, "--view", "boundary,neurons", "--opt", "neurons.colour=red", "-q")
+    assert r.exit_code != 0 and "has no option(s) colour" in r.output
+    r = run("animate", "moons", "-o", out, "--opt", "nonsense")
+    assert r.exit_code != 0 and "VIEW.KEY=VALUE" in r.output

@@ -37,6 +37,25 @@ def common_render_options(f):
     return f
 
 
+def parse_view_option(text: str):
+    """``"hidden.layer=1"`` -> ("hidden", "layer", 1): numbers and true/false are converted,
+    anything else stays a string (never evaluated)."""
+    name, sep, raw = text.partition("=")
+    view, dot, key = name.partition(".")
+    if not sep or not dot or not view or not key:
+        raise click.ClickException(f"bad --opt {text!r}: write VIEW.KEY=VALUE, e.g. hidden.layer=1")
+    value: object = raw
+    for convert in (int, float):
+        try:
+            value = convert(raw)
+            break
+        except ValueError:
+            pass
+    if raw.lower() in ("true", "false"):
+        value = raw.lower() == "true"
+    return view.strip(), key.strip(), value
+
+
 @cli.command()
 @click.argument("sources", nargs=-1, required=True, metavar="PRESET|TRACE...")
 @click.option("-o", "--output", required=True, type=click.Path(),
@@ -51,9 +70,11 @@ def common_render_options(f):
 @click.option("--hard", is_flag=True, help="Boundary: show only the predicted class (no confidence shading).")
 @click.option("--levels", type=click.IntRange(min=0, max=100), default=8, show_default=True,
               help="Boundary: confidence bands per class; 0 for a smooth gradient (GIFs get larger).")
+@click.option("--opt", "opts", multiple=True, metavar="VIEW.KEY=VALUE",
+              help="A view option, repeatable: e.g. --opt hidden.layer=1 --opt neurons.k=12.")
 @friendly
 def animate(sources, output, views, steps, fps, size, theme, title, max_frames, quiet, step, trace_path,
-            log_scale, hard, levels):
+            log_scale, hard, levels, opts):
     """Train PRESET (or read TRACE) and render how the network learns.
 
     Several sources are drawn side by side on a shared step axis, e.g.
@@ -78,6 +99,8 @@ def animate(sources, output, views, steps, fps, size, theme, title, max_frames, 
     check_steps_spec(steps)
     check_output_target(output, supported_formats)
     options = {"loss": {"log": log_scale}, "boundary": {"hard": hard, "levels": levels}}
+    for view, key, value in (parse_view_option(o) for o in opts):
+        options.setdefault(view, {})[key] = value
     written = run(list(sources), output, views=view_list, steps=steps, fps=fps, size=size, theme=theme,
                   title=title, trace_path=trace_path, progress=not quiet, max_frames=max_frames,
                   view_options=options)

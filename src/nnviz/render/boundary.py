@@ -132,6 +132,7 @@ def signed_confidence(values, encoding):
     """``(y - threshold) / scale`` clipped to [-1, 1]: the quantity the colour shows."""
     theta, s = threshold_of(encoding)
     u = (values - np.float32(theta)) * np.float32(1.0 / s)
+    u = np.nan_to_num(u, nan=0.0, copy=False)  # a diverged step shows as "no opinion"
     return np.clip(u, -1.0, 1.0, out=u)
 
 
@@ -249,17 +250,20 @@ class BoundaryView(View):
         ax.set_aspect("equal", adjustable="box")
         self.contour = LineCollection([], colors=th.text, linewidths=1.4, animated=True, zorder=2)
         ax.add_collection(self.contour)
-        colors = [th.class_color(c) for c in d.labels]
-        size = 22 if len(d.X) <= 300 else 10
-        self.points = ax.scatter(d.X[:, 0], d.X[:, 1], s=size, c=colors, edgecolors="white",
-                                 linewidths=0.6, animated=True, zorder=3)
-        self.artists = [self.im, self.contour, self.points]
-        if len(d.X_test):
-            tcolors = [th.class_color(c) for c in d.labels_test]
-            self.artists.append(ax.scatter(d.X_test[:, 0], d.X_test[:, 1], s=size, facecolors=th.background,
-                                           edgecolors=tcolors, linewidths=1.3, animated=True, zorder=3))
-        self.missed = ax.scatter([], [], s=size * 3.2, facecolors="none", edgecolors=th.text,
-                                 linewidths=1.1, animated=True, zorder=4)
+        # Points as one marker line per class: Agg stamps a cached marker, several times faster
+        # per frame than a scatter's PathCollection.
+        ms = 4.7 if len(d.X) <= 300 else 3.2
+        self.artists = [self.im, self.contour]
+        for c in range(d.n_classes):
+            train = d.X[d.labels == c]
+            self.artists += ax.plot(train[:, 0], train[:, 1], "o", ls="none", ms=ms, mfc=th.class_color(c),
+                                    mec="white", mew=0.6, animated=True, zorder=3)
+            if len(d.X_test):
+                test = d.X_test[d.labels_test == c]
+                self.artists += ax.plot(test[:, 0], test[:, 1], "o", ls="none", ms=ms, mfc=th.background,
+                                        mec=th.class_color(c), mew=1.3, animated=True, zorder=3)
+        self.missed, = ax.plot([], [], "o", ls="none", ms=ms * 1.8, mfc="none", mec=th.text, mew=1.1,
+                               animated=True, zorder=4)
         self.artists.append(self.missed)
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂", rotation=0, labelpad=8)
@@ -283,5 +287,5 @@ class BoundaryView(View):
             k = min(int(step), int(self.trace.all_steps[-1]))
             self.caption.set_text(f"{self.label}   loss {self.trace.loss[k]:.3g}   acc {self.trace.accuracy[k]:.0%}")
         wrong = self.wrong[i]
-        self.missed.set_offsets(self.data.X[wrong] if wrong.any() else np.zeros((0, 2)))
+        self.missed.set_data(self.data.X[wrong, 0], self.data.X[wrong, 1])
         return self.artists

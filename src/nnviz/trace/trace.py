@@ -207,8 +207,9 @@ class Trace:
                                         if json.loads(d.attrs["image_shape"]) else None),
         )
 
-    @property
+    @cached_property
     def is_classifier(self) -> bool:
+        """Whether the run is a classification (accuracy is recorded)."""
         return self._f["data"].attrs["task"] == "classification"
 
     def player(self, **options):
