@@ -271,10 +271,10 @@ class BoundaryView(View):
         for side in ("top", "right"):
             ax.spines[side].set_visible(True)
         if self.label:  # several runs side by side: each panel says its own run's numbers
-            ax.set_title(" ", fontsize="medium")  # keeps room above the panel for the text below
+            ax.set_title(f"{self.label}\n ", fontsize="medium")  # second line: the numbers below
             size = mpl.rcParams["axes.titlesize"]
-            self.caption = FastText(ax.figure, 0.5, 1.02, "", fontsize=size if np.isscalar(size) else 10,
-                                    color=self.theme.text, ha="center", va="bottom", family="DejaVu Sans", ax=ax)
+            self.caption = FastText(ax.figure, 0.5, 1.015, "", fontsize=0.9 * size if np.isscalar(size) else 9,
+                                    color=self.theme.muted, ha="center", va="bottom", family="DejaVu Sans", ax=ax)
             self.caption.set_animated(True)
             ax.figure.add_artist(self.caption)
             self.artists.append(self.caption)
@@ -285,7 +285,7 @@ class BoundaryView(View):
         self.contour.set_segments(self.contour_segments(i))
         if self.label:
             k = min(int(step), int(self.trace.all_steps[-1]))
-            self.caption.set_text(f"{self.label}   loss {self.trace.loss[k]:.3g}   acc {self.trace.accuracy[k]:.0%}")
+            self.caption.set_text(f"loss {self.trace.loss[k]:.3g}  acc {self.trace.accuracy[k]:.0%}")
         wrong = self.wrong[i]
         self.missed.set_data(self.data.X[wrong, 0], self.data.X[wrong, 1])
         return self.artists
