@@ -1,0 +1,1371 @@
+"""The network view: nodes, weights, activations, errors and updates of one training step.
+
+Nodes sit in columns, one per layer; an edge's colour is the sign of its weight (orange > 0, blue
+< 0) and its width and opacity grow as ``(|w| / max|w|)^p`` (``max`` over every layer and every
+frame of the animation, so a thicker edge is a larger weight everywhere in the movie). A node's
+fill is its activation ``a`` for the chosen sample, on the colour scale of the neurons view. Small
+layers (up to ``label_units`` units) print their numbers: ``b``, ``z``, ``a`` and, in the backward
+pass, ``δ`` on the nodes, ``w`` (or ``∂C/∂w``) on the edges. Wide layers (seed 003's 50 hidden
+units) show the ``max_units`` most important units and a "… +34" marker, or (``wide="strips"``)
+every unit as a thin column with the weight matrices as heat strips.
+
+Phases of one training step
+---------------------------
+A frame key is an ``int``, the training step. The phases of a step are frame keys too:
+:class:`SubFrame` is an ``int`` (the step, so every other view and the layout header treat it as
+that step) that carries ``phase``, ``layer``, ``t`` (morph fraction) and ``hold`` (how many
+movie frames it is shown for). :func:`phase_frames` lists the sub-frames of one step:
+
+=============  ===============================================================  ==========
+phase          what appears                                                      equation
+=============  ===============================================================  ==========
+``z``, l       ``z^l = a^{l-1} W^l + b^l`` on layer l (l = 1 .. L)               forward
+``a``, l       ``a^l = f(z^l)`` fills layer l                                    forward
+``loss``       the target ``t`` and the loss at the output                       C
+``delta``, L   the output error ``δ^L``                                          (1)
+``grad``, l    edges into layer l show ``∂C/∂w`` (gradient colours), ``∂C/∂b``  (3), (4)
+``delta``, l   ``δ^l`` from ``δ^{l+1}`` (l = L-1 .. 1)                           (2)
+``update``, t  edges morph from ``W(k)`` to ``W(k+1)`` (t = 1/m .. 1)           update
+=============  ===============================================================  ==========
+
+``detail="phases"`` groups them into six sub-frames: ``forward`` (every z and a), ``loss``, the
+output error (``delta``, L), ``backward`` (every δ), ``gradient`` (every ∂C/∂w) and the update
+(t = 1). A plain ``int`` key shows the state after the forward pass (what
+``nnviz animate --view network`` draws). The layout passes keys through unchanged
+(:meth:`nnviz.render.layout.Layout.frames` keeps ``int`` subclasses), so a sub-frame sequence is
+simply the list of steps given to ``Layout.frames``; :func:`render_backprop` writes each sub-frame
+``hold`` times.
+
+Numbers
+-------
+Every number printed comes from the trace: ``z``, ``a``, ``δ`` of probe sample ``sample`` (or
+their mean over the probe samples with ``sample="mean"``), ``W``/``b`` from ``trace.params(k)``,
+the next parameters from ``trace.params(k + 1)`` (or, for full-batch gradient descent when step
+``k + 1`` is not recorded, ``W - lr * dW``). Edge gradients are the chosen sample's own
+``∂l/∂w_jk = δ_j a_k`` (eq. 3 for one sample), or the trace's batch gradient ``dW`` with
+``sample="mean"``. Values print with :func:`format_value` (3 significant digits).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
+from matplotlib.ft2font import FT2Font, LoadFlags
+from matplotlib.patches import FancyBboxPatch
+from matplotlib.text import Text
+from matplotlib.transforms import offset_copy
+
+from .animate import register_view
+from .base import View
+
+__all__ = ["NetworkView", "SubFrame", "phase_frames", "backprop_frames", "format_value", "parse_values",
+           "next_params", "FastLabel", "PHASES", "render_backprop"]
+
+log = logging.getLogger(__name__)
+
+#: Phase names of a training step (see the module docstring).
+PHASES = ("z", "a", "forward", "loss", "delta", "backward", "grad", "gradient", "update")
+
+#: Colours of gradients and errors (δ = ∂C/∂z), by sign: kept apart from the weight colours so
+#: that a student never mistakes a gradient for a weight.
+GRAD_COLORS = {"light": ("#C2185B", "#00897B"), "dark": ("#F06292", "#4DB6AC")}
+
+#: Fixed colour scales of bounded activations: name -> (centre, half width) (as the neurons view).
+_SCALES = {"tanh": (0.0, 1.0), "sigmoid": (0.5, 0.5), "logistic": (0.5, 0.5), "step": (0.5, 0.5),
+           "softmax": (0.5, 0.5)}
+_PRETTY = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "tanh": "tanh", "sigmoid": "sigmoid",
+           "logistic": "sigmoid", "identity": "linear", "linear": "linear", "step": "step",
+           "softplus": "softplus", "softmax": "softmax"}
+_SUP = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+MINUS = "\u2212"
+ARROW = "\u2009→\u2009"  # between thin spaces
+
+
+def sup(v) -> str:
+    """``sup(12)`` -> ``"¹²"``."""
+    return str(v).translate(_SUP)
+
+
+def sub(v) -> str:
+    """``sub(12)`` -> ``"₁₂"``."""
+    return str(v).translate(_SUB)
+
+
+# ---------------------------------------------------------------------------------------- numbers
+def format_value(v: float, digits: int = 3) -> str:
+    """A number as printed on the diagram: ``digits`` significant digits, a true minus sign.
+
+    >>> format_value(0.54184321), format_value(-1.26542147), format_value(0.00012345)
+    ('0.542', '−1.27', '1.23e−04')
+    """
+    v = float(v)
+    if not math.isfinite(v):
+        return "nan" if math.isnan(v) else ("inf" if v > 0 else MINUS + "inf")
+    if abs(v) < 1e-9:  # rounding noise (e.g. the mean of centred data): printed as 0
+        return "0"
+    mag = math.floor(math.log10(abs(v)))
+    if -3 <= mag < 4:
+        s = f"{v:.{max(digits - 1 - mag, 0)}f}"
+        # rounding may add a digit (9.996 -> "10.00"): recompute with the new magnitude
+        if len(s.lstrip("-").replace(".", "").lstrip("0")) > digits and "." in s:
+            s = f"{v:.{max(digits - 2 - mag, 0)}f}"
+    else:
+        s = f"{v:.{digits - 1}e}"
+    return s.replace("-", MINUS)
+
+
+_NUMBER = re.compile(r"[-\u2212]?(?:\d+\.?\d*|\.\d+)(?:e[-\u2212+]?\d+)?|[-\u2212]?inf|nan")
+
+
+def parse_values(text: str) -> list[float]:
+    """The numbers in a label, e.g. ``"b: 0.105 → 0.353"`` -> [0.105, 0.353] (tests use it)."""
+    body = text.split("=", 1)[1] if "=" in text else (text.split(":", 1)[1] if ":" in text else text)
+    return [float(m.replace(MINUS, "-")) for m in _NUMBER.findall(body)]
+
+
+# ---------------------------------------------------------------------------------------- frame keys
+class SubFrame(int):
+    """A frame key for one phase of training step ``step``: an ``int`` equal to the step.
+
+    Views that know nothing of phases see the step; the network view reads the attributes.
+
+    Attributes
+    ----------
+    phase : str
+        One of :data:`PHASES`.
+    layer : int or None
+        The layer the phase works on.
+    t : float
+        Morph fraction of the ``update`` phase, in (0, 1].
+    hold : int
+        How many movie frames show this sub-frame (>= 1).
+    """
+
+    def __new__(cls, step, phase: str, layer: int | None = None, t: float = 1.0, hold: int = 1):
+        if phase not in PHASES:
+            raise ValueError(f"unknown phase {phase!r}; choose from: {', '.join(PHASES)}")
+        obj = super().__new__(cls, int(step))
+        obj.phase, obj.layer, obj.t, obj.hold = phase, layer, float(t), max(1, int(hold))
+        return obj
+
+    @property
+    def step(self) -> int:
+        return int(self)
+
+    def __repr__(self):
+        extra = f", t={self.t:g}" if self.phase == "update" else ""
+        return f"SubFrame({int(self)}, {self.phase!r}, layer={self.layer}{extra}, hold={self.hold})"
+
+    def __reduce__(self):
+        return (SubFrame, (int(self), self.phase, self.layer, self.t, self.hold))
+
+
+#: Seconds each kind of sub-frame stays on screen (converted to frames with the fps).
+HOLD_SECONDS = {"z": 0.7, "a": 0.7, "forward": 1.4, "loss": 1.2, "delta": 1.1, "backward": 1.2, "grad": 1.1,
+                "gradient": 1.2, "update_end": 1.2}
+
+
+def next_params(trace, step: int):
+    """``[(W, b)]`` after the update of ``step``, or None if the trace cannot tell.
+
+    ``trace.params(step + 1)`` when that step is recorded; for full-batch gradient descent
+    ``W - lr * dW`` (exactly what the trainer did); None otherwise (the last step, or an
+    optimizer with state such as Adam between recorded steps).
+    """
+    step = int(step)
+    if step + 1 in set(int(s) for s in trace.steps):
+        return trace.params(step + 1)
+    if step >= int(trace.all_steps[-1]):
+        return None
+    t = trace.config.get("train", {})
+    full_batch = not (0 < int(t.get("batch_size", 0)) < len(trace.data.X))
+    if t.get("optimizer") in ("gd", "sgd") and full_batch:
+        lr = float(trace.lr[step])
+        return [(W - lr * dW, None if b is None else b - lr * db)
+                for (W, b), (dW, db) in zip(trace.params(step), trace.grads(step))]
+    return None
+
+
+def phase_frames(trace, step: int, detail: str = "layers", morph: int = 6, fps: float | None = None,
+                 update_only: bool = False) -> list[SubFrame]:
+    """The sub-frames of one training step.
+
+    Parameters
+    ----------
+    trace : Trace
+    step : int
+        A recorded step.
+    detail : {"layers", "phases"}
+        Layer by layer (``4 L + 1`` sub-frames before the update) or six coarse phases.
+    morph : int
+        Sub-frames of the update morph (``detail="layers"``; the coarse update is one).
+    fps : float, optional
+        Sets each sub-frame's ``hold`` from :data:`HOLD_SECONDS`; None: hold 1.
+    update_only : bool
+        Only the update (for the later steps of a sequence).
+
+    Returns
+    -------
+    list of SubFrame
+        ``4 L + 1 + morph`` (layers) or 6 (phases) sub-frames; the update is left out when the
+        trace cannot tell the next parameters (see :func:`next_params`).
+    """
+    if detail not in ("layers", "phases"):
+        raise ValueError(f"detail must be 'layers' or 'phases', got {detail!r}")
+    L = len(trace.sizes) - 1
+
+    def hold(kind):
+        return 1 if fps is None else max(1, round(HOLD_SECONDS[kind] * fps))
+
+    keys: list[SubFrame] = []
+    if not update_only:
+        if detail == "layers":
+            for l in range(1, L + 1):
+                keys += [SubFrame(step, "z", l, hold=hold("z")), SubFrame(step, "a", l, hold=hold("a"))]
+            keys.append(SubFrame(step, "loss", L, hold=hold("loss")))
+            for l in range(L, 0, -1):
+                keys += [SubFrame(step, "delta", l, hold=hold("delta")), SubFrame(step, "grad", l, hold=hold("grad"))]
+        else:
+            keys += [SubFrame(step, "forward", L, hold=hold("forward")), SubFrame(step, "loss", L, hold=hold("loss")),
+                     SubFrame(step, "delta", L, hold=hold("delta")), SubFrame(step, "backward", 1, hold=hold("backward")),
+                     SubFrame(step, "gradient", 1, hold=hold("gradient"))]
+    if next_params(trace, step) is not None:
+        m = 1 if detail == "phases" else max(1, int(morph))
+        for i in range(1, m + 1):
+            keys.append(SubFrame(step, "update", None, t=i / m, hold=hold("update_end") if i == m else 1))
+    return keys
+
+
+def backprop_frames(trace, steps, detail="layers", morph=6, fps=None, later="update") -> list[SubFrame]:
+    """Sub-frames of several steps: the first with every phase, the later ones as ``later`` says.
+
+    ``later="update"`` shows only the update of the later steps, ``"full"`` every phase.
+    """
+    if later not in ("update", "full"):
+        raise ValueError(f"later must be 'update' or 'full', got {later!r}")
+    keys = []
+    for i, k in enumerate(steps):
+        keys += phase_frames(trace, k, detail, morph, fps, update_only=(i > 0 and later == "update"))
+    if not keys:
+        raise ValueError("no phase to draw: the selected steps have no recorded update")
+    return keys
+
+
+# ---------------------------------------------------------------------------------------- text
+class FastLabel(Text):
+    """A :class:`matplotlib.text.Text` that draws itself without text layout when animated.
+
+    Animated (movie frames), it renders its one line with FreeType into a cached bitmap and draws
+    that (about 50 µs instead of a few ms); not animated (stills, SVG/PDF), it is an ordinary
+    Text, so vector output keeps real text. ``box`` paints a background behind it, in both modes.
+    """
+
+    _fonts: dict = {}
+    _glyphs: dict = {}  # (font path, size, dpi) -> {char: (alpha, descent, bearing, advance)}
+
+    def __init__(self, x, y, text="", box=None, **kwargs):
+        super().__init__(x, y, text, **kwargs)
+        self._box = box  # (facecolor, alpha) or None
+        if box is not None:
+            self.set_bbox(dict(boxstyle="square,pad=0.15", facecolor=box[0], edgecolor="none", alpha=box[1]))
+        self._cache: dict = {}
+
+    def _font(self):
+        path = font_manager.findfont(self.get_fontproperties())
+        if path not in FastLabel._fonts:
+            FastLabel._fonts[path] = FT2Font(path)
+        return path, FastLabel._fonts[path]
+
+    def _coverage(self, text, size, dpi):
+        """The text's coverage mask, composed from cached glyphs (no kerning, like a terminal).
+
+        Returns (alpha of shape (h, w), ascent, descent, row of the baseline from the top).
+        FreeType lays out a whole string in about 1 ms; a cached glyph costs microseconds.
+        """
+        path, f = self._font()
+        f.set_size(size, dpi)
+        px = size * dpi / 72.0 / f.units_per_EM
+        asc, desc = f.ascender * px, -f.descender * px
+        glyphs = FastLabel._glyphs.setdefault((path, size, dpi), {})
+        for c in text:
+            if c not in glyphs:
+                f.set_text(c, 0.0, flags=LoadFlags.FORCE_AUTOHINT)
+                f.draw_glyphs_to_bitmap(antialiased=True)
+                a = np.asarray(f.get_image()).astype(np.float32) / 255.0
+                g = f.load_char(ord(c), flags=LoadFlags.FORCE_AUTOHINT)
+                glyphs[c] = (a, f.get_descent() / 64.0, g.horiBearingX / 64.0, g.horiAdvance / 64.0)
+        width = sum(glyphs[c][3] for c in text)
+        base = int(round(asc)) + 1
+        out = np.zeros((int(math.ceil(asc + desc)) + 2, int(math.ceil(width)) + 2), np.float32)
+        pen = 0.0
+        for c in text:
+            a, d, bx, adv = glyphs[c]
+            h, w = a.shape
+            x0, y0 = int(round(pen + bx)), int(round(base + d)) - h
+            pen += adv
+            if not (h and w):
+                continue
+            ys, xs = max(y0, 0), max(x0, 0)
+            ye, xe = min(y0 + h, out.shape[0]), min(x0 + w, out.shape[1])
+            if ye > ys and xe > xs:
+                out[ys:ye, xs:xe] = np.maximum(out[ys:ye, xs:xe], a[ys - y0: ye - y0, xs - x0: xe - x0])
+        return out, asc, desc, base, width
+
+    def _bitmap(self, dpi):
+        text, size = self.get_text(), self.get_fontsize()
+        color = to_rgb(self.get_color())
+        key = (text, size, dpi, color, self._box)
+        hit = self._cache.get(key)
+        if hit is not None:
+            return hit
+        if len(self._cache) > 256:
+            self._cache.clear()
+        alpha, asc, desc, base, width = self._coverage(text, size, dpi)
+        fg = np.array(color, np.float32)
+        pad = int(round(0.15 * size * dpi / 72.0)) if self._box is not None else 0
+        if pad:
+            alpha = np.pad(alpha, pad)
+        if self._box is not None:
+            bg = np.array(to_rgb(self._box[0]), np.float32)
+            a_bg = float(self._box[1])
+            out_a = alpha + a_bg * (1 - alpha)
+            rgb = (fg * alpha[..., None] + bg * a_bg * (1 - alpha)[..., None]) / np.maximum(out_a, 1e-6)[..., None]
+            rgba = np.dstack([rgb * 255, out_a * 255]).round().astype(np.uint8)
+        else:
+            rgba = np.empty(alpha.shape + (4,), np.uint8)
+            rgba[..., :3] = (fg * 255).astype(np.uint8)
+            rgba[..., 3] = (alpha * 255).round().astype(np.uint8)
+        below = alpha.shape[0] - (base + pad)  # rows of the bitmap below the baseline
+        hit = (rgba, asc, desc, width, pad, below)
+        self._cache[key] = hit
+        return hit
+
+    def draw(self, renderer):
+        if not self.get_visible() or not self.get_text():
+            return
+        if not self.get_animated():
+            return super().draw(renderer)
+        fig = self.get_figure(root=True)
+        rgba, asc, desc, width, pad, below = self._bitmap(fig.dpi)
+        x, y = self.get_transform().transform(self.get_unitless_position())
+        ha, va = self.get_horizontalalignment(), self.get_verticalalignment()
+        x0 = x - {"left": 0.0, "center": width / 2, "right": width}[ha] - pad
+        if va == "top":
+            base = y - asc
+        elif va == "bottom":
+            base = y + desc
+        elif va in ("center", "center_baseline"):
+            base = y - (asc - desc) / 2
+        else:  # baseline
+            base = y
+        gc = renderer.new_gc()
+        renderer.draw_image(gc, round(x0), round(base - below), rgba[::-1])
+        gc.restore()
+
+
+# ---------------------------------------------------------------------------------------- data
+@dataclass
+class StepData:
+    """The numbers of one recorded step for one sample (or the probe mean).
+
+    Every list is indexed by layer ``l = 0 .. L`` as in :mod:`nnviz.nn.mlp` (index 0 unused
+    except ``a[0]``, the input). ``gW``/``gb`` are the gradients the edges show.
+    """
+
+    W: list
+    b: list
+    z: list
+    a: list
+    delta: list
+    gW: list
+    gb: list
+    W_next: list | None
+    b_next: list | None
+    target: np.ndarray | None
+    loss: float
+    extra: dict = field(default_factory=dict)
+
+
+def resolved_loss(trace) -> str:
+    """The loss name a trace was trained with ("auto" resolved as the trainer does)."""
+    name = trace.config.get("train", {}).get("loss", "auto")
+    if name == "auto":
+        from ..train import _AUTO
+
+        name = _AUTO.get(trace.data.encoding, _AUTO[None])[1]
+    return name
+
+
+def _bounded_scale(name):
+    return _SCALES.get(name)
+
+
+def _mix(base: np.ndarray, color: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Colours from ``base`` (u = 0) to ``color`` (u = 1), u of shape (n,) -> (n, 3)."""
+    return base[None, :] + np.clip(u, 0, 1)[:, None] * (color - base)[None, :]
+
+
+@register_view
+class NetworkView(View):
+    """The network itself: weights on edges, activations in nodes, errors in the backward pass.
+
+    Options
+    -------
+    sample : int or "mean"
+        Which probe sample's ``z``, ``a``, ``δ`` are shown (``trace.probe_index[sample]`` of the
+        training data), or ``"mean"`` for their mean over the probe samples (edges then show the
+        batch gradient ``dW``).
+    wide : {"subset", "strips"}
+        Layers wider than ``max_units``: the most important units and a "… +N" marker, or every
+        unit as a thin column with the weight matrices as heat strips.
+    max_units : int
+        Units drawn per layer in ``wide="subset"`` (default 16).
+    rank : {"weight", "gradient"}
+        How the subset is chosen: by ``‖w_in‖·‖w_out‖`` of the unit, or the same for the gradients,
+        averaged over the frames.
+    label_units : int
+        Print values in layers of at most this many units (default 8).
+    edge_labels : "auto", bool
+        Print edge values: "auto" for layers with at most 10 edges between labelled layers.
+    power : float
+        Edge width and opacity grow as ``(|w| / max|w|)^power`` (default 0.5).
+    equations : "auto", bool
+        The four backprop equations beside the diagram ("auto": when the frames have phases).
+    digits : int
+        Significant digits of printed values (default 3).
+    """
+
+    name = "network"
+    width = 1.3
+
+    def __init__(self, trace, theme="light", label=None, sample=0, wide="subset", max_units=16, rank="weight",
+                 label_units=8, edge_labels="auto", power=0.5, equations="auto", digits=3):
+        super().__init__(trace, theme, label)
+        n_probe = len(trace.probe_index)
+        if isinstance(sample, str) and sample != "mean":
+            try:
+                sample = int(sample)
+            except ValueError:
+                raise ValueError(f"sample must be a probe sample index or 'mean', got {sample!r}") from None
+        if sample != "mean":
+            sample = int(sample)
+            if not 0 <= sample < n_probe:
+                raise ValueError(f"sample {sample} is out of range: the trace records {n_probe} probe "
+                                 f"sample{'s' if n_probe != 1 else ''} (0..{n_probe - 1}) or 'mean'")
+        if wide not in ("subset", "strips"):
+            raise ValueError(f"wide must be 'subset' or 'strips', got {wide!r}")
+        if rank not in ("weight", "gradient"):
+            raise ValueError(f"rank must be 'weight' or 'gradient', got {rank!r}")
+        if int(max_units) < 2:
+            raise ValueError(f"max_units must be >= 2, got {max_units}")
+        self.sample, self.wide, self.max_units, self.rank = sample, wide, int(max_units), rank
+        self.label_units, self.edge_labels, self.power = int(label_units), edge_labels, float(power)
+        self.equations, self.digits = equations, int(digits)
+        self.sizes = list(trace.sizes)
+        self.L = len(self.sizes) - 1
+        self.acts = list(trace.activation_names)
+        cfg = trace.config.get("train", {})
+        self.loss_name = resolved_loss(trace)
+        self.l2 = float(cfg.get("l2", 0.0) or 0.0)
+        self.n_train = len(trace.data.X)
+        self.grad_colors = GRAD_COLORS.get(self.theme.name, GRAD_COLORS["light"])
+        self._data: dict[int, StepData] = {}
+
+    # ------------------------------------------------------------------ numbers from the trace
+    def fmt(self, v) -> str:
+        return format_value(v, self.digits)
+
+    def step_data(self, k: int) -> StepData:
+        """The numbers of recorded step ``k`` (cached)."""
+        k = int(k)
+        if k in self._data:
+            return self._data[k]
+        tr, L = self.trace, self.L
+        params, grads = tr.params(k), tr.grads(k)
+        Z, A, D = tr.preactivations(k), tr.activations(k), tr.deltas(k)
+        X = tr.data.X[tr.probe_index]
+        Y = tr.data.y[tr.probe_index]
+        W = [None] + [np.asarray(p[0], float) for p in params]
+        b = [None] + [None if p[1] is None else np.asarray(p[1], float) for p in params]
+        if self.sample == "mean":
+            pick = lambda M: np.asarray(M, float).mean(axis=0)  # noqa: E731
+            target = None
+            loss = float(tr.loss[k])
+        else:
+            i = self.sample
+            pick = lambda M: np.asarray(M, float)[i]  # noqa: E731
+            target = np.asarray(Y[i], float)
+            from ..nn import get_loss
+
+            aL = np.asarray(A[-1], float)[i][None]
+            loss = float(get_loss(self.loss_name).per_sample(aL, target[None])[0]) if self.n_train > 1 else float(tr.loss[k])
+        a = [pick(X)] + [pick(M) for M in A]
+        z = [None] + [pick(M) for M in Z]
+        delta = [None] + [pick(M) for M in D]
+        if self.sample == "mean":
+            gW = [None] + [np.asarray(g[0], float) for g in grads]
+            gb = [None] + [None if g[1] is None else np.asarray(g[1], float) for g in grads]
+        else:  # the sample's own gradient, eq. (3) and (4) for one sample
+            gW = [None] + [np.outer(a[l - 1], delta[l]) for l in range(1, L + 1)]
+            gb = [None] + [None if b[l] is None else delta[l].copy() for l in range(1, L + 1)]
+        nxt = next_params(tr, k)
+        W_next = b_next = None
+        if nxt is not None:
+            W_next = [None] + [np.asarray(p[0], float) for p in nxt]
+            b_next = [None] + [None if p[1] is None else np.asarray(p[1], float) for p in nxt]
+        d = StepData(W, b, z, a, delta, gW, gb, W_next, b_next, target, loss)
+        self._data[k] = d
+        return d
+
+    # ------------------------------------------------------------------ prepare
+    def prepare(self, steps):
+        keys = list(steps)
+        self._phased = any(getattr(s, "phase", None) for s in keys)
+        self.show_equations = self._phased if self.equations == "auto" else bool(self.equations)
+        self.width = 2.0 if self.show_equations else 1.5
+        rec = sorted({self.at(s) for s in keys})
+        for k in rec:
+            self.step_data(k)
+        ds = [self._data[k] for k in rec]
+        L = self.L
+        # one scale for every weight in the movie (edges comparable across layers and frames)
+        wmax = max(float(np.abs(d.W[l]).max()) for d in ds for l in range(1, L + 1))
+        if any(d.W_next is not None for d in ds):
+            wmax = max(wmax, max(float(np.abs(d.W_next[l]).max()) for d in ds if d.W_next is not None
+                                 for l in range(1, L + 1)))
+        self.wmax = wmax if wmax > 0 else 1.0
+        # activation colour scales (as the neurons view): fixed for bounded activations
+        self.ascale = []
+        X = self.trace.data.X
+        self.ascale.append((0.0, float(np.abs(X).max()) or 1.0))
+        for l in range(1, L + 1):
+            s = _bounded_scale(self.acts[l - 1])
+            if s is None:
+                m = max(float(np.abs(d.a[l]).max()) for d in ds)
+                s = (0.0, m if m > 0 else 1.0)
+            self.ascale.append(s)
+        self._choose_units(ds)
+
+    def _choose_units(self, ds):
+        """Which units each layer draws (all, or the most important ones of a wide layer)."""
+        L, n = self.L, self.sizes
+        self.units, self.hidden_count, self.dense = [], [], []
+        for l in range(L + 1):
+            if n[l] <= self.max_units:
+                self.units.append(np.arange(n[l]))
+                self.hidden_count.append(0)
+                self.dense.append(False)
+                continue
+            if self.wide == "strips":
+                self.units.append(np.arange(n[l]))
+                self.hidden_count.append(0)
+                self.dense.append(True)
+                continue
+            key = "W" if self.rank == "weight" else "gW"
+            imp = np.zeros(n[l])
+            for d in ds:
+                M = getattr(d, key)
+                w_in = np.linalg.norm(M[l], axis=0) if l >= 1 else 1.0
+                w_out = np.linalg.norm(M[l + 1], axis=1) if l < L else 1.0
+                imp += w_in * w_out
+            keep = np.sort(np.argsort(-imp, kind="stable")[: self.max_units])
+            self.units.append(keep)
+            self.hidden_count.append(n[l] - len(keep))
+            self.dense.append(False)
+
+    # ------------------------------------------------------------------ geometry
+    def _labelled(self, l) -> bool:
+        return getattr(self, "mode", "full") != "none" and self.sizes[l] <= self.label_units
+
+    def _edge_labelled(self, l) -> bool:
+        if self.edge_labels == "auto":
+            return (self._labelled(l - 1) and self._labelled(l) and self.sizes[l - 1] * self.sizes[l] <= 10
+                    and not self.dense[l - 1] and not self.dense[l])
+        return bool(self.edge_labels) and self._labelled(l - 1) and self._labelled(l)
+
+    def _node_lines(self, l) -> list[str]:
+        """The quantities a node of layer ``l`` prints in its full block."""
+        if l == 0:
+            return ["x"]
+        lines = (["b"] if (l < self.L or self.trace.output_bias) else []) + ["z", "a"]
+        if l == self.L:
+            lines += (["t"] if self.sample != "mean" else []) + ["C"]
+        return lines + ["delta"]
+
+    def setup(self, fig, spec):
+        if self.show_equations:
+            gs = spec.subgridspec(1, 2, width_ratios=[2.3, 1.0], wspace=0.02)
+            ax = self.ax = fig.add_subplot(gs[0, 0], axes_class=_LazyAxes)
+            self.eq_ax = fig.add_subplot(gs[0, 1], axes_class=_LazyAxes)
+            self.eq_ax._view = self
+        else:
+            ax = self.ax = fig.add_subplot(spec, axes_class=_LazyAxes)
+            self.eq_ax = None
+        ax.set_axis_off()
+        ax._view = self
+        import matplotlib as mpl
+
+        self._rc_fontsize = float(mpl.rcParams["font.size"])
+        self._built = None  # (W_px, H_px) of the built diagram
+        self._last_key = None
+        self.artists = []
+        if self.eq_ax is not None:
+            self.eq_ax.set_axis_off()
+
+    def build(self, renderer=None):
+        """Place nodes, edges and labels for the axes' real size (called at the first draw).
+
+        The diagram is laid out in pixels (data coordinates = pixels of the axes), so it is built
+        once the figure's layout has fixed the axes' size: from the axes' ``draw``.
+        """
+        ax, fig = self.ax, self.ax.figure
+        ext = ax.get_window_extent(renderer)
+        W_px, H_px = max(float(ext.width), 100.0), max(float(ext.height), 100.0)
+        if self._built is not None and abs(self._built[0] - W_px) < 1 and abs(self._built[1] - H_px) < 1:
+            return
+        for a in getattr(self, "_owned", []):
+            a.remove()
+        axes = [ax] + ([self.eq_ax] if self.eq_ax is not None else [])
+        before = {id(a) for x in axes for a in x.get_children()}
+        self._build(fig, ax, W_px, H_px)
+        if self.eq_ax is not None:
+            self._equations(fig, self.eq_ax, renderer)
+            self.artists += list(self.eq_boxes.values())
+        self._owned = [a for x in axes for a in x.get_children() if id(a) not in before]
+        for a in self._owned:
+            a.set_in_layout(False)
+        self._built = (W_px, H_px)
+        if self._last_key is not None:
+            self.update(self._last_key)
+        if fig.canvas.is_saving():  # a still: real text, every artist drawn normally
+            for a in self.artists:
+                a.set_animated(False)
+
+    def _build(self, fig, ax, W_px, H_px):
+        self.W_px, self.H_px = W_px, H_px
+        ax.set_xlim(0, W_px)
+        ax.set_ylim(0, H_px)
+        dpi = fig.dpi
+        base_pt = self._rc_fontsize
+        self.fs = fs = 0.82 * base_pt  # value labels, points
+        self.px = px = dpi / 72.0  # pixels per point
+        line = 1.32 * fs * px
+        self.line_px = line
+        char = 0.62 * fs * px  # DejaVu Sans digit width
+        # try the richest labelling that fits: full blocks, one value per node, no values
+        for mode in ("full", "compact", "none"):
+            if self._geometry(mode, W_px, H_px, line, char):
+                break
+        self._static(fig, ax)
+        self._dynamic(fig, ax)
+
+    def _geometry(self, mode, W_px, H_px, line, char) -> bool:
+        """Place columns and nodes for label ``mode``; False if its labels do not fit."""
+        self.mode = mode
+        L, n = self.L, self.sizes
+        # vertical: slots per column; the tallest non-dense column sets the spacing
+        slots = [0 if self.dense[l] else len(self.units[l]) + (1 if self.hidden_count[l] else 0) for l in range(L + 1)]
+        M = max(max(slots), 1)
+        top = 1.9 * line  # caption
+        bottom = 2.9 * line  # layer titles and legend
+        hidden_labelled = [l for l in range(1, L) if self._labelled(l) and not self.dense[l]]
+        block_lines = max([len(self._node_lines(l)) for l in hidden_labelled] or [0])
+        region = H_px - top - bottom
+        max_sp = 0.36 * H_px
+        r_cap = max(7.0, min(30.0, 0.045 * H_px))
+
+        def vertical(lines_below):
+            extra = (lines_below * line + 0.3 * r_cap + 6) if lines_below else 0.0
+            sp = (region - extra - 2 * r_cap) / max(M - 1, 1) if M > 1 else 0.0
+            sp = min(sp, max_sp)
+            r = min(r_cap, max(4.0, 0.3 * sp)) if M > 1 else r_cap
+            if lines_below and M > 1:  # the labels below a node fit above the next node
+                r = max(4.0, min(r, (sp - lines_below * line - 8) / 2.3))
+            return sp, r, extra
+
+        self.full_blocks = mode == "full" and bool(hidden_labelled)
+        lines_below = block_lines if self.full_blocks else (1 if hidden_labelled else 0)
+        sp, r, extra = vertical(lines_below)
+        ok = True
+        if self.full_blocks and M > 1 and (sp < 2.3 * r + block_lines * line + 8 or r < 0.6 * r_cap):
+            ok = False
+        if mode == "compact" and hidden_labelled and M > 1 and r < 6:
+            ok = False
+        self.spacing, self.r = sp, r
+        centre = bottom + extra + (region - extra) / 2
+        # horizontal: margins for the input labels and the output block
+        d = self.digits
+        left = r + 12 + (char * (len("x₁ = ") + d + 4) if self._labelled(0) else char * 2)
+        if self._labelled(L):
+            out_w = char * ((3 + 2 * (d + 4) + 2) if mode == "full" else (d + 8))
+        else:
+            out_w = char * 2
+        # the loss label sits under the output column when the output prints no block
+        right = max(1.3 * r + 8 + out_w, 0.5 * char * (d + 8))
+        gap = (W_px - left - right) / max(L, 1)
+        edges = any(self._edge_labelled(l) for l in range(1, L + 1))
+        need = {
+            # a hidden block line "b: 0.105 → 0.353"; an edge label "0.126 → 0.250" between two nodes
+            "full": max(char * (2 * (d + 4) + 5) + 12, (2.2 * r + char * (2 * (d + 4) + 2) + 8) if edges else 0.0),
+            # one value "a = −0.758" under each node; an edge label "0.126" between two nodes
+            "compact": max(char * (d + 8) + 10, (2.2 * r + char * (d + 5) + 8) if edges else 0.0),
+            "none": 0.0,
+        }[mode]
+        if gap < need:
+            ok = False
+        self.xs = [left + l * gap for l in range(L + 1)]
+        self.gap = gap
+        self.pos, self.marker_y = [], []  # per layer: y of each drawn unit; y of the "… +N" marker
+        for l in range(L + 1):
+            if self.dense[l]:
+                ys = np.linspace(centre + (region - extra) / 2 - r_cap, centre - (region - extra) / 2 + r_cap, n[l])
+                self.pos.append(ys)
+                self.marker_y.append(None)
+                continue
+            k = slots[l]
+            ys = centre + (np.arange(k)[::-1] - (k - 1) / 2) * sp
+            if self.hidden_count[l]:
+                self.pos.append(ys[:-1])
+                self.marker_y.append(ys[-1])
+            else:
+                self.pos.append(ys)
+                self.marker_y.append(None)
+        widest = max((n[l] for l in range(L + 1) if self.dense[l]), default=1)
+        self.dense_h = (region - extra - 2 * r_cap) / max(widest - 1, 1)
+        return ok
+
+    # ------------------------------------------------------------------ static parts
+    def _static(self, fig, ax):
+        th, L, n = self.theme, self.L, self.sizes
+        small = 0.72 * self._rc_fontsize
+        y_title = 1.55 * self.line_px
+        title_fs = 0.85 * self._rc_fontsize
+        width_of = lambda text, fs: 0.6 * fs * self.px * len(text)  # noqa: E731  (DejaVu Sans, roughly)
+        for l in range(L + 1):
+            act = "" if l == 0 else _PRETTY.get(self.acts[l - 1], self.acts[l - 1])
+            count = f" ({n[l]})" if n[l] > 1 else ""
+            if l == 0:
+                names = [f"input{count}", f"in{count}"]
+            elif l == L:
+                names = [f"output · {act}{count}", f"out · {act}{count}", act]
+            else:
+                h = f"hidden {l}" if L > 2 else "hidden"
+                names = [f"{h} · {act}{count}", f"{'h' + str(l) if L > 2 else 'h'} · {act}{count}", f"{act}{count}", act]
+            room = 0.95 * (self.gap if L > 0 else self.W_px)
+            name = next((t for t in names if width_of(t, title_fs) <= room), names[-1])
+            half = width_of(name, title_fs) / 2
+            x = min(max(self.xs[l], half), self.W_px - half)  # inside the panel
+            ax.text(x, y_title, name, ha="center", va="bottom", color=th.text, fontsize=title_fs)
+            if self.hidden_count[l]:
+                ax.text(self.xs[l], self.marker_y[l], f"… +{self.hidden_count[l]}", ha="center", va="center",
+                        color=th.muted, fontsize=0.9 * self._rc_fontsize, gid=f"more[{l}]")
+                # which units are drawn (1-based, as "unit 17 of 50")
+                if self.spacing >= 0.9 * small * self.px:
+                    for j, y in zip(self.units[l], self.pos[l]):
+                        ax.text(self.xs[l] - self.r - 3, y + 0.5 * self.r, str(j + 1), ha="right", va="bottom",
+                                color=th.muted, fontsize=0.6 * self._rc_fontsize)
+        # legend (static): edge colours for weights and gradients, what fill and ring mean
+        gpos, gneg = self.grad_colors
+        long_items = [(th.positive, "w > 0"), (th.negative, "w < 0"), (gpos, "∂C/∂w, δ > 0"), (gneg, "∂C/∂w, δ < 0")]
+        short_items = [(th.positive, "w>0"), (th.negative, "w<0"), (gpos, "∂>0"), (gneg, "∂<0")]
+        note = f"width ∝ (|w|/max|w|)^{self.power:g} · fill: a · ring: δ"
+        sw = 22.0
+
+        def length(items, with_note):
+            total = sum(sw + 5 + width_of(t + "   ", small) for _, t in items)
+            return total + (width_of(note, small) if with_note else 0.0)
+
+        for items, with_note in ((long_items, True), (long_items, False), (short_items, False)):
+            if length(items, with_note) <= self.W_px:
+                break
+        x = 0.0
+        y = 0.25 * self.line_px
+        for color, text in items:
+            ax.plot([x, x + sw], [y + 0.35 * self.line_px] * 2, color=color, lw=3.5, solid_capstyle="butt")
+            ax.text(x + sw + 5, y, text, ha="left", va="bottom", color=th.text, fontsize=small)
+            x += sw + 5 + width_of(text + "   ", small)
+        if with_note:
+            ax.text(x, y, note, ha="left", va="bottom", color=th.muted, fontsize=small)
+
+    # ------------------------------------------------------------------ dynamic artists
+    def _label(self, ax, x, y, dx=0.0, dy=0.0, ha="center", va="center", gid=None, size=None, color=None, box=True):
+        tr = ax.transData if (dx == 0 and dy == 0) else offset_copy(ax.transData, fig=ax.figure, x=dx, y=dy, units="dots")
+        t = FastLabel(x, y, "", box=(self.theme.background, 0.82) if box else None, ha=ha, va=va,
+                      fontsize=size or self.fs, color=color or self.theme.text, transform=tr, gid=gid,
+                      animated=True, clip_on=False, zorder=6)
+        t._offset = (dx, dy)
+        ax.add_artist(t)
+        t.set_clip_on(False)
+        self.labels.append(t)
+        return t
+
+    def _dynamic(self, fig, ax):
+        th, L, n = self.theme, self.L, self.sizes
+        self.labels: list[FastLabel] = []
+        r = self.r
+        # edges, one collection for every layer that is drawn as edges
+        segs, self.edge_index = [], []  # (l, k, j) per segment
+        self.strips = {}
+        for l in range(1, L + 1):
+            if self.dense[l - 1] or self.dense[l]:
+                continue
+            for k, y0 in zip(self.units[l - 1], self.pos[l - 1]):
+                for j, y1 in zip(self.units[l], self.pos[l]):
+                    segs.append([(self.xs[l - 1] + (1 if self.dense[l - 1] else r), y0),
+                                 (self.xs[l] - r, y1)])
+                    self.edge_index.append((l, int(k), int(j)))
+        self.edge_index = np.array(self.edge_index, int).reshape(-1, 3)
+        self.edges = LineCollection(segs, animated=True, zorder=1, capstyle="round")
+        ax.add_collection(self.edges)
+        # heat strips of layers next to a dense column
+        for l in range(1, L + 1):
+            if not (self.dense[l - 1] or self.dense[l]):
+                continue
+            x0, x1 = self.xs[l - 1] + 0.3 * self.gap, self.xs[l] - 0.3 * self.gap
+            tall = l if self.dense[l] else l - 1
+            ys = self.pos[tall]
+            h = self.dense_h
+            other = l - 1 if tall == l else l
+            ncol = len(self.units[other])
+            im = ax.imshow(np.zeros((len(ys), ncol, 3), np.uint8), extent=(x0, x1, ys[-1] - h / 2, ys[0] + h / 2),
+                           origin="upper", interpolation="nearest", aspect="auto", animated=True, zorder=1)
+            self.strips[l] = (im, tall)
+            # column headers and connectors from the narrow side's nodes
+            cw = (x1 - x0) / ncol
+            for c, (j, y) in enumerate(zip(self.units[other], self.pos[other])):
+                xc = x0 + (c + 0.5) * cw
+                name = (f"x{sub(j + 1)}" if other == 0 else f"{'y' if other == L else 'h'}{sub(j + 1)}")
+                ax.text(xc, ys[0] + h / 2 + 6, name, ha="center", va="bottom", color=th.muted,
+                        fontsize=0.6 * self._rc_fontsize)
+            ax.text((x0 + x1) / 2, ys[-1] - h / 2 - 4, f"W{sup(l)}" + ("ᵀ" if tall == l else ""),
+                    ha="center", va="top", color=th.muted, fontsize=0.75 * self._rc_fontsize)
+        # nodes: one scatter for all, plus δ rings
+        xy, self.node_index = [], []
+        for l in range(L + 1):
+            for j, y in zip(self.units[l], self.pos[l]):
+                xy.append((self.xs[l], y))
+                self.node_index.append((l, int(j)))
+        xy = np.array(xy, float)
+        self.node_index = np.array(self.node_index, int)
+        pt = lambda v: v / self.px  # noqa: E731  (pixels -> points)
+        sizes = np.array([(2 * pt(min(self.r, 0.42 * self.dense_h)) if self.dense[l] else 2 * pt(r)) ** 2
+                          for l, _ in self.node_index])
+        self.nodes = ax.scatter(xy[:, 0], xy[:, 1], s=sizes, marker="o", edgecolors=th.muted, linewidths=0.9,
+                                animated=True, zorder=3)
+        self.rings = ax.scatter(xy[:, 0], xy[:, 1], s=sizes * 1.55, marker="o", facecolors="none",
+                                edgecolors="none", linewidths=2.6, animated=True, zorder=2)
+        self.artists = [self.edges] + [im for im, _ in self.strips.values()] + [self.rings, self.nodes]
+
+        # labels
+        self.node_labels = {}  # (l, j) -> {quantity: FastLabel}
+        self.compact_labels = {}  # (l, j) -> FastLabel
+        line = self.line_px
+        for l in range(L + 1):
+            if not self._labelled(l) or self.dense[l]:
+                continue
+            for j, y in zip(self.units[l], self.pos[l]):
+                x = self.xs[l]
+                j = int(j)
+                if l == 0:
+                    name = "x" if n[0] == 1 else f"x{sub(j + 1)}"
+                    t = self._label(ax, x, y, dx=-(r + 6), ha="right", gid=f"x[{j}]")
+                    t._prefix = name
+                    self.node_labels[(0, j)] = {"x": t}
+                    continue
+                qs = self._node_lines(l)
+                if l == L and (n[L] == 1 or self.spacing >= len(qs) * line + 4):
+                    labs = {}
+                    for i, q in enumerate(qs):
+                        dy = ((len(qs) - 1) / 2 - i) * line
+                        labs[q] = self._label(ax, x, y, dx=1.3 * r + 8, dy=dy, ha="left", gid=f"{q}[{l}][{j}]")
+                    self.node_labels[(l, j)] = labs
+                elif l < L and self.full_blocks:
+                    labs = {}
+                    for i, q in enumerate(qs):
+                        labs[q] = self._label(ax, x, y, dy=-(1.3 * r + 6 + (i + 0.5) * line), gid=f"{q}[{l}][{j}]")
+                    self.node_labels[(l, j)] = labs
+                elif l == L:  # nothing leaves the output layer: its labels go to the right
+                    self.compact_labels[(l, j)] = self._label(ax, x, y, dx=1.3 * r + 4, ha="left",
+                                                              gid=f"compact[{l}][{j}]")
+                else:
+                    self.compact_labels[(l, j)] = self._label(ax, x, y, dy=-(1.3 * r + 4 + 0.5 * line),
+                                                              gid=f"compact[{l}][{j}]")
+        # the loss of a wide/compact output goes under the output column
+        self.loss_label = None
+        if not any(("C" in v) for (l, _), v in self.node_labels.items() if l == L):
+            ylow = min(self.pos[L]) if len(self.pos[L]) else 0
+            self.loss_label = self._label(ax, self.xs[L], ylow, dy=-(r + 0.8 * line), gid="C")
+        # edge labels, placed greedily along their edges where they hide no other label or node
+        self.edge_labels_map = {}
+        char, d = 0.62 * self.fs * self.px, self.digits
+        w_edge = char * ((2 * (d + 4) + 2) if self.mode == "full" else (d + 5)) + 6
+        taken = self._occupied(char)
+        for l in range(1, L + 1):
+            if not self._edge_labelled(l) or self.dense[l - 1] or self.dense[l]:
+                continue
+            for e, (ll, k, j) in enumerate(self.edge_index):
+                if ll != l:
+                    continue
+                (x0, y0), (x1, y1) = segs[e]
+                for f in (0.5, 0.42, 0.58, 0.34, 0.66, 0.26, 0.74, 0.18, 0.82):
+                    x, y = x0 + f * (x1 - x0), y0 + f * (y1 - y0)
+                    box = (x - w_edge / 2, y - 0.55 * line, x + w_edge / 2, y + 0.55 * line)
+                    if not any(_overlap(box, b) for b in taken):
+                        taken.append(box)
+                        self.edge_labels_map[e] = self._label(ax, x, y, gid=f"w[{l}][{k},{j}]")
+                        break
+                else:
+                    log.debug("no room for the label of w[%d][%d,%d]", l, k, j)
+        # caption (what happens in this sub-frame)
+        self.caption = FastLabel(0.0, 1.0, "", ha="left", va="top", fontsize=0.95 * self._rc_fontsize, color=th.text,
+                                 transform=ax.transAxes, animated=True, clip_on=False, gid="caption")
+        ax.add_artist(self.caption)
+        self.artists += self.labels + [self.caption]
+
+    def _occupied(self, char) -> list:
+        """Pixel boxes (x0, y0, x1, y1) of the nodes and of their value labels."""
+        boxes, line, r = [], self.line_px, self.r
+        for l in range(self.L + 1):
+            for y in self.pos[l]:
+                x = self.xs[l]
+                boxes.append((x - 1.3 * r, y - 1.3 * r, x + 1.3 * r, y + 1.3 * r))
+        d = self.digits
+        widths = {"b": 2 * (d + 4) + 4, "x": d + 9, "C": d + 9, "t": d + 8}  # "b: −0.536 → −0.370"
+        for (l, j), labs in self.node_labels.items():
+            for q, lab in labs.items():
+                x, y = self._anchor(lab)
+                w = char * widths.get(q, d + 8)
+                ha = lab.get_horizontalalignment()
+                x0 = x - w / 2 if ha == "center" else (x - w if ha == "right" else x)
+                boxes.append((x0, y - 0.5 * line, x0 + w, y + 0.5 * line))
+        for lab in self.compact_labels.values():
+            x, y = self._anchor(lab)
+            w = char * (self.digits + 8)
+            x0 = x - w / 2 if lab.get_horizontalalignment() == "center" else x
+            boxes.append((x0, y - 0.5 * line, x0 + w, y + 0.5 * line))
+        return boxes
+
+    def _anchor(self, lab):
+        """A label's anchor in the diagram's pixel coordinates (data coordinates = pixels)."""
+        x, y = lab.get_position()
+        dx, dy = getattr(lab, "_offset", (0.0, 0.0))
+        return x + dx, y + dy
+
+    # ------------------------------------------------------------------ equations
+    def _equations(self, fig, ax, renderer=None):
+        th = self.theme
+        ax.set_axis_off()
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        fs = 1.02 * self._rc_fontsize
+        loss_tex = _LOSS_TEX.get(self.loss_name, r"C = \mathrm{loss}(a^L, t)")
+        if self.l2:
+            loss_tex += r" + \frac{\lambda}{2}\sum_l \Vert W^l\Vert^2"
+        rows = [
+            ("F", "", r"$z_j^l = \sum_k w_{jk}^l\, a_k^{l-1} + b_j^l,\;\; a_j^l = f(z_j^l)$"),
+            ("C", "", f"${loss_tex}$"),
+            ("1", "(1)", r"$\delta_j^L = f\,'(z_j^L)\,\dfrac{\partial C}{\partial a_j^L}$"),
+            ("2", "(2)", r"$\delta_j^l = \sum_k \delta_k^{l+1}\, w_{kj}^{l+1}\, f\,'(z_j^l)$"),
+            ("3", "(3)", r"$\dfrac{\partial C}{\partial w_{jk}^l} = \delta_j^l\, a_k^{l-1}$"),
+            ("4", "(4)", r"$\dfrac{\partial C}{\partial b_j^l} = \delta_j^l$"),
+            ("U", "", r"$w \leftarrow w - \eta\, \frac{\partial C}{\partial w},\;\; b \leftarrow b - \eta\, \frac{\partial C}{\partial b}$"),
+        ]
+        heads = {"F": "forward", "C": "loss", "1": "backward", "U": "update"}
+        top, bottom = 0.84, 0.13
+        step = (top - bottom) / (len(rows) - 1)
+        ax.text(0.0, 0.995, "backpropagation (seed 002)", ha="left", va="top", color=th.text,
+                fontsize=0.95 * self._rc_fontsize, weight="bold")
+        self.eq_boxes = {}
+        hl = self.grad_colors[0]
+        renderer = renderer or fig.canvas.get_renderer()
+        ax_w = max(ax.get_window_extent(renderer).width, 50.0)
+        tag_w = 0.9 * fs * self.px * 1.9 + 6  # "(1) "
+        x_eq = min(tag_w / ax_w, 0.2)
+        texts = []
+        for i, (key, tag, tex) in enumerate(rows):
+            y = top - i * step
+            if key in heads:
+                ax.text(0.0, y + 0.42 * step, heads[key], ha="left", va="center", color=th.muted,
+                        fontsize=0.7 * self._rc_fontsize)
+            ax.text(0.0, y, tag, ha="left", va="center", color=th.text, fontsize=0.9 * fs)
+            texts.append(ax.text(x_eq, y, tex, ha="left", va="center", color=th.text, fontsize=fs))
+        # the widest equation must fit the panel: shrink every equation alike if it does not
+        widest = max(t.get_window_extent(renderer).width for t in texts)
+        room = (1.0 - x_eq) * ax_w - 4
+        if widest > room:
+            for t in texts:
+                t.set_fontsize(fs * max(room / widest, 0.5))
+        for i, (key, tag, tex) in enumerate(rows):
+            y = top - i * step
+            box = FancyBboxPatch((-0.02, y - 0.36 * step), 1.02, 0.72 * step, boxstyle="round,pad=0.005,rounding_size=0.02",
+                                 facecolor=hl, edgecolor=hl, alpha=0.16, lw=1.2, animated=True, zorder=0)
+            ax.add_patch(box)
+            box.set_clip_on(False)
+            box.set_visible(False)
+            self.eq_boxes[key] = box
+        note = ax.text(0.0, 0.015, "w$_{jk}^l$: from unit k of layer l−1 to unit j of layer l\n"
+                       "(nnviz stores it as W[l][k, j])", ha="left", va="bottom", color=th.muted,
+                       fontsize=0.66 * self._rc_fontsize, linespacing=1.3)
+        w = note.get_window_extent(renderer).width
+        if w > ax_w - 2:
+            note.set_fontsize(0.66 * self._rc_fontsize * max((ax_w - 2) / w, 0.5))
+
+    # ------------------------------------------------------------------ per frame
+    def state(self, key) -> dict:
+        """What sub-frame ``key`` shows: the layers with z, a, δ, gradients; the loss; the morph."""
+        L = self.L
+        phase, layer, t = getattr(key, "phase", None), getattr(key, "layer", None), getattr(key, "t", 1.0)
+        st = {"z": L, "a": L, "loss": True, "delta": L + 1, "grad": L + 1, "update": None, "eqs": (), "phase": phase}
+        if phase == "z":
+            st.update(z=layer, a=layer - 1, loss=False, eqs=("F",))
+        elif phase == "a":
+            st.update(z=layer, a=layer, loss=False, eqs=("F",))
+        elif phase == "forward":
+            st.update(loss=False, eqs=("F",))
+        elif phase == "loss":
+            st.update(eqs=("C",))
+        elif phase == "delta":
+            st.update(delta=layer, grad=layer + 1, eqs=("1",) if layer == L else ("2",))
+        elif phase == "backward":
+            st.update(delta=1, eqs=("1", "2"))
+        elif phase == "grad":
+            st.update(delta=layer, grad=layer, eqs=("3", "4"))
+        elif phase == "gradient":
+            st.update(delta=1, grad=1, eqs=("3", "4"))
+        elif phase == "update":
+            st.update(delta=1, update=float(t), eqs=("U",))
+        return st
+
+    def caption_text(self, key, st, d: StepData) -> str:
+        L, phase, layer = self.L, st["phase"], getattr(key, "layer", None)
+        who = "batch mean" if self.sample == "mean" else f"sample {self.sample}"
+        if phase is None:
+            return f"forward pass ({who})"
+        if phase == "z":
+            return f"forward, layer {layer}: z{sup(layer)} = a{sup(layer - 1)}·W{sup(layer)} + b{sup(layer)}"
+        if phase == "forward":
+            return f"forward pass ({who}): z and a of every layer"
+        if phase == "a":
+            return f"forward, layer {layer}: a{sup(layer)} = {_fname(self.acts[layer - 1])}(z{sup(layer)})"
+        if phase == "loss":
+            return f"loss at the output: {'C' if self.sample == 'mean' or self.n_train == 1 else 'l'} = {self.fmt(d.loss)}"
+        if phase == "delta":
+            if layer == L:
+                return f"output error δ{sup(L)} = f′(z{sup(L)}) ∂C/∂a{sup(L)}   (1)"
+            return f"backward, layer {layer}: δ{sup(layer)} from δ{sup(layer + 1)} and W{sup(layer + 1)}   (2)"
+        if phase == "backward":
+            return "backward pass: every δ, top to bottom   (1), (2)"
+        if phase == "gradient":
+            return "gradients of every layer: ∂C/∂w = δ a, ∂C/∂b = δ   (3), (4)"
+        if phase == "grad":
+            what = "sample's own gradient" if self.sample != "mean" else "batch gradient"
+            return f"gradient of layer {layer}: ∂C/∂w = δ{sup(layer)} a{sup(layer - 1)} ({what})   (3), (4)"
+        if phase == "update":
+            lr = float(self.trace.lr[int(key)]) if len(self.trace.lr) > int(key) else float("nan")
+            done = f"{round(st['update'] * 100):d}%"
+            train = self.trace.config.get("train", {})
+            opt = train.get("optimizer", "gd")
+            if opt not in ("gd", "sgd"):  # the weights still come from the trace; the rule is the optimizer's
+                return f"update by {_OPTIMIZERS.get(opt, opt)} (η = {lr:g}): W(k) → W(k+1)   {done}"
+            if 0 < int(train.get("batch_size", 0) or 0) < self.n_train:
+                return f"update: w ← w − η ∂C/∂w, η = {lr:g} (minibatch gradient)   {done}"
+            batch = "" if self.n_train == 1 else " (batch gradient)"
+            return f"update: w ← w − η ∂C/∂w, η = {lr:g}{batch}   {done}"
+        return ""
+
+    def _edge_colors(self, values, scale, pos, neg, floor=0.12):
+        s = np.clip(np.abs(values) / scale, 0, 1) ** self.power
+        rgb = np.where((values >= 0)[:, None], np.asarray(to_rgb(pos))[None, :], np.asarray(to_rgb(neg))[None, :])
+        alpha = floor + (1 - floor) * s
+        widths = 0.4 + 5.6 * s
+        return np.column_stack([rgb, alpha]), widths
+
+    def _matrix_rgb(self, M, scale, pos, neg):
+        s = np.clip(np.abs(M) / scale, 0, 1) ** self.power
+        bg = np.asarray(to_rgb(self.theme.panel))
+        c = np.where((M >= 0)[..., None], np.asarray(to_rgb(pos)), np.asarray(to_rgb(neg)))
+        rgb = bg + s[..., None] * (c - bg)
+        return (rgb * 255).round().astype(np.uint8)
+
+    def update(self, key):
+        self._last_key = key
+        if self._built is None:  # a still: drawn (and built) after this call
+            return []
+        th, L = self.theme, self.L
+        k = self.at(key)
+        d = self.step_data(k)
+        st = self.state(key)
+        t = st["update"]
+        gpos, gneg = self.grad_colors
+        # current weights (morphing in the update phase)
+        Wnow = d.W if (t is None or d.W_next is None) else [None] + [(1 - t) * d.W[l] + t * d.W_next[l] for l in range(1, L + 1)]
+        # gradient scale of this frame (over the layers whose gradients show)
+        gl = [l for l in range(st["grad"], L + 1)]
+        gmax = max([float(np.abs(d.gW[l]).max()) for l in gl] or [1.0]) or 1.0
+        # edges
+        if len(self.edge_index):
+            li, ki, ji = self.edge_index.T
+            vals = np.empty(len(li))
+            is_grad = li >= st["grad"]
+            for l in range(1, L + 1):
+                m = li == l
+                if m.any():
+                    src = d.gW[l] if l >= st["grad"] else Wnow[l]
+                    vals[m] = src[ki[m], ji[m]]
+            cw, ww = self._edge_colors(vals, self.wmax, th.positive, th.negative)
+            if is_grad.any():
+                cg, wg = self._edge_colors(vals[is_grad], gmax, gpos, gneg)
+                cw[is_grad], ww[is_grad] = cg, wg
+            self.edges.set_color(cw)
+            self.edges.set_linewidths(ww)
+        for l, (im, tall) in self.strips.items():
+            if l >= st["grad"]:
+                M = d.gW[l]
+                rgb = self._matrix_rgb(M, gmax, gpos, gneg)
+            else:
+                M = Wnow[l]
+                rgb = self._matrix_rgb(M, self.wmax, th.positive, th.negative)
+            rows, cols = (self.units[l - 1], self.units[l])
+            rgb = rgb[np.ix_(rows, cols)]
+            im.set_data(rgb.transpose(1, 0, 2) if tall == l else rgb)
+        # nodes: fill by activation where a is known
+        panel = np.asarray(to_rgb(th.panel))
+        pos_c, neg_c = np.asarray(to_rgb(th.positive)), np.asarray(to_rgb(th.negative))
+        li, ji = self.node_index.T
+        fills = np.tile(panel, (len(li), 1))
+        dvals = np.zeros(len(li))
+        dshow = np.zeros(len(li), bool)
+        for l in range(L + 1):
+            m = li == l
+            if not m.any():
+                continue
+            if l <= st["a"]:
+                c, hw = self.ascale[l]
+                u = (d.a[l][ji[m]] - c) / hw
+                fills[m] = np.where((u >= 0)[:, None], _mix(panel, pos_c, np.abs(u)), _mix(panel, neg_c, np.abs(u)))
+            if l >= 1 and l >= st["delta"]:
+                dvals[m] = d.delta[l][ji[m]]
+                dshow[m] = True
+        self.nodes.set_facecolor(fills)
+        rc = np.zeros((len(li), 4))
+        if dshow.any():
+            dmax = float(np.abs(dvals[dshow]).max()) or 1.0
+            s = np.clip(np.abs(dvals) / dmax, 0, 1) ** self.power
+            rc[:, :3] = np.where((dvals >= 0)[:, None], np.asarray(to_rgb(gpos)), np.asarray(to_rgb(gneg)))
+            rc[:, 3] = np.where(dshow, 0.25 + 0.75 * s, 0.0)
+        self.rings.set_edgecolor(rc)
+        # labels
+        f = self.fmt
+        for (l, j), labs in self.node_labels.items():
+            for q, lab in labs.items():
+                lab.set_text(self._node_text(q, l, j, d, st, t))
+        for (l, j), lab in self.compact_labels.items():
+            text = ""
+            if l >= st["delta"]:
+                text = f"δ = {f(d.delta[l][j])}"
+            elif l <= st["a"]:
+                text = f"a = {f(d.a[l][j])}"
+            elif l <= st["z"]:
+                text = f"z = {f(d.z[l][j])}"
+            lab.set_text(text)
+        if self.loss_label is not None:
+            self.loss_label.set_text(f"{self._loss_symbol()} = {f(d.loss)}" if st["loss"] else "")
+        for e, lab in self.edge_labels_map.items():
+            l, kk, jj = self.edge_index[e]
+            if l >= st["grad"]:
+                lab.set_text(f(d.gW[l][kk, jj]))
+            elif t is not None and d.W_next is not None:
+                if self.mode == "full":
+                    lab.set_text(f"{f(d.W[l][kk, jj])}{ARROW}{f(d.W_next[l][kk, jj])}")
+                else:  # no room for both: the old weight while it morphs, the new one at the end
+                    lab.set_text(f(d.W_next[l][kk, jj] if t >= 1 else d.W[l][kk, jj]))
+            else:
+                lab.set_text(f(d.W[l][kk, jj]))
+        self.caption.set_text(self.caption_text(key, st, d))
+        if self.eq_ax is not None:
+            for q, box in self.eq_boxes.items():
+                box.set_visible(q in st["eqs"])
+        return self.artists
+
+    def _loss_symbol(self):
+        return "C" if (self.sample == "mean" or self.n_train == 1) else "l"
+
+    def _node_text(self, q, l, j, d: StepData, st, t) -> str:
+        f = self.fmt
+        if q == "x":
+            return f"{'x' if self.sizes[0] == 1 else 'x' + sub(j + 1)} = {f(d.a[0][j])}"
+        if q == "b":
+            if d.b[l] is None:
+                return ""
+            if l >= st["grad"]:
+                return f"∂C/∂b = {f(d.gb[l][j])}"
+            if t is not None and d.b_next is not None:
+                return f"b: {f(d.b[l][j])}{ARROW}{f(d.b_next[l][j])}"
+            return f"b = {f(d.b[l][j])}"
+        if q == "z":
+            return f"z = {f(d.z[l][j])}" if l <= st["z"] else ""
+        if q == "a":
+            return f"a = {f(d.a[l][j])}" if l <= st["a"] else ""
+        if q == "t":
+            return f"t = {f(d.target[j])}" if st["loss"] and d.target is not None else ""
+        if q == "C":
+            return f"{self._loss_symbol()} = {f(d.loss)}" if (st["loss"] and j == int(self.units[l][0])) else ""
+        if q == "delta":
+            return f"δ = {f(d.delta[l][j])}" if l >= st["delta"] else ""
+        return ""
+
+
+class _LazyAxes(Axes):
+    """Axes that let their network view lay the diagram out at the first draw (real pixel size)."""
+
+    def draw(self, renderer):
+        view = getattr(self, "_view", None)
+        if view is not None:
+            view.build(renderer)
+        return super().draw(renderer)
+
+
+_OPTIMIZERS = {"adam": "Adam", "momentum": "momentum", "lbfgs": "L-BFGS"}
+
+
+def _overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _fname(act: str) -> str:
+    return {"sigmoid": "σ", "logistic": "σ", "identity": "id", "linear": "id"}.get(act, act)
+
+
+_LOSS_TEX = {
+    "half_sse": r"C = \frac{1}{2}\sum_i (a_i^L - t_i)^2",
+    "mse": r"C = \frac{1}{n}\sum_i (a_i^L - t_i)^2",
+    "bce": r"C = -\frac{1}{n}\sum_i [t_i \ln a_i^L + (1-t_i)\ln(1-a_i^L)]",
+    "log_loss": r"C = -\frac{1}{n}\sum_i [t_i \ln a_i^L + (1-t_i)\ln(1-a_i^L)]",
+    "cross_entropy": r"C = -\frac{1}{n}\sum_i \sum_k t_{ik} \ln a_{ik}^L",
+    "perceptron": r"C = \frac{1}{n}\sum_i \max(0,\, -t_i\, a_i^L)",
+    "hinge": r"C = \frac{1}{n}\sum_i \max(0,\, 1 - t_i\, a_i^L)",
+}
+
+
+# ---------------------------------------------------------------------------------------- pipeline
+def render_backprop(source, output, *, step=None, steps=None, sample=0, phases=True, detail="layers",
+                    later="update", morph_seconds=0.8, phase=None, fps=10, size=(1280, 720), theme="light",
+                    title=None, trace_path=None, progress=False, max_frames=150, wide="subset",
+                    max_units=16, rank="weight", palette_colors=255):
+    """Render the backprop flow of a training run: the phases of one step, or of a sequence.
+
+    Parameters
+    ----------
+    source : str, Path or Trace
+        A preset name or config (trained first), or a trace file.
+    output : str or Path
+        ``.gif``/``.mp4``/``.webm``, PNG frames (folder or ``{step}`` pattern: numbered by frame),
+        or a single still ``.png``/``.svg``/``.pdf`` (of ``phase``, default "grad" of layer 1:
+        every value of the step at once).
+    step : int, optional
+        The training step to show (default: the first recorded step). Must be recorded.
+    steps : str or list of int, optional
+        Several steps (see :func:`nnviz.render.select_steps`); the first shows every phase, the
+        later ones only their update (``later="full"``: every phase).
+    sample : int or "mean"
+    phases : bool
+        False: one frame per step (the forward state), like ``nnviz animate --view network``.
+    detail : {"layers", "phases"}
+    morph_seconds : float
+        Duration of the update morph.
+    phase : str, optional
+        The phase of a still: one of :data:`PHASES` (the last layer or t = 1).
+
+    Returns
+    -------
+    (Path, int)
+        The written output and the number of movie frames.
+    """
+    from pathlib import Path
+
+    from ..export import open_writer
+    from ..export.base import is_frames_target
+    from .animate import header_text, open_source, select_steps, _is_trace_file
+    from .layout import Layout
+
+    raw = str(output)  # Path() would drop the trailing "/" of a frames folder
+    output = Path(output)
+    if isinstance(source, (str, Path)) and not _is_trace_file(source):
+        trace_path = trace_path or output.parent / f"{Path(str(source)).stem}.h5"
+    trace = open_source(source, trace_path=trace_path, progress=progress)
+    recorded = [int(s) for s in trace.steps]
+    if step is not None and steps is not None:
+        raise ValueError("give either a step or steps, not both")
+    if steps is not None:
+        chosen = select_steps(trace, steps, max_frames)
+    else:
+        k = recorded[0] if step is None else int(step)
+        if k not in recorded:
+            i = int(np.searchsorted(recorded, k))
+            near = recorded[max(0, i - 3): i + 3]
+            raise ValueError(f"step {k} is not recorded; nearby recorded steps: {', '.join(map(str, near))}")
+        chosen = [k]
+    view = NetworkView(trace, theme=theme, sample=sample, wide=wide, max_units=max_units, rank=rank,
+                       equations=True if phases or phase else "auto")
+    if title is None:
+        name = trace.config.get("name", Path(str(trace.path)).stem)
+        who = "batch mean" if sample == "mean" else f"sample {sample}"
+        title = f"{name} · backprop · {who}"
+    layout = Layout([[view]], size=size, theme=theme, title=title, header=header_text(trace))
+    suffix = output.suffix.lower()
+    still = suffix in (".svg", ".pdf") or (suffix == ".png" and "{" not in output.name and not raw.endswith("/"))
+    if still:
+        ph = phase or ("grad" if phases else None)
+        if ph is None:
+            key = chosen[-1]
+        else:
+            layer = {"z": trace.L, "a": trace.L, "forward": trace.L, "loss": trace.L, "delta": 1, "backward": 1,
+                     "grad": 1, "gradient": 1}.get(ph)
+            key = SubFrame(chosen[-1], ph, layer)
+        layout.savefig(output, key)
+        return output, 1
+    if phases:
+        # PNG frames are slides to step through: the update is one slide, not a morph
+        morph = max(1, round(morph_seconds * fps)) if (detail == "layers" and not is_frames_target(raw)) else 1
+        keys = backprop_frames(trace, chosen, detail=detail, morph=morph, fps=fps, later=later)
+    else:
+        keys = list(chosen)
+    # a movie holds each phase on screen; PNG frames (slides to step through) get one file each
+    holds = [1 if is_frames_target(raw) else getattr(k, "hold", 1) for k in keys]
+    n_total = sum(holds)
+    opts = {}
+    if suffix == ".gif":
+        # palette from frames that hold every colour: weights, gradients (the last gradient
+        # frame shows them in every layer) and the end
+        grads = [k for k in keys if getattr(k, "phase", None) in ("grad", "gradient")]
+        picks = [keys[0]] + grads[-1:] + [keys[len(keys) // 2], keys[-1]]
+        pal_layout = Layout([[NetworkView(trace, theme=theme, sample=sample, wide=wide, max_units=max_units, rank=rank,
+                                          equations=view.equations)]], size=size, theme=theme, title=title,
+                            header=header_text(trace))
+        opts["palette_frames"] = [f for _, f in pal_layout.frames(picks)]
+        opts["colors"] = palette_colors
+    frames = layout.frames(keys)
+    if progress:
+        from tqdm import tqdm
+
+        frames = tqdm(frames, total=len(keys), desc=f"rendering {output.name}", unit="frame", leave=False)
+    i = 0
+    with open_writer(raw, fps=fps, **opts) as w:
+        for (key, frame), hold in zip(frames, holds):
+            for _ in range(hold):
+                w.write(frame, step=i)
+                i += 1
+    return output, n_total
+
+
+# the gradient-flow view registers itself too (render/__init__ imports this module)
+from . import gradflow as _gradflow  # noqa: E402,F401
