@@ -51,7 +51,8 @@ def resolve_target(f: Callable[[np.ndarray], np.ndarray] | str) -> tuple[str, Ta
     Parameters
     ----------
     f : callable or str
-        A vectorised function, or the name of a target (e.g. ``"sin2x"``).
+        A vectorised function, the name of a target (e.g. ``"sin2x"``), or a formula in x
+        (e.g. ``"sin(3*x) + x**2"``, parsed by :func:`nnviz.expr.parse`, never evaluated).
 
     Returns
     -------
@@ -66,8 +67,13 @@ def resolve_target(f: Callable[[np.ndarray], np.ndarray] | str) -> tuple[str, Ta
         return name, Target(f, (-1.0, 1.0), name)
     if isinstance(f, str) and f in TARGETS:
         return f, TARGETS[f]
-    # A safe expression parser ("sin(3*x) + x**2") can be plugged in here later.
-    raise ValueError(f"unknown function {f!r}: give a callable or one of {', '.join(TARGETS)}")
+    if isinstance(f, str) and (not f.strip().isidentifier() or f.strip() in ("x", "pi", "e")):
+        # a formula in x: the safe parser (a bare word that is no target stays "unknown")
+        from ..expr import parse
+
+        return f, Target(parse(f, variables=("x",)), (-1.0, 1.0), f)
+    raise ValueError(f"unknown function {f!r}: give a callable, one of {', '.join(TARGETS)}, "
+                     "or a formula in x such as 'sin(3*x)'")
 
 
 def _evaluate(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray) -> np.ndarray:
