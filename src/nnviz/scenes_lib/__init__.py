@@ -1,0 +1,217 @@
+"""Manim scenes driven by nnviz traces, for lecture videos.
+
+The scene classes live in the submodules of this package (``backprop``, ``boundary``,
+``bumps``, ``perceptron``) and import manim; this module does not, so ``nnviz scene`` can list
+the scenes and explain what to install when manim is missing. The thin files in the repository's
+``scenes/`` folder subclass these classes so that plain ``manim scenes/backprop.py BackpropFlow``
+works too.
+
+Which trace a scene reads
+-------------------------
+In order of precedence:
+
+1. :func:`using` (what ``nnviz scene --trace/--preset/--duration`` sets),
+2. the environment: ``NNVIZ_TRACE`` (a trace file), ``NNVIZ_PRESET`` (a preset name or a TOML
+   config, trained when the scene starts), ``NNVIZ_DURATION`` (seconds of animation),
+3. the scene's own small default network, trained when the scene starts.
+
+Traces the scenes train are written to ``<manim media_dir>/nnviz_traces/``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+
+__all__ = ["SCENES", "QUALITIES", "FORMATS", "SceneOptions", "scene_options", "using", "scene_class",
+           "render_scene", "manim_missing_message"]
+
+#: Scene name -> (module of this package, one-line description, uses a trace?)
+SCENES: dict[str, tuple[str, str, bool]] = {
+    "BackpropFlow": ("backprop", "the network with real weights: forward pass, backward pass, update, training",
+                     True),
+    "DecisionBoundary": ("boundary", "the decision boundary evolving with training, the data, the loss curve",
+                         True),
+    "BumpConstruction": ("bumps", "sigmoid to step, two steps to a bump, N bumps approximating f, the σ⁻¹ trick",
+                         False),
+    "ConstructedVsTrained": ("bumps", "the bump construction next to a trained network of the same width", True),
+    "PerceptronRule": ("perceptron", "seed 001's perceptron learning rule moving the boundary point by point", False),
+}
+
+#: quality letter (manim's -q) -> (manim quality name, resolution and frame rate)
+QUALITIES = {
+    "l": ("low_quality", "480p15"),
+    "m": ("medium_quality", "720p30"),
+    "h": ("high_quality", "1080p60"),
+    "p": ("production_quality", "1440p60"),
+    "k": ("fourk_quality", "2160p60"),
+}
+#: output suffix -> manim output format (".png": the last frame only)
+FORMATS = {".mp4": "mp4", ".mov": "mov", ".webm": "webm", ".gif": "gif", ".png": "png"}
+
+manim_missing_message = ("manim is not installed: pip install 'nnviz[manim]' (see the README for the system "
+                         "packages it needs)")
+
+
+@dataclass(frozen=True)
+class SceneOptions:
+    """What a scene renders: a trace file, or a preset / config to train, and a duration."""
+
+    trace: str | None = None
+    preset: str | None = None
+    duration: float | None = None  # seconds of animation; None: the scene's default
+
+
+_override = SceneOptions()
+
+
+def scene_options() -> SceneOptions:
+    """The options in effect: :func:`using` over the ``NNVIZ_*`` environment variables."""
+    seconds = os.environ.get("NNVIZ_DURATION") or None
+    try:
+        seconds = None if seconds is None else float(seconds)
+    except ValueError:
+        raise ValueError(f"NNVIZ_DURATION must be a number of seconds, got {seconds!r}") from None
+    env = SceneOptions(trace=os.environ.get("NNVIZ_TRACE") or None,
+                       preset=os.environ.get("NNVIZ_PRESET") or None, duration=seconds)
+    o = _override
+    if o.trace or o.preset:  # an explicit source replaces the environment's
+        env = replace(env, trace=o.trace, preset=o.preset)
+    if o.duration is not None:
+        env = replace(env, duration=o.duration)
+    if env.duration is not None and not env.duration > 0:
+        raise ValueError(f"the duration must be positive, got {env.duration}")
+    return env
+
+
+@contextmanager
+def using(trace=None, preset=None, duration=None):
+    """Render scenes from ``trace`` (a file) or ``preset`` (trained first), for ``duration`` s."""
+    global _override
+    if trace and preset:
+        raise ValueError("give a trace or a preset, not both")
+    old = _override
+    _override = SceneOptions(str(trace) if trace else None, str(preset) if preset else None,
+                             None if duration is None else float(duration))
+    try:
+        yield _override
+    finally:
+        _override = old
+
+
+def scene_class(name: str):
+    """The manim Scene class called ``name`` (imports manim; ImportError if it is missing)."""
+    if name not in SCENES:
+        raise ValueError(f"unknown scene {name!r}; valid scenes: {', '.join(SCENES)}")
+    _import_manim()
+    module = importlib.import_module(f"{__name__}.{SCENES[name][0]}")
+    return getattr(module, name)
+
+
+def _import_manim():
+    try:
+        import manim
+    except ModuleNotFoundError as e:
+        if e.name and e.name.split(".")[0] == "manim":
+            raise ImportError(manim_missing_message) from None
+        raise ImportError(f"manim could not be imported ({e}); {manim_missing_message}") from None
+    except ImportError as e:  # e.g. a system library of cairo or pango is missing
+        raise ImportError(f"manim could not be imported ({e}); see the README for the system packages "
+                          "it needs") from None
+    return manim
+
+
+def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "m", duration=None, fps=None,
+                 progress: bool = True):
+    """Render scene ``name`` into ``output`` (.mp4, .mov, .webm, .gif, or .png for the last frame).
+
+    Parameters
+    ----------
+    name : str
+        A key of :data:`SCENES`.
+    output : str or Path
+        The file to write; its suffix picks the format.
+    trace : str or Path, optional
+        Trace file to draw. ``preset`` (a preset name or TOML config) is trained first instead.
+        Neither: the scene trains its own default network.
+    quality : {"l", "m", "h", "p", "k"}
+        480p15, 720p30, 1080p60, 1440p60, 2160p60.
+    duration : float, optional
+        Seconds of animation (default: the scene's).
+    fps : int, optional
+        Frame rate (default: the quality's).
+    progress : bool
+        Show manim's progress bars.
+
+    Returns
+    -------
+    Path
+        ``output``.
+
+    Raises
+    ------
+    ImportError
+        manim is missing; the message says what to install.
+    ValueError
+        Unknown scene, bad settings, or a trace the scene cannot draw.
+    """
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    out = Path(output)
+    if name not in SCENES:
+        raise ValueError(f"unknown scene {name!r}; valid scenes: {', '.join(SCENES)}")
+    if out.suffix.lower() not in FORMATS:
+        raise ValueError(f"cannot write {out}: unsupported output type '{out.suffix or out.name}'; "
+                         f"use one of {', '.join(FORMATS)} (.png: the last frame)")
+    if quality not in QUALITIES:
+        raise ValueError(f"unknown quality {quality!r}; choose one of {', '.join(QUALITIES)}")
+    if trace and preset:
+        raise ValueError("give a trace or a preset, not both")
+    if (trace or preset) and not SCENES[name][2]:
+        raise ValueError(f"{name} draws a construction and reads no trace; leave out the trace/preset")
+    manim = _import_manim()
+    cls = scene_class(name)
+    if getattr(cls, "uses_images", False):
+        from .common import check_pillow
+
+        try:
+            check_pillow()
+        except RuntimeError as e:
+            raise ImportError(str(e)) from None
+
+    with tempfile.TemporaryDirectory(prefix="nnviz-scene-") as tmp:
+        if preset:  # train first, so that a bad preset or an unsuitable network fails before rendering
+            from ..train import train
+
+            trace = Path(tmp) / "preset.h5"
+            train(preset, trace=trace, record="auto", progress=progress).close()
+        if trace:
+            from ..trace import load_trace
+
+            with load_trace(trace) as tr:
+                cls.check(tr)
+        settings = {
+            "quality": QUALITIES[quality][0],
+            "media_dir": str(Path(tmp) / "media"),
+            "disable_caching": True,
+            "format": FORMATS[out.suffix.lower()],
+            "verbosity": "WARNING",
+            "progress_bar": "display" if progress else "none",
+        }
+        if fps:
+            settings["frame_rate"] = int(fps)
+        with using(trace=trace, duration=duration), manim.tempconfig(settings):
+            scene = cls()
+            scene.render()
+            plan = scene.output_plan
+        produced = plan.primary_artifact
+        if produced is None or not Path(produced).exists():
+            produced = plan.fallback_image
+        if produced is None or not Path(produced).exists():
+            raise ValueError(f"manim wrote no {out.suffix} file for {name}")
+        shutil.move(str(produced), out)
+    return out

@@ -1,0 +1,252 @@
+"""The manim scenes: their numpy parts, `nnviz scene`, and headless renders of every scene.
+
+Renders are small (480p, a last frame or a few frames at 5 fps) and go under tmp_path; the whole
+file takes well under a minute. Tests that render need manim and skip only when it cannot import.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import nnviz
+from nnviz.cli import cli
+from nnviz.data import TARGETS, linear
+from nnviz.scenes_lib import SCENES, scene_options, using
+from nnviz.scenes_lib.compute import (bump_network, field_rgb, half_planes, outputs_at, perceptron_rule,
+                                      plane_grid, shown_units, signed_scale)
+
+REPO = Path(__file__).resolve().parents[1]
+
+# manim 0.22 calls Image.fromarray(..., mode="RGBA") on a float array; Pillow 12 warns, Pillow 13 fails
+pytestmark = pytest.mark.filterwarnings("ignore:'mode' parameter:DeprecationWarning")
+
+
+# ---------------------------------------------------------------- small traces, trained once
+@pytest.fixture(scope="module")
+def traces(tmp_path_factory):
+    d = tmp_path_factory.mktemp("traces")
+    moons = nnviz.train({"data": {"name": "moons", "n": 40, "noise": 0.1},
+                         "model": {"hidden": [4, 3]}, "train": {"steps": 12, "record": "all"}},
+                        trace=d / "moons.h5")
+    wide = nnviz.train({"data": {"name": "moons", "n": 30}, "model": {"hidden": [40], "activation": "relu"},
+                        "train": {"steps": 5, "record": "all"}}, trace=d / "wide.h5")
+    fit = nnviz.train({"data": {"name": "seed004", "n": 60}, "model": {"hidden": [6], "activation": "sigmoid",
+                                                                        "output": "identity"},
+                       "train": {"optimizer": "adam", "lr": 0.05, "steps": 40, "record": "every:10"}},
+                      trace=d / "fit.h5")
+    for tr in (moons, wide, fit):
+        tr.close()
+    return {"moons": d / "moons.h5", "wide": d / "wide.h5", "fit": d / "fit.h5"}
+
+
+@pytest.fixture(scope="module")
+def manim():
+    """Tests that render need manim; they skip only when it cannot be imported."""
+    return pytest.importorskip("manim")
+
+
+@pytest.fixture
+def tmpdir_inside(tmp_path, monkeypatch):
+    """Point tempfile (where render_scene works) into tmp_path; yield the folder."""
+    import tempfile
+
+    work = tmp_path / "tmp"
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(work))
+    return work
+
+
+# ---------------------------------------------------------------- numpy parts (no manim)
+def test_shown_units_truncates_wide_layers():
+    assert shown_units(16) == (list(range(16)), None)
+    units, slot = shown_units(50)
+    assert len(units) == 15 and units[:8] == list(range(8)) and units[8:] == list(range(43, 50)) and slot == 8
+
+
+def test_perceptron_rule_updates_only_misclassified_points_and_converges():
+    d = linear(n=40, margin=0.3, seed=0)
+    X, t = d.X, d.y.ravel()
+    betas, visited, converged = perceptron_rule(X, t, eta=0.1, seed=1)
+    assert converged and len(visited) == len(betas) - 1 > 0
+    Xt = np.hstack([np.ones((len(X), 1)), X])
+    for k, i in enumerate(visited):
+        assert np.sign(Xt[i] @ betas[k]) != t[i]                     # the point was on the wrong side
+        np.testing.assert_allclose(betas[k + 1], betas[k] + 0.1 * t[i] * Xt[i])
+    assert np.all(np.sign(Xt @ betas[-1]) == t)
+
+
+def test_half_planes_split_the_box():
+    box = (-1, 1, -1, 1)
+
+    def area(p):
+        x, y = p[:, 0], p[:, 1]
+        return 0.5 * abs(np.dot(x, np.roll(y, 1)) - np.dot(y, np.roll(x, 1))) if len(p) >= 3 else 0.0
+
+    pos, neg = half_planes([0.2, 1.0, -0.5], box)
+    assert area(pos) + area(neg) == pytest.approx(4.0)
+    assert np.all(0.2 + pos @ [1.0, -0.5] >= -1e-12) and np.all(0.2 + neg @ [1.0, -0.5] <= 1e-12)
+    pos, neg = half_planes([5.0, 0.1, 0.1], box)  # the line misses the box
+    assert area(pos) == pytest.approx(4.0) and len(neg) == 0
+
+
+def test_bump_network_is_seed_004s_construction():
+    f = TARGETS["seed004"].f
+    net = bump_network(f, 10, (0.0, 1.0))
+    assert net.sizes == [1, 20, 1]
+    # away from the ends (where the library moves the outer steps), the output is the staircase
+    # of f at the bin middles: bump k covers [k/10, (k+1)/10]
+    x = np.array([0.05, 0.35, 0.55, 0.75, 0.95])   # bin middles, far from the steps
+    stairs = f((np.floor(x * 10) + 0.5) / 10)
+    np.testing.assert_allclose(net(x[:, None]).ravel(), stairs, atol=1e-3)
+    err = [np.max(np.abs(bump_network(f, n, (0, 1))(x[:, None]).ravel() - f(x))) for n in (5, 40)]
+    assert err[1] < err[0]
+
+
+def test_outputs_at_matches_the_trace(traces):
+    with nnviz.load_trace(traces["moons"]) as tr:
+        X = tr.data.X[:5]
+        out = outputs_at(tr, tr.steps, X)
+        for k in (0, 7, tr.final_step):
+            np.testing.assert_allclose(out[k], tr.model_at(k)(X), atol=1e-12)
+        xs, ys, grid = plane_grid(tr.data.X, 40)
+        rgb = field_rgb(outputs_at(tr, [0], grid, dtype=np.float32)[0], tr.data.encoding)
+        assert rgb.shape == (len(grid), 3) and rgb.dtype == np.uint8
+    assert signed_scale([0.0, -3.0, 1.0], q=100) == 3.0
+
+
+def test_scene_options_environment_and_override(monkeypatch, tmp_path):
+    monkeypatch.setenv("NNVIZ_TRACE", "from-env.h5")
+    monkeypatch.setenv("NNVIZ_DURATION", "7.5")
+    assert scene_options().trace == "from-env.h5" and scene_options().duration == 7.5
+    with using(preset="sample131", duration=3):
+        o = scene_options()
+        assert (o.trace, o.preset, o.duration) == (None, "sample131", 3.0)
+    assert scene_options().trace == "from-env.h5"
+    with pytest.raises(ValueError):
+        with using(trace="a.h5", preset="moons"):
+            pass
+
+
+# ---------------------------------------------------------------- `nnviz scene` errors
+@pytest.mark.parametrize("args, message", [
+    (["BackpropFlow", "--trace", "{moons}", "--preset", "moons"], "not both"),
+    (["BumpConstruction", "--preset", "moons"], "reads no trace"),
+    (["PerceptronRule", "-o", "{tmp}/out.txt"], "unsupported output type '.txt'"),
+    (["BackpropFlow", "-o", "{tmp}/missing/out.mp4"], "does not exist"),
+    (["NoSuchScene"], "Invalid value"),
+])
+def test_scene_command_rejects_bad_arguments_before_any_work(args, message, traces, tmp_path):
+    args = [a.format(tmp=tmp_path, **traces) for a in args]
+    r = CliRunner().invoke(cli, ["scene", *args])
+    assert r.exit_code != 0
+    assert message in r.output and "Traceback" not in r.output
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("scene, source, message", [
+    ("DecisionBoundary", "fit", "needs a classifier with 2 inputs"),
+    ("ConstructedVsTrained", "moons", "with one hidden layer"),
+])
+def test_scene_command_rejects_a_trace_the_scene_cannot_draw(manim, scene, source, message, traces, tmp_path):
+    r = CliRunner().invoke(cli, ["scene", scene, "--trace", str(traces[source]), "-o", str(tmp_path / "x.mp4")])
+    assert r.exit_code == 1
+    assert message in r.output and "Traceback" not in r.output
+
+
+def test_scene_command_without_manim(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "manim", None)  # import manim now fails
+    r = CliRunner().invoke(cli, ["scene", "PerceptronRule", "-o", str(tmp_path / "p.mp4")])
+    assert r.exit_code == 1
+    assert "pip install 'nnviz[manim]'" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "p.mp4").exists()
+
+
+# ---------------------------------------------------------------- rendering
+def _check_image(frame, size=(480, 854), min_std=12.0):
+    assert frame.shape[:2] == size
+    assert frame[..., :3].std() > min_std  # not blank
+
+
+def _read_png(path):
+    import imageio.v3 as iio
+
+    return iio.imread(path)
+
+
+def _read_video(path):
+    import imageio_ffmpeg
+
+    gen = imageio_ffmpeg.read_frames(str(path))
+    meta = next(gen)
+    w, h = meta["size"]
+    frames = [np.frombuffer(b, np.uint8).reshape(h, w, 3) for b in gen]
+    return frames, meta
+
+
+@pytest.mark.parametrize("name, source", [
+    ("BackpropFlow", "moons"),
+    ("BackpropFlow", "wide"),
+    ("DecisionBoundary", "moons"),
+    ("BumpConstruction", None),
+    ("ConstructedVsTrained", "fit"),
+    ("PerceptronRule", None),
+])
+def test_every_scene_renders_a_last_frame(manim, traces, tmp_path, tmpdir_inside, name, source):
+    from nnviz.scenes_lib import render_scene
+
+    out = render_scene(name, tmp_path / f"{name}.png", trace=traces[source] if source else None, quality="l",
+                       progress=False)
+    _check_image(_read_png(out))
+    assert list(tmpdir_inside.iterdir()) == []  # the work folder is gone
+
+
+def test_backprop_video_decodes(manim, traces, tmp_path, tmpdir_inside):
+    from nnviz.scenes_lib import render_scene
+
+    out = render_scene("BackpropFlow", tmp_path / "bp.mp4", trace=traces["moons"], quality="l", duration=2.0,
+                       fps=5, progress=False)
+    frames, meta = _read_video(out)
+    assert meta["size"] == (854, 480) and 8 <= len(frames) <= 20
+    _check_image(frames[-1])
+    # the network changes during the clip: the first and last frames differ
+    assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 1
+
+
+def test_scene_command_writes_a_gif(manim, traces, tmp_path, tmpdir_inside):
+    import imageio.v3 as iio
+
+    out = tmp_path / "db.gif"
+    r = CliRunner().invoke(cli, ["scene", "DecisionBoundary", "--trace", str(traces["moons"]), "-q", "l",
+                                 "--duration", "1", "--fps", "4", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    frames = iio.imread(out)
+    assert frames.shape[1:3] == (480, 854) and len(frames) >= 3
+    _check_image(frames[-1])
+
+
+def test_plain_manim_command_renders_a_thin_scene_file(manim, traces, tmp_path):
+    # `manim scenes/backprop.py BackpropFlow` with the trace in NNVIZ_TRACE, as the README says
+    env = {**os.environ, "NNVIZ_TRACE": str(traces["moons"]), "PYTHONDONTWRITEBYTECODE": "1",
+           "TMPDIR": str(tmp_path)}
+    r = subprocess.run([sys.executable, "-m", "manim", "-ql", "-s", "--media_dir", str(tmp_path / "media"),
+                        "--disable_caching", "--progress_bar", "none", "-v", "WARNING",
+                        str(REPO / "scenes" / "backprop.py"), "BackpropFlow"],
+                       cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    pngs = list((tmp_path / "media").rglob("BackpropFlow*.png"))
+    assert len(pngs) == 1
+    _check_image(_read_png(pngs[0]))
+
+
+def test_scene_list_matches_the_scene_files():
+    """Every scene is reachable from a thin file in scenes/ (what plain `manim` needs)."""
+    text = "".join(p.read_text() for p in (REPO / "scenes").glob("*.py"))
+    for name in SCENES:
+        assert f"class {name}(" in text
