@@ -374,3 +374,20 @@ def test_unknown_option(tmp_path):
     with pytest.raises(TypeError):
         open_writer(tmp_path / "a.gif", crf=18)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_gif_encoder_thread_errors_reach_the_caller(tmp_path, monkeypatch):
+    """Frames are encoded on a worker thread; its failure must surface and leave no file."""
+    from nnviz.export.gif import GifWriter
+
+    def boom(self, frame):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(GifWriter, "_encode", boom)
+    out = tmp_path / "x.gif"
+    frame = np.zeros((32, 48, 3), np.uint8)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        with open_writer(out, fps=10, palette_frames=[frame]) as w:
+            for _ in range(20):
+                w.write(frame)
+    assert not out.exists()

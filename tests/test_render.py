@@ -177,3 +177,25 @@ def test_cli_view_options(tmp_path):
     assert r.exit_code != 0 and "has no option(s) colour" in r.output
     r = run("animate", "moons", "-o", out, "--opt", "nonsense")
     assert r.exit_code != 0 and "VIEW.KEY=VALUE" in r.output
+
+
+def test_fast_text_atlas_matches_freetype():
+    """Header text cut from a glyph atlas must look exactly like FreeType's own rendering."""
+    from matplotlib.figure import Figure
+
+    from nnviz.render.fasttext import FastText
+
+    fig = Figure(dpi=100)
+    text = "step  40   loss 0.009289   accuracy 94.0%"
+    fast, slow = FastText(fig, 0, 0, text, fontsize=11), FastText(fig, 0, 0, text, fontsize=11)
+    slow._CHARSET = ""  # forces the FreeType layout path
+    (a, da), (b, db) = fast._rgba(100), slow._rgba(100)
+    # the atlas is as tall as its tallest glyph: align the two on their baselines
+    base_a, base_b = a.shape[0] - round(da), b.shape[0] - round(db)
+    up, down = min(base_a, base_b), min(round(da), round(db))
+    a = a[base_a - up: base_a + down, :, 3].astype(int)
+    b = b[base_b - up: base_b + down, :, 3].astype(int)
+    a, b = (m[:, np.flatnonzero(m.any(axis=0))[0]:] for m in (a, b))  # from the first ink column
+    w = max(a.shape[1], b.shape[1])
+    a, b = (np.pad(m, ((0, 0), (0, w - m.shape[1]))) for m in (a, b))
+    assert np.abs(a - b).max() <= 1

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import logging
 import math
+import queue
+import threading
 from pathlib import Path
 from typing import Any, BinaryIO, Sequence
 
@@ -249,6 +251,8 @@ class GifWriter(Writer):
         self._same: np.ndarray | None = None  # (256, 256) "close enough" table
         self._canvas: np.ndarray | None = None  # palette indices on screen
         self._n_encoded = 0
+        self._worker: threading.Thread | None = None
+        self._error: BaseException | None = None
         if self.fps > 50:
             logger.warning("GIF delays are at least 20 ms: %g fps will play at 50 fps", self.fps)
         if samples is not None:
@@ -261,10 +265,11 @@ class GifWriter(Writer):
             if len(self._buffer) >= self.sample_frames:
                 self._flush_buffer()
         else:
-            self._encode(frame)
+            self._submit(frame.copy())
 
     def _finish(self) -> None:
         self._flush_buffer()
+        self._stop_worker()
         assert self._fh is not None
         self._fh.write(b";")  # trailer
         self._fh.close()
@@ -272,16 +277,50 @@ class GifWriter(Writer):
 
     def _discard(self) -> None:
         self._buffer.clear()
+        self._stop_worker(raise_error=False)
         if self._fh is not None:
             self._fh.close()
             self._fh = None
 
     # -- internals ---------------------------------------------------------
+    # Frames are mapped to the palette and LZW-coded on a worker thread, so that on a machine with
+    # two cores the encoding overlaps the rendering of the next frames (numpy and Pillow's encoder
+    # release the GIL). The queue is bounded: at most _QUEUE frames wait in memory.
+    _QUEUE = 8
+
+    def _submit(self, frame: np.ndarray) -> None:
+        if self._worker is None:
+            self._queue: queue.Queue = queue.Queue(maxsize=self._QUEUE)
+            self._worker = threading.Thread(target=self._work, name="gif-encoder", daemon=True)
+            self._worker.start()
+        if self._error is not None:
+            raise self._error
+        self._queue.put(frame)
+
+    def _work(self) -> None:
+        while True:
+            frame = self._queue.get()
+            if frame is None:
+                return
+            if self._error is None:
+                try:
+                    self._encode(frame)
+                except BaseException as e:  # reported to the writing thread
+                    self._error = e
+
+    def _stop_worker(self, raise_error: bool = True) -> None:
+        if self._worker is not None:
+            self._queue.put(None)
+            self._worker.join()
+            self._worker = None
+        if raise_error and self._error is not None:
+            raise self._error
+
     def _flush_buffer(self) -> None:
         if self._mapper is None and self._buffer:
             self._set_palette(self._buffer, reserve_cube=True)
         for f in self._buffer:
-            self._encode(f)
+            self._submit(f)
         self._buffer.clear()
 
     def _set_palette(self, samples: Sequence[np.ndarray], reserve_cube: bool) -> None:

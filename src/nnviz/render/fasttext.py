@@ -54,20 +54,61 @@ class FastText(Artist):
     def get_text(self) -> str:
         return self._text
 
+    _CHARSET = "".join(chr(c) for c in range(32, 127)) + "·−×→₁₂₃δσ"
+
+    def _atlas(self, dpi):
+        """Every character of ``_CHARSET`` rendered once, for a monospace font, or None.
+
+        Hinted monospace glyphs all advance by the same whole number of pixels, so a string of
+        these characters is a row of glyph cells cut from this one bitmap. The atlas puts a space
+        between characters, so a glyph's ink that overhangs its cell comes along, and none of
+        its neighbour's does.
+        """
+        key = ("atlas", dpi)
+        if key not in self._cache:
+            f = self.font
+            f.set_size(self.fontsize, dpi)
+            pos = f.set_text(" ".join(self._CHARSET), 0.0, flags=LoadFlags.FORCE_AUTOHINT)
+            steps = np.diff(np.asarray(pos)[:, 0])
+            atlas = None
+            if len(steps) and np.all(steps == steps[0]) and steps[0] % 64 == 0:
+                f.draw_glyphs_to_bitmap(antialiased=True)
+                alpha = np.asarray(f.get_image())
+                advance = int(steps[0] // 64)
+                shift = int(round(f.get_bitmap_offset()[0] / 64.0))  # bitmap column 0 sits here
+                atlas = (alpha, advance, shift, f.get_descent() / 64.0)
+            self._cache[key] = atlas
+        return self._cache[key]
+
+    def _mask(self, dpi):
+        """Alpha mask of the current text and its descent in pixels."""
+        atlas = self._atlas(dpi)
+        if atlas is not None and all(c in self._CHARSET for c in self._text):
+            alpha, adv, shift, descent = atlas
+            pad = adv // 2  # room for overhanging ink on either side of a cell
+            out = np.zeros((alpha.shape[0], adv * len(self._text) + 2 * pad), np.uint8)
+            for j, c in enumerate(self._text):
+                left = 2 * adv * self._CHARSET.index(c) - shift - pad  # cell start, with the margin
+                a0, a1 = max(0, left), min(alpha.shape[1], left + adv + 2 * pad)
+                dst = out[:, j * adv + a0 - left: j * adv + a1 - left]
+                np.maximum(dst, alpha[:, a0:a1], out=dst)
+            cols = np.flatnonzero(out.any(axis=0))
+            return (out[:, cols[0]:cols[-1] + 1] if cols.size else out[:, :1]), descent
+        f = self.font  # any other text: let FreeType lay it out
+        f.set_size(self.fontsize, dpi)
+        f.set_text(self._text, 0.0, flags=LoadFlags.FORCE_AUTOHINT)
+        f.draw_glyphs_to_bitmap(antialiased=True)
+        return np.asarray(f.get_image()), f.get_descent() / 64.0
+
     def _rgba(self, dpi):
         key = (self._text, dpi)
         if key not in self._cache:
             if len(self._cache) > 512:
-                self._cache.clear()
-            f = self.font
-            f.set_size(self.fontsize, dpi)
-            f.set_text(self._text, 0.0, flags=LoadFlags.FORCE_AUTOHINT)
-            f.draw_glyphs_to_bitmap(antialiased=True)
-            alpha = np.asarray(f.get_image()).astype(np.float32) / 255.0
+                self._cache = {k: v for k, v in self._cache.items() if k[0] == "atlas"}
+            alpha, descent = self._mask(dpi)
             rgba = np.empty(alpha.shape + (4,), np.uint8)
             rgba[..., :3] = (self.color * 255).astype(np.uint8)
-            rgba[..., 3] = (alpha * 255).astype(np.uint8)
-            descent = f.get_descent() / 64.0
+            rgba[..., 3] = alpha
             self._cache[key] = (rgba, descent)
         return self._cache[key]
 
