@@ -395,5 +395,7 @@ def test_cli_versus(tmp_path):
     info = read_gif_info(tmp_path / "v.gif")
     tr = nnviz.load_trace(tmp_path / "v.h5")
     assert info["size"] == (480, 360) and info["n_frames"] == len(tr.steps)
-    assert tr.config["init"]["weights"] == "constructed"
+    assert tr.config["init"]["weights"] == "given"
+    with pytest.raises(ValueError, match="given weights"):  # its config alone cannot re-train it
+        nnviz.train(tr.config, trace=tmp_path / "again.h5")
     one_line_error(run("versus", "--function", "2*", "-o", tmp_path / "x.gif"), "unexpected end of expression")

@@ -68,12 +68,16 @@ def resolve_config(spec, **overrides) -> dict:
     return make_config(over, base=cfg)
 
 
-def build(cfg: dict):
-    """Data set, initialised model, loss name and output activation for a complete config."""
+def build(cfg: dict, dataset=None):
+    """Data set, initialised model and loss name for a complete config.
+
+    ``dataset`` replaces the config's ``[data]`` table (e.g. points of a formula).
+    """
     from .data import make_dataset
 
-    data_cfg = dict(cfg["data"])
-    dataset = make_dataset(data_cfg.pop("name"), **data_cfg)
+    if dataset is None:
+        data_cfg = dict(cfg["data"])
+        dataset = make_dataset(data_cfg.pop("name"), **data_cfg)
     auto_out, auto_loss = _AUTO.get(dataset.encoding, _AUTO[None])
     m = cfg["model"]
     output = auto_out if m["output"] == "auto" else m["output"]
@@ -86,7 +90,8 @@ def build(cfg: dict):
         raise ConfigError(f"'model.activation' lists {len(acts)} names for {len(m['hidden'])} hidden layers")
     model = MLP(sizes, list(acts) + [output], output_bias=m["output_bias"])
     init = dict(cfg["init"])
-    initialize(model, init.pop("weights"), init.pop("seed"), init.pop("bias"), init.pop("bias_sigma"), **init)
+    if init["weights"] != "given":  # train(start=...) supplies the weights
+        initialize(model, init.pop("weights"), init.pop("seed"), init.pop("bias"), init.pop("bias_sigma"), **init)
     return dataset, model, loss
 
 
@@ -99,7 +104,7 @@ def _accuracy(y, labels, encoding):
 
 
 def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, record=None,
-          progress=False, flush_every=100, **overrides) -> Trace:
+          progress=False, flush_every=100, dataset=None, start=None, **overrides) -> Trace:
     """Train a network and record its training into a trace file.
 
     Parameters
@@ -114,6 +119,12 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
         Show a progress bar.
     flush_every : int
         Make the file durable at least every this many steps.
+    dataset : nnviz.data.Dataset, optional
+        Train on this data instead of the config's ``[data]`` table.
+    start : nnviz.nn.MLP, optional
+        Start from these weights instead of the config's initialiser (copied; the architecture
+        must fit the data). Such a trace records ``init.weights = "given"``: its config alone
+        cannot re-train it.
     **overrides
         Any other ``train.*`` key, e.g. ``optimizer="adam"``, ``batch_size=32``.
 
@@ -124,7 +135,21 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
         non-finite; ``trace.message`` then says at which step and what to try.
     """
     cfg = resolve_config(spec, steps=steps, lr=lr, seed=seed, record=record, **overrides)
-    dataset, model, loss_name = build(cfg)
+    if cfg["train"]["loss"] == "ode":  # a differential equation's residual (seed 002): nnviz.ode
+        from .ode import train_ode
+
+        return train_ode(cfg, trace, progress=progress, flush_every=flush_every)
+    if start is not None:
+        cfg["init"]["weights"] = "given"
+    elif cfg["init"]["weights"] == "given":
+        raise TrainingError("this config starts from given weights (init.weights = 'given'); "
+                            "pass them as train(..., start=model)")
+    dataset, model, loss_name = build(cfg, dataset)
+    if start is not None:
+        if list(start.sizes) != list(model.sizes):
+            raise TrainingError(f"start network is {'-'.join(map(str, start.sizes))}, the config and data "
+                                f"give {'-'.join(map(str, model.sizes))}")
+        model = start.copy()
     t = cfg["train"]
     loss = get_loss(loss_name)
     schedule = set(parse_schedule(t["record"], t["steps"]).tolist())

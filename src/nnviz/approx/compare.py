@@ -12,12 +12,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import numpy as np
-
-from ..nn import MLP, get_loss, make_optimizer
 from .core import ConstructedMLP, approximation_error
 
-__all__ = ["Comparison", "train_alongside", "train_model"]
+__all__ = ["Comparison", "train_alongside"]
 
 log = logging.getLogger(__name__)
 
@@ -90,11 +87,10 @@ def train_alongside(construction: ConstructedMLP, trace="trained.h5", steps: int
     if len(construction.sizes) != 3:
         raise ValueError("train_alongside compares 1-D constructions with one hidden layer")
     if from_construction or c.source is None:
-        init = {"weights": "constructed" if from_construction else "glorot", "seed": seed}
-        cfg = _config(c, hidden, samples, steps, lr, optimizer, seed, record, init)
+        cfg = _config(c, hidden, samples, steps, lr, optimizer, seed, record, {"weights": "glorot", "seed": seed})
         start = construction.copy() if from_construction else None
         dataset = function1d(c.f, n=samples, interval=c.interval)
-        tr = train_model(cfg, dataset, trace, start=start)
+        tr = train(cfg, trace=trace, dataset=dataset, start=start)
     else:
         cfg = _config(c, hidden, samples, steps, lr, optimizer, seed, record, {"weights": "glorot", "seed": seed})
         tr = train(cfg, trace=trace)
@@ -102,58 +98,3 @@ def train_alongside(construction: ConstructedMLP, trace="trained.h5", steps: int
     trained = approximation_error(tr.model_at(tr.final_step), c.f, c.interval)
     log.info("constructed sup %.4g mean %.4g; trained sup %.4g mean %.4g", *built, *trained)
     return Comparison(construction, tr, built, trained)
-
-
-def train_model(cfg: dict, dataset, trace, start: MLP | None = None):
-    """Full-batch training of ``start`` (or of the config's initialised model) into a trace.
-
-    The same recording as :func:`nnviz.train` (step k holds the model after k updates, its loss
-    and, on the schedule, its tensors), for networks that do not start from an initialiser.
-    """
-    from ..train import build
-    from ..trace.schedule import parse_schedule
-    from ..trace.store import TraceWriter
-    from ..trace.trace import Trace
-
-    t = cfg["train"]
-    if start is None:
-        _, model, _ = build(cfg)
-    else:
-        model = start
-    loss = get_loss(t["loss"])
-    schedule = set(parse_schedule(t["record"], t["steps"]).tolist())
-    probe = np.arange(min(t["probe"], len(dataset.X)))
-    settings = {"lr": t["lr"]}
-    if t["optimizer"] == "adam":
-        settings.update(beta1=t["beta1"], beta2=t["beta2"])
-    if t["optimizer"] == "momentum":
-        settings["momentum"] = t["momentum"]
-    opt = make_optimizer(t["optimizer"], **settings)
-    writer = TraceWriter(trace, cfg, dataset, model, probe)
-    status, message = "complete", ""
-    try:
-        with np.errstate(all="ignore"):
-            for k in range(t["steps"] + 1):
-                fp = model.forward(dataset.X)
-                bp = model.backward(fp, dataset.y, loss, t["l2"])
-                writer.record_scalars(k, bp.loss, np.nan, np.nan, np.nan, t["lr"])
-                if not np.isfinite(bp.loss):
-                    status, message = "diverged", f"loss became {bp.loss} at step {k}; try a smaller learning rate"
-                    break
-                if k in schedule:
-                    tensors = {}
-                    for l in range(1, model.L + 1):
-                        tensors[f"W{l}"], tensors[f"dW{l}"] = model.W[l], bp.dW[l]
-                        if model.b[l] is not None:
-                            tensors[f"b{l}"], tensors[f"db{l}"] = model.b[l], bp.db[l]
-                        tensors[f"z{l}"], tensors[f"a{l}"] = fp.z[l][probe], fp.a[l][probe]
-                        tensors[f"delta{l}"] = bp.delta[l][probe]
-                    writer.record_tensors(k, tensors)
-                if k == t["steps"]:
-                    break
-                opt.step(model.param_list(), MLP.grad_list(bp))
-    except BaseException:
-        writer.close("interrupted", "training stopped by an error or an interrupt")
-        raise
-    writer.close(status, message)
-    return Trace(trace)

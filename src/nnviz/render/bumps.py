@@ -486,7 +486,7 @@ class VersusView(View):
         ax.plot(self.x, self.f, color=th.text, lw=1.2, ls=(0, (4, 3)), zorder=3, label="target f(x)")
         ax.plot(self.x, self.built, color=th.negative, lw=1.6, zorder=2,
                 label=f"constructed, {self.net.sizes[1]} neurons")
-        start = "from it" if self.trace.config.get("init", {}).get("weights") == "constructed" else "from random"
+        start = "from it" if self.trace.config.get("init", {}).get("weights") == "given" else "from random"
         self.line, = ax.plot([], [], color=OUTPUT_COLOR, lw=2.0, zorder=4, animated=True,
                              label=f"trained {start}, {self.trace.sizes[1]} neurons")
         d = self.trace.data
