@@ -19,8 +19,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 BACKPROP_288 = {
     "name": "backprop-moons",
     "data": {"name": "moons", "n": 100, "noise": 0.1, "seed": 0},
@@ -39,48 +37,10 @@ RUNS = {
 }
 
 
-def _frames(path):
-    import imageio_ffmpeg
-
-    gen = imageio_ffmpeg.read_frames(str(path))
-    meta = next(gen)
-    w, h = meta["size"]
-    for buf in gen:
-        yield np.frombuffer(buf, np.uint8).reshape(h, w, 3)
-
-
-def to_gif(mp4, gif, fps_in=15, fps_out=8, width=560, colors=128, tolerance=10):
-    """An MP4 as a small looping GIF for the README (a few hundred kB).
-
-    8 frames/s, 560 px wide, nnviz's global-palette GIF writer with 128 colours (palette from 10
-    frames spread over the clip). A pixel is rewritten only once it has moved more than
-    ``tolerance`` levels from the value last written (or has faded into the background), so
-    anti-aliasing shimmer costs nothing and fades still finish. (640 px, 10 fps, 255 colours and
-    every change: 1-2 MB per GIF.)
-    """
-    from PIL import Image
-
-    from nnviz.export.gif import GifWriter
-
-    frames = list(_frames(mp4))
-    keep = np.round(np.arange(0, len(frames), fps_in / fps_out)).astype(int)
-    keep = keep[keep < len(frames)]
-    h, w = frames[0].shape[:2]
-    size = (width, int(round(h * width / w / 2)) * 2)
-    small = [np.asarray(Image.fromarray(frames[i]).resize(size, Image.Resampling.LANCZOS)) for i in keep]
-    picks = [small[int(i)] for i in np.linspace(0, len(small) - 1, 10)]
-    shown = None
-    with GifWriter(gif, fps=fps_out, palette_frames=picks, colors=colors) as wr:
-        for f in small:
-            if shown is None:
-                shown = f.copy()
-                bg = f[0, 0].copy()
-            else:
-                moved = np.abs(f.astype(np.int16) - shown).max(-1) > tolerance
-                moved |= (f == bg).all(-1)  # whatever has faded into the background is cleared
-                shown[moved] = f[moved]
-            wr.write(shown.copy())
-    return Path(gif).stat().st_size
+# README GIFs: 8 frames/s, 560 px wide, 128 colours, pixels rewritten only after moving 10 levels
+# (nnviz.scenes_lib.video_to_gif): a few hundred kB each (640 px, 10 fps, 255 colours and every
+# change: 1-2 MB per GIF)
+GIF_OPTIONS = {"fps": 8, "width": 560, "colors": 128, "tolerance": 10}
 
 
 def main(argv=None):
@@ -95,10 +55,11 @@ def main(argv=None):
     import manim  # noqa: F401
 
     import nnviz
-    from nnviz.scenes_lib import render_scene
+    from nnviz.scenes_lib import render_scene, video_to_gif
     from nnviz.scenes_lib.bumps import ConstructedVsTrained
 
     print(f"manim {manim.__version__}, nnviz {nnviz.__version__}; import {time.perf_counter() - t:.2f} s")
+    import imageio_ffmpeg
     names = list(RUNS) if (args.all or args.media) else ["BackpropFlow", "DecisionBoundary"]
     if args.scenes:
         unknown = set(args.scenes) - set(RUNS)
@@ -125,14 +86,14 @@ def main(argv=None):
                 mp4 = tmp / f"{name}-gif.mp4"
                 render_scene(name, mp4, trace=trace, quality="l", duration=gif_seconds, progress=False)
                 gif = Path(args.media) / f"scene_{name}.gif"
-                size = to_gif(mp4, gif)
+                size = video_to_gif(mp4, gif, **GIF_OPTIONS)
                 print(f"{name:<21} wrote {gif} ({size / 1e3:.0f} kB)", flush=True)
                 continue
             out = tmp / f"{name}.mp4"
             t, c = time.perf_counter(), time.process_time()
             render_scene(name, out, trace=trace, quality=args.quality, duration=seconds, progress=False)
             wall, cpu = time.perf_counter() - t, time.process_time() - c
-            n = sum(1 for _ in _frames(out))
+            n = imageio_ffmpeg.count_frames_and_secs(str(out))[0]
             line = (f"{name:<21} {seconds:4.0f} s of video, {n} frames at -q{args.quality}: "
                     f"{wall:6.2f} s wall, {cpu:6.2f} s cpu, {n / wall:5.1f} frames/s")
             if name in ("BackpropFlow", "DecisionBoundary") and args.quality == "l" and seconds == 10:

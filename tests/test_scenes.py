@@ -19,8 +19,10 @@ import nnviz
 from nnviz.cli import cli
 from nnviz.data import TARGETS, linear
 from nnviz.scenes_lib import SCENES, scene_options, using
-from nnviz.scenes_lib.compute import (bump_network, field_rgb, half_planes, outputs_at, perceptron_rule,
-                                      plane_grid, shown_units, signed_scale)
+from nnviz.approx import bump_network
+from nnviz.render.boundary import evaluate_steps, field_colors, grid_for
+from nnviz.render.style import THEMES
+from nnviz.scenes_lib.compute import default_step_weight, half_planes, perceptron_rule, shown_units, signed_scale
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -98,26 +100,31 @@ def test_half_planes_split_the_box():
 
 def test_bump_network_is_seed_004s_construction():
     f = TARGETS["seed004"].f
-    net = bump_network(f, 10, (0.0, 1.0))
+    net = bump_network(f, 10, interval=(0.0, 1.0), w=default_step_weight(10))   # as the bump scenes build it
     assert net.sizes == [1, 20, 1]
     # away from the ends (where the library moves the outer steps), the output is the staircase
     # of f at the bin middles: bump k covers [k/10, (k+1)/10]
     x = np.array([0.05, 0.35, 0.55, 0.75, 0.95])   # bin middles, far from the steps
     stairs = f((np.floor(x * 10) + 0.5) / 10)
     np.testing.assert_allclose(net(x[:, None]).ravel(), stairs, atol=1e-3)
-    err = [np.max(np.abs(bump_network(f, n, (0, 1))(x[:, None]).ravel() - f(x))) for n in (5, 40)]
+    err = [np.max(np.abs(bump_network(f, n, interval=(0, 1), w=default_step_weight(n))(x[:, None]).ravel() - f(x)))
+           for n in (5, 40)]
     assert err[1] < err[0]
 
 
-def test_outputs_at_matches_the_trace(traces):
+def test_scene_outputs_match_the_trace(traces):
+    # what DecisionBoundary and ConstructedVsTrained compute their pictures from
     with nnviz.load_trace(traces["moons"]) as tr:
         X = tr.data.X[:5]
-        out = outputs_at(tr, tr.steps, X)
+        out = evaluate_steps(tr, tr.steps, X, out_dtype=np.float64)
         for k in (0, 7, tr.final_step):
             np.testing.assert_allclose(out[k], tr.model_at(k)(X), atol=1e-12)
-        xs, ys, grid = plane_grid(tr.data.X, 40)
-        rgb = field_rgb(outputs_at(tr, [0], grid, dtype=np.float32)[0], tr.data.encoding)
+        xs, ys, grid = grid_for(tr.data.X, 40, margin=0.08, max_aspect=1.25)
+        rgb = field_colors(evaluate_steps(tr, [0], grid, dtype=np.float32)[0], tr.data.encoding, THEMES["dark"])
         assert rgb.shape == (len(grid), 3) and rgb.dtype == np.uint8
+        # a diverged step (NaN outputs) shows as "no opinion", the panel colour
+        nan = field_colors(np.full((2, 1), np.nan, np.float32), tr.data.encoding, THEMES["dark"])
+        assert (nan == [0x2A, 0x2D, 0x34]).all()  # THEMES["dark"].panel
     assert signed_scale([0.0, -3.0, 1.0], q=100) == 3.0
 
 

@@ -4,7 +4,11 @@ The network's output is evaluated on a grid covering the data (plus a margin) at
 in one vectorised call per chunk of steps, and turned into colours with numpy: each point takes
 the colour of the class the network favours, stronger where the network is more confident, and a
 neutral panel colour where it sits on the decision threshold (0 for -1/+1 targets, 0.5 for
-probabilities). The decision boundary itself is a contour of that field, computed with contourpy.
+probabilities). The decision boundary itself is a contour of that field, computed with contourpy
+(:func:`decision_segments`).
+
+The module-level functions are shared with the hidden-space view and the manim scenes
+(:mod:`nnviz.scenes_lib`), so that videos and GIFs show the same colours and the same boundary.
 """
 
 from __future__ import annotations
@@ -20,7 +24,8 @@ from .fasttext import FastText
 from .raster import RasterField
 from .style import hex_to_rgb
 
-__all__ = ["BoundaryView", "field_colors", "grid_for", "threshold_of"]
+__all__ = ["BoundaryView", "field_colors", "grid_for", "threshold_of", "probabilities", "decision_segments",
+           "evaluate_steps"]
 
 _STRENGTH = 0.8  # how far a fully confident colour moves from the panel colour to the class colour
 
@@ -30,7 +35,7 @@ def threshold_of(encoding: str | None) -> tuple[float, float]:
     return (0.5, 0.5) if encoding == "01" else (0.0, 1.0)
 
 
-def _probabilities(values):
+def probabilities(values):
     """Rows of class scores as probabilities (softmax unless they already sum to 1)."""
     if np.allclose(values.sum(-1), 1.0, atol=1e-3) and values.min() >= -1e-6:
         return values
@@ -64,11 +69,12 @@ def field_colors(values: np.ndarray, encoding: str | None, theme, hard: bool = F
         strength[255] = 0.0
         lut = np.clip((panel + strength[:, None] * (c - panel)) * 255 + 0.5, 0, 255).astype(np.uint8)
         u = (values[..., 0] - np.float32(theta)) * np.float32(255.0 / s)
+        np.nan_to_num(u, nan=0.0, copy=False)  # a diverged step shows as "no opinion"
         np.clip(u, -255, 255, out=u)
         u += 255.5
         return lut[u.astype(np.intp)]
     else:
-        p = _probabilities(values)
+        p = probabilities(values)
         if hard:
             p = np.eye(k)[p.argmax(-1)] * 0.7
             conf = np.ones(p.shape[:-1])
@@ -136,12 +142,13 @@ def signed_confidence(values, encoding):
     return np.clip(u, -1.0, 1.0, out=u)
 
 
-def evaluate_steps(trace, steps, X, layer=None, budget_mb=96, dtype=np.float64):
+def evaluate_steps(trace, steps, X, layer=None, budget_mb=96, dtype=np.float64, out_dtype=np.float32):
     """The network's output (or layer ``layer``'s activation) on ``X`` at many steps.
 
     Steps are read from the trace in chunks of about ``budget_mb``. ``dtype=np.float32`` halves
-    the work for colour fields, where float64 precision cannot be seen. Returns an ndarray of
-    shape (n_steps, n_samples, n_units).
+    the work for colour fields, where float64 precision cannot be seen; the result is stored as
+    ``out_dtype`` (float32: enough for pictures, half the memory; float64 to keep every digit).
+    Returns an ndarray of shape (n_steps, n_samples, n_units).
     """
     steps = list(steps)
     width = max(trace.sizes)
@@ -152,8 +159,39 @@ def evaluate_steps(trace, steps, X, layer=None, budget_mb=96, dtype=np.float64):
         Ws, bs = trace.param_stack(steps[i: i + chunk])
         Ws = [W.astype(dtype, copy=False) for W in Ws]
         bs = [None if b is None else b.astype(dtype, copy=False) for b in bs]
-        out.append(forward_many(X, Ws, bs, trace.activation_names, layer=layer).astype(np.float32))
-    return np.concatenate(out) if out else np.zeros((0, len(X), width), np.float32)
+        out.append(forward_many(X, Ws, bs, trace.activation_names, layer=layer).astype(out_dtype, copy=False))
+    return np.concatenate(out) if out else np.zeros((0, len(X), width), out_dtype)
+
+
+def decision_segments(xs, ys, values, encoding) -> list:
+    """The decision boundary of a field of network outputs on a grid, as polylines.
+
+    One output: the contour at the threshold (0 for -1/+1 targets, 0.5 for probabilities).
+    Several: for each class, the contour where its probability equals the best other class's.
+
+    Parameters
+    ----------
+    xs : ndarray of shape (nx,)
+    ys : ndarray of shape (ny,)
+    values : ndarray of shape (ny, nx, n_outputs)
+    encoding : {"pm1", "01", "onehot"}
+
+    Returns
+    -------
+    list of ndarray of shape (m, 2)
+    """
+    v = np.asarray(values, dtype=float)
+    if v.shape[-1] == 1:
+        levels = [(v[..., 0], threshold_of(encoding)[0])]
+    else:
+        p = probabilities(v)
+        levels = [(p[..., c] - np.delete(p, c, axis=-1).max(-1), 0.0) for c in range(p.shape[-1])]
+    segs = []
+    for z, level in levels:
+        if z.min() < level < z.max():
+            gen = contour_generator(xs, ys, z, line_type=LineType.Separate)
+            segs += [s for s in gen.lines(level) if len(s) > 1]
+    return segs
 
 
 class BoundaryView(View):
@@ -179,13 +217,19 @@ class BoundaryView(View):
         super().__init__(trace, theme, label)
         self.levels = int(levels) if levels else None
         data = trace.data
-        if data.X.shape[1] != 2 or not trace.is_classifier:
+        # added features (data.features: sin x, x², ...) are appended to the 2 raw inputs, so the
+        # plane is the raw inputs' and the grid goes through the same feature map
+        from ..data.features import input_map
+
+        n_raw, to_inputs = input_map(trace.config, data.X.shape[1])
+        if n_raw != 2 or not trace.is_classifier:
             raise ValueError(
                 f"the boundary view needs a classifier with 2 inputs; {trace.path.name} has "
                 f"{data.X.shape[1]} input(s) ({data.task}); try --view fit or --view loss")
         self.data, self.hard = data, bool(hard)
         X_all = np.vstack([data.X, data.X_test]) if len(data.X_test) else data.X
-        self.xs, self.ys, self.grid = grid_for(X_all, resolution, margin)
+        self.xs, self.ys, grid = grid_for(X_all[:, :2], resolution, margin)
+        self.grid = to_inputs(grid)
         self.width = 1.6
 
     def prepare(self, steps):
@@ -221,21 +265,7 @@ class BoundaryView(View):
     def contour_segments(self, i: int) -> list:
         """Line segments of the decision boundary at prepared row ``i``."""
         if i not in self._contours:
-            v = self.values[i].astype(float)
-            segs = []
-            if v.shape[-1] == 1:
-                levels = [(v[..., 0], threshold_of(self.data.encoding)[0])]
-            else:
-                p = _probabilities(v)
-                levels = []
-                for c in range(p.shape[-1]):
-                    others = np.delete(p, c, axis=-1).max(-1)
-                    levels.append((p[..., c] - others, 0.0))
-            for z, level in levels:
-                if z.min() < level < z.max():
-                    gen = contour_generator(self.xs, self.ys, z, line_type=LineType.Separate)
-                    segs += [s for s in gen.lines(level) if len(s) > 1]
-            self._contours[i] = segs
+            self._contours[i] = decision_segments(self.xs, self.ys, self.values[i], self.data.encoding)
         return self._contours[i]
 
     def setup(self, fig, spec):

@@ -36,17 +36,16 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
-from contourpy import LineType, contour_generator
 from matplotlib.collections import LineCollection
 
 from ..nn import forward_many
 from .animate import register_view
 from .base import View
-from .boundary import (_probabilities, confidence_lut, evaluate_steps, field_colors, grid_for,
-                       signed_confidence, threshold_of)
+from .boundary import (confidence_lut, decision_segments, evaluate_steps, field_colors, grid_for,
+                       signed_confidence)
 from .raster import RasterField
 
-__all__ = ["HiddenView", "pca_projection", "decision_segments"]
+__all__ = ["HiddenView", "pca_projection"]
 
 #: Ranges of bounded activations (drawn directly with these limits).
 _RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "logistic": (0.0, 1.0), "step": (0.0, 1.0),
@@ -85,22 +84,6 @@ def pca_projection(H: np.ndarray, n: int = 2) -> tuple[np.ndarray, np.ndarray, n
     explained = np.zeros(n)
     explained[: min(n, len(var))] = (var[:n] / total) if total > 0 else 0.0
     return mean, P, explained
-
-
-def decision_segments(xs, ys, values, encoding) -> list:
-    """Line segments of the decision boundary of a field ``values`` (ny, nx, n_out) on a grid."""
-    v = values.astype(float)
-    if v.shape[-1] == 1:
-        levels = [(v[..., 0], threshold_of(encoding)[0])]
-    else:
-        p = _probabilities(v)
-        levels = [(p[..., c] - np.delete(p, c, axis=-1).max(-1), 0.0) for c in range(p.shape[-1])]
-    segs = []
-    for z, level in levels:
-        if z.min() < level < z.max():
-            gen = contour_generator(xs, ys, z, line_type=LineType.Separate)
-            segs += [s for s in gen.lines(level) if len(s) > 1]
-    return segs
 
 
 @register_view

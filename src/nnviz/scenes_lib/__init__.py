@@ -16,17 +16,26 @@ In order of precedence:
 3. the scene's own small default network, trained when the scene starts.
 
 Traces the scenes train are written to ``<manim media_dir>/nnviz_traces/``.
+
+GIFs
+----
+A ``.gif`` is rendered as an MP4 first and converted with :func:`video_to_gif` (nnviz's
+global-palette :class:`~nnviz.export.gif.GifWriter`): a few hundred kB where manim's own GIF writer
+makes megabytes.
 """
 
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 __all__ = ["SCENES", "QUALITIES", "FORMATS", "SceneOptions", "scene_options", "using", "scene_class",
-           "render_scene", "manim_missing_message"]
+           "render_scene", "video_to_gif", "manim_missing_message"]
+
+logger = logging.getLogger(__name__)
 
 #: Scene name -> (module of this package, one-line description, uses a trace?)
 SCENES: dict[str, tuple[str, str, bool]] = {
@@ -194,11 +203,12 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
 
             with load_trace(trace) as tr:
                 cls.check(tr)
+        gif = out.suffix.lower() == ".gif"
         settings = {
             "quality": QUALITIES[quality][0],
             "media_dir": str(Path(tmp) / "media"),
             "disable_caching": True,
-            "format": FORMATS[out.suffix.lower()],
+            "format": "mp4" if gif else FORMATS[out.suffix.lower()],  # a GIF: made from the MP4 below
             "verbosity": "WARNING",
             "progress_bar": "display" if progress else "none",
         }
@@ -213,5 +223,113 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
             produced = plan.fallback_image
         if produced is None or not Path(produced).exists():
             raise ValueError(f"manim wrote no {out.suffix} file for {name}")
-        shutil.move(str(produced), out)
+        if gif:
+            video_to_gif(produced, out)
+        else:
+            shutil.move(str(produced), out)
     return out
+
+
+def _video_fps(path) -> float:
+    """The frame rate of a video file."""
+    import imageio_ffmpeg
+
+    gen = imageio_ffmpeg.read_frames(str(path))
+    try:
+        return float(next(gen)["fps"])
+    finally:
+        gen.close()
+
+
+def _video_frames(path):
+    """The frames of a video file, (H, W, 3) uint8 each, streamed from ffmpeg."""
+    import imageio_ffmpeg
+    import numpy as np
+
+    gen = imageio_ffmpeg.read_frames(str(path))
+    try:
+        w, h = next(gen)["size"]
+        for buf in gen:
+            yield np.frombuffer(buf, np.uint8).reshape(h, w, 3)
+    finally:
+        gen.close()  # ends ffmpeg also when the caller stops early
+
+
+def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = None, colors: int = 128,
+                 tolerance: int = 10, palette_samples: int = 10) -> int:
+    """Convert a video (e.g. a scene's MP4) into a small looping GIF with nnviz's GIF writer.
+
+    One global palette of ``colors`` colours, built from ``palette_samples`` frames spread over
+    the clip. A pixel is rewritten only once it has moved more than ``tolerance`` levels from the
+    value last written (or has faded into the background), so the video's anti-aliasing and
+    compression shimmer cost nothing and fades still finish. The video is read three times
+    (count, palette, frames), so memory stays at a few frames at any length and size.
+
+    Parameters
+    ----------
+    video : str or Path
+        Any video ffmpeg reads.
+    gif : str or Path
+        The ``.gif`` to write.
+    fps : float, optional
+        Frames per second of the GIF (default and at most: the video's); frames are dropped
+        evenly to get there.
+    width : int, optional
+        Width in pixels (Lanczos resampling, even height); default: the video's size.
+    colors : int
+        Palette size, 2..255.
+    tolerance : int
+        0 rewrites every change (larger files).
+    palette_samples : int
+        Frames the palette is built from.
+
+    Returns
+    -------
+    int
+        Size of the GIF in bytes.
+    """
+    from pathlib import Path
+
+    import numpy as np
+    from PIL import Image
+
+    from ..export.gif import GifWriter
+
+    fps_in = _video_fps(video)
+    fps_out = min(float(fps), fps_in) if fps else fps_in
+
+    def frames():
+        """The kept frames: frame i of the video is kept if i = round(k fps_in / fps_out)."""
+        ratio, k = fps_in / fps_out, 0
+        for i, f in enumerate(_video_frames(video)):
+            if i >= np.round(k * ratio):
+                k += 1
+                yield f
+
+    def resized(f):
+        if not width:
+            return f
+        h, w = f.shape[:2]
+        size = (int(width), int(round(h * width / w / 2)) * 2)
+        return np.asarray(Image.fromarray(f).resize(size, Image.Resampling.LANCZOS))
+
+    n = sum(1 for _ in frames())
+    if n == 0:
+        raise ValueError(f"{video} holds no frames")
+    picks = [int(i) for i in np.linspace(0, n - 1, palette_samples)]
+    kept = {i: resized(f) for i, f in enumerate(frames()) if i in picks}
+    shown = bg = None
+    with GifWriter(gif, fps=fps_out, palette_frames=[kept[i] for i in picks], colors=colors) as wr:
+        for f in map(resized, frames()):
+            if shown is None:
+                shown, bg = f.copy(), f[0, 0].copy()
+            else:  # per channel, then combined: 4x faster than reducing over the last axis
+                far = np.maximum(f, shown) - np.minimum(f, shown) > tolerance   # |f - shown| in uint8
+                moved = far[..., 0] | far[..., 1] | far[..., 2]
+                gone = f == bg   # whatever has faded into the background is cleared
+                moved |= gone[..., 0] & gone[..., 1] & gone[..., 2]
+                shown[moved] = f[moved]
+            wr.write(shown)
+    size = Path(gif).stat().st_size
+    logger.info("wrote %s: %d frames at %g fps, %.0f kB", gif, n, fps_out, size / 1e3)
+    return size

@@ -15,7 +15,6 @@ from manim import (DOWN, LEFT, RIGHT, UP, Circle, Dot, ImageMobject, Rectangle, 
                    config, linear)
 from manim.constants import RESAMPLING_ALGORITHMS
 
-from .compute import boundary_lines, field_rgb, outputs_at, plane_grid
 from .common import (CLASS_COLORS, CURSOR, GRID, MUTED, TEXT, NNVizScene, Readout, Timing, check_pillow, duration,
                      fade_in, nice_ticks, plain_axes, polyline, scene_trace, set_paths, set_polyline, stack, text,
                      to3)
@@ -28,23 +27,28 @@ class BoundaryData:
 
     def __init__(self, trace, resolution: int = 160):
         from ..data import decode_outputs
+        from ..render.boundary import evaluate_steps, field_colors, grid_for
+        from ..render.style import THEMES
 
         DecisionBoundary.check(trace)
         d = trace.data
         self.trace, self.data = trace, d
         self.steps = trace.steps
-        self.xs, self.ys, grid = plane_grid(d.X, resolution)
-        values = outputs_at(trace, self.steps, grid, dtype=np.float32)
+        self.xs, self.ys, grid = grid_for(d.X, resolution, margin=0.08, max_aspect=1.25)
+        values = evaluate_steps(trace, self.steps, grid, dtype=np.float32)
         self.values = values.reshape(len(self.steps), len(self.ys), len(self.xs), -1)
-        self.rgb = field_rgb(self.values, d.encoding)  # (K, ny, nx, 3), row 0 = smallest y
-        out = outputs_at(trace, self.steps, d.X)
+        # (K, ny, nx, 3), row 0 = smallest y; the GIFs' colours (the dark theme, as the scenes)
+        self.rgb = field_colors(self.values, d.encoding, THEMES["dark"])
+        out = evaluate_steps(trace, self.steps, d.X, out_dtype=np.float64)
         self.wrong = np.array([decode_outputs(o, d.encoding) != d.labels for o in out])
         self._lines: dict[int, list] = {}
 
     def contours(self, i: int) -> list:
         """The decision boundary at recorded step index ``i``: a list of (m, 2) polylines."""
+        from ..render.boundary import decision_segments
+
         if i not in self._lines:
-            self._lines[i] = boundary_lines(self.xs, self.ys, self.values[i], self.data.encoding)
+            self._lines[i] = decision_segments(self.xs, self.ys, self.values[i], self.data.encoding)
         return self._lines[i]
 
 

@@ -4,7 +4,7 @@
 ``BumpConstruction`` builds the argument step by step: a steep sigmoid is a step, two steps make a
 bump, N bumps approximate f (and the error falls like 1/N), and with a sigmoid output unit the
 bumps build σ⁻¹(f) instead. Every curve is the output of a real network from
-:func:`nnviz.approx.bump_network` (via :func:`.compute.bump_network`).
+:func:`nnviz.approx.bump_network` (with steps a tenth of a bump wide, :func:`.compute.default_step_weight`).
 
 ``ConstructedVsTrained`` puts that construction next to a network of the same width trained on
 samples of f (read from a trace, or trained when the scene starts), with each network's hidden
@@ -18,7 +18,8 @@ from manim import DOWN, LEFT, RIGHT, UL, UP, UR, Arrow, DashedVMobject, ValueTra
 
 from .common import (CURSOR, MUTED, NEG, POS, TEXT, NNVizScene, Readout, Timing, duration, fade_in,
                      fade_out, nice_ticks, plain_axes, polyline, scene_trace, set_polyline, stack, text)
-from .compute import bump_network, inverse_sigmoid, sigmoid
+from ..approx import bump_network, logit, sigmoid
+from .compute import default_step_weight
 
 __all__ = ["BumpConstruction", "ConstructedVsTrained", "curve_mapper"]
 
@@ -36,6 +37,11 @@ def curve_mapper(ax, y_range):
         return p0 + (x - x0)[:, None] * ex + (y - y0)[:, None] * ey
 
     return to_scene
+
+
+def _bumps(f, n: int, interval, output: str = "linear"):
+    """N bumps approximating f on ``interval``, steps a tenth of a bump wide: an MLP [1, 2n, 1]."""
+    return bump_network(f, n, interval=interval, w=default_step_weight(n, interval), output=output)
 
 
 def _target(name="seed004"):
@@ -122,7 +128,7 @@ class BumpConstruction(NNVizScene):
 
         # ---------------- 3. N bumps approximate f; the error falls like 1/N
         Ns = np.arange(1, self.n_max + 1)
-        nets = {int(n): bump_network(f, int(n), (a, b)) for n in Ns}
+        nets = {int(n): _bumps(f, int(n), (a, b)) for n in Ns}
         X = xs[:, None]
         approx = {n: net(X).reshape(-1) for n, net in nets.items()}
         err = np.array([np.max(np.abs(f(xs) - approx[int(n)])) for n in Ns])
@@ -174,8 +180,9 @@ class BumpConstruction(NNVizScene):
         self.play(nt.animate.set_value(self.n_max), run_time=T.many * 0.88, rate_func=linear)
         fit.clear_updaters()
 
-        # ---------------- 4. the σ⁻¹ trick
-        logit_f = inverse_sigmoid(f(xs))
+        # ---------------- 4. the σ⁻¹ trick (the networks first: they check that 0 < f < 1)
+        trick = {n: _bumps(f, n, (a, b), output="inverse-sigmoid") for n in range(2, self.n_trick + 1)}
+        logit_f = logit(f(xs))
         zmax = float(np.ceil(np.max(np.abs(logit_f)) * 1.15 * 2) / 2)
         zax = plain_axes((a, b), (-zmax, zmax), 5.4, 3.4, x_ticks=[a, b], y_ticks=[-zmax, 0, zmax], decimals=1,
                          x_label="x", zero_line=True)
@@ -189,7 +196,6 @@ class BumpConstruction(NNVizScene):
         heads[1].match_y(heads[0])
         arrow = Arrow(zax.get_right() + 0.1 * RIGHT, oax.get_left() + 0.5 * LEFT, color=MUTED, buff=0.2)
         arrow_label = text("σ", 30, MUTED).next_to(arrow, UP, buff=0.05)
-        trick = {n: bump_network(f, n, (a, b), output="inverse-sigmoid") for n in range(2, self.n_trick + 1)}
         zs = {n: net.forward(X).z[-1].reshape(-1) for n, net in trick.items()}
         outs = {n: net(X).reshape(-1) for n, net in trick.items()}
         z_target = DashedVMobject(polyline(Z(xs, logit_f), TEXT, 3), num_dashes=60)
@@ -247,7 +253,7 @@ class ConstructedVsTrained(NNVizScene):
             raise ValueError(f"{trace.path.name} has no recorded tensors")
 
     def construct(self):
-        from .compute import outputs_at
+        from ..render.boundary import evaluate_steps
 
         tr = scene_trace("constructed-vs-trained", self.default_spec, record="auto")
         self.check(tr)
@@ -265,15 +271,15 @@ class ConstructedVsTrained(NNVizScene):
         fx = np.asarray(f(xs), dtype=float).reshape(-1)
         H = tr.sizes[1]
         n = H // 2
-        net = bump_network(f, n, (a, b))
+        net = _bumps(f, n, (a, b))
         built = net(xs[:, None]).reshape(-1)
         built_hidden = net.forward(xs[:, None]).a[1]          # (m, 2n)
         built_v = net.params()[1][0][:, 0]
         steps = tr.steps
         K = len(steps)
-        out = outputs_at(tr, steps, xs[:, None])[..., 0]       # (K, m)
-        hidden = outputs_at(tr, steps, xs[:, None], layer=1)   # (K, m, H)
-        v = tr.param_stack()[0][1][:, :, 0]                    # (K, H) output weights
+        out = evaluate_steps(tr, steps, xs[:, None], out_dtype=float)[..., 0]         # (K, m)
+        hidden = evaluate_steps(tr, steps, xs[:, None], layer=1, out_dtype=float)   # (K, m, H)
+        v = tr.param_stack()[0][1][:, :, 0]                                          # (K, H) output weights
         act = tr.activation_names[0]
 
         T = Timing(duration(self.default_duration), intro=1.5, build=2.5, train=10.0, hold=2.0)
