@@ -210,3 +210,121 @@ for _act, _what in (("sigmoid", "gradients vanish toward the input, it does not 
         init={"weights": "glorot", "seed": 0},
         train={"loss": "bce", "optimizer": "gd", "lr": 0.2, "steps": 400, "record": "every:4", "probe": 8},
     )
+
+# ---------------------------------------------------------------- every seed exercise (issue 8)
+# The exercises of the course that are not yet a preset above. `nnviz presets` groups them by seed;
+# examples/ has a script per exercise and `nnviz gallery` renders each one.
+
+# seed 000: the first network's learning rate study trains sample131 at several rates
+# (nnviz.exercises.convergence_study); the 1-10-1 tanh fit is sin2x-tanh (examples/ exposes
+# neurons, lr and epochs as options). Digits with scikit-learn's MLPClassifier defaults:
+_DIGITS = {"name": "digits", "test_fraction": 0.2, "seed": 0}
+_add(
+    "digits-sklearn", "000 neural network for classification (digits)",
+    "8x8 digits with scikit-learn's MLPClassifier defaults: 100 ReLUs, softmax, Adam lr 1e-3, "
+    "batches of 200, alpha 1e-4, 50 epochs",
+    data=_DIGITS,
+    model={"hidden": [100], "activation": "relu", "output": "softmax"},
+    init={"weights": "glorot", "gain": 6**0.5 / 2**0.5, "seed": 0},
+    # sklearn adds alpha * W / batch to the mean gradient: l2 = 1e-4 / 200
+    train={"loss": "cross_entropy", "optimizer": "adam", "lr": 1e-3, "batch_size": 200, "l2": 5e-7,
+           "steps": 350, "record": "every:5", "probe": 16},
+)
+
+# seed 001, exercise 1: the perceptron learning rule, beta <- beta + eta * sum_{misclassified} x~_i t_i,
+# is exactly gradient descent with step eta on the SUM of max(0, -y t) of a network without hidden
+# layer and an identity output (y = x W + b, beta = (b, W)): the loss "perceptron_sum".
+_add(
+    "perceptron", "001 exercise 1 (perceptron learning rule)",
+    "seed 001's perceptron rule on linearly separable points: 2-1 identity net, N(0, 1) start, "
+    "eta 0.1 times the sum over the misclassified points, until none is left",
+    data={"name": "linear", "n": 100, "margin": 0.1, "angle": 60, "seed": 0},
+    model={"hidden": [], "output": "identity"},
+    init={"weights": "normal", "sigma": 1.0, "bias": "normal", "bias_sigma": 1.0, "seed": 7},
+    train={"loss": "perceptron_sum", "optimizer": "gd", "lr": 0.1, "steps": 12, "record": "all"},
+)
+# exercise 2: one linear neuron on XOR, gradient steps against L-BFGS (compare the final losses)
+for _opt, _lr, _steps, _what in (("gd", 0.5, 200, "plain gradient descent"),
+                                 ("lbfgs", 1.0, 100, "L-BFGS (quasi-Newton)")):
+    _add(
+        f"xor-identity-1-{_opt}", "001 exercise 2 (XOR)",
+        f"XOR with one identity neuron, sigmoid output, cross-entropy, {_what}: "
+        "the best a linear model can do is one class for all (loss log 2 = 0.693)",
+        data={"name": "xor", "n": 200, "noise": 0.35, "seed": 0, "encoding": "01"},
+        model={"hidden": [1], "activation": "identity", "output": "sigmoid"},
+        init={"weights": "glorot", "seed": 8},
+        train={"loss": "bce", "optimizer": _opt, "lr": _lr, "steps": _steps, "record": "all"},
+    )
+# exercise 3: deeper networks on the harder data set, trained with L-BFGS as in the seed (sklearn's
+# alpha becomes l2 = alpha / n_train); 25 % held out as test set
+_HARDER = {"name": "harder", "n": 600, "seed": 0, "encoding": "01", "test_fraction": 0.25}
+for _act, _hidden, _alpha in (("relu", [50, 50], 0.005), ("tanh", [30, 30], 0.1), ("sigmoid", [10, 10], 1e-15)):
+    _arch = "x".join(map(str, _hidden))
+    _add(
+        f"harder-{_act}-{_arch}", "001 exercise 3 (deeper networks, the harder data set)",
+        f"2-{'-'.join(map(str, _hidden))}-1 {_act} net on the harder (checkerboard) data, L-BFGS, "
+        f"alpha {_alpha:g} (as in the seed), 25 % test",
+        data=_HARDER,
+        model={"hidden": _hidden, "activation": _act, "output": "sigmoid"},
+        init={"weights": "glorot", "seed": 100},
+        train={"loss": "bce", "optimizer": "lbfgs", "lr": 1.0, "l2": _alpha / 450, "steps": 600,
+               "record": "auto", "probe": 16},
+    )
+# exercise 3b: added features. A network without hidden layer (logistic regression) cannot separate a
+# ring from a disc; with x1², x2² appended to the inputs the two classes are split by a plane.
+for _feat, _what in ((None, "on x1, x2 only: a straight line, about half right"),
+                     (["square"], "on x1, x2, x1², x2²: the circle becomes a straight cut")):
+    _add(
+        f"circles-{'squares' if _feat else 'linear'}", "001 exercise 3b (added features)",
+        f"logistic regression (no hidden layer) on circles {_what}",
+        data={"name": "circles", "n": 200, "noise": 0.08, "seed": 0, "encoding": "01",
+              **({"features": _feat} if _feat else {})},
+        model={"hidden": [], "output": "sigmoid"},
+        init={"weights": "glorot", "seed": 0},
+        train={"loss": "bce", "optimizer": "adam", "lr": 0.05, "steps": 300},
+    )
+for _feat in (None, ["sin", "square"]):
+    _add(
+        f"harder-tanh-8{'-features' if _feat else ''}", "001 exercise 3b (added features)",
+        "a small 2-8-1 tanh net on the harder data set" + (", with sin x1, sin x2, x1², x2² appended"
+                                                           if _feat else ", on x1, x2 only"),
+        data={**_HARDER, **({"features": _feat} if _feat else {})},
+        model={"hidden": [8], "activation": "tanh", "output": "sigmoid"},
+        init={"weights": "glorot", "seed": 0},
+        train={"loss": "bce", "optimizer": "adam", "lr": 0.03, "steps": 800, "probe": 16},
+    )
+# exercise 6: more than two classes (softmax and cross-entropy); blobs3 is the easy one
+_add(
+    "spiral3", "001 exercise 6 (multiclass)",
+    "three spiral arms, 2-32-32-3 tanh net, softmax output, cross-entropy, Adam",
+    data={"name": "spiral", "n": 300, "n_classes": 3, "noise": 0.15, "seed": 0},
+    model={"hidden": [32, 32], "activation": "tanh", "output": "softmax"},
+    init={"weights": "glorot", "seed": 0},
+    train={"loss": "cross_entropy", "optimizer": "adam", "lr": 0.01, "steps": 800, "probe": 16},
+)
+
+# seed 002: the digits network of the lecture, 64-50-10, sigmoid, softmax, N(0, 1) weights, biases
+# 0.01, minibatches of 100, 100 epochs. The seed sums the gradient over a batch and adds lambda W:
+# with our mean gradients that is lr = eta * 100 and l2 = lambda / 100 (eta = lambda = 0.01).
+_add(
+    "digits", "002 the digits network (64-50-10)",
+    "seed 002's digits network: 64-50-10 sigmoid, softmax, N(0, 1) weights, minibatch SGD "
+    "(batch 100, eta 0.01, lambda 0.01), 100 epochs; test accuracy in the header",
+    data=_DIGITS,
+    model={"hidden": [50], "activation": "sigmoid", "output": "softmax"},
+    init={"weights": "randn", "bias": 0.01, "seed": 0},
+    train={"loss": "cross_entropy", "optimizer": "sgd", "lr": 1.0, "l2": 1e-4, "batch_size": 100,
+           "steps": 1400, "record": "every:20", "probe": 16},
+)
+# the neural-network ODE solver: g' = -gamma g, g(0) = g0, trial solution g0 + x N(x, P), loss the
+# summed squared residual at 10 points (nnviz.ode). With the seed's lr 0.001 the largest error is
+# 0.011 after 10000 steps; lr 0.003 brings it to 0.0076 (0.005-0.008 over init seeds 0-4).
+_add(
+    "ode-decay", "002 solving an ODE with a neural network",
+    "g' = -2g, g(0) = 10 on [0, 1]: trial solution 10 + x N(x), N a 1-10-1 sigmoid net, "
+    "gradient descent (lr 0.003) on the squared residual at 10 points, 10000 steps",
+    data={"name": "ode", "gamma": 2.0, "g0": 10.0, "n": 10},
+    model={"hidden": [10], "activation": "sigmoid", "output": "identity"},
+    init={"weights": "normal", "sigma": 1.0, "bias": "normal", "bias_sigma": 1.0, "seed": 0},
+    train={"loss": "ode", "optimizer": "gd", "lr": 0.003, "steps": 10000, "record": "auto"},
+)

@@ -13,7 +13,9 @@ from typing import Any, Callable
 
 from .dataset import Dataset
 from .functions import TARGETS, function1d, single_sample
+from .features import add_features, check_features
 from .loaders import digits, from_csv
+from .ode import ode_decay
 from .synthetic import above, circles, gaussians, harder, linear, moons, spiral, xor
 
 __all__ = ["DATASETS", "make_dataset", "dataset_parameters"]
@@ -31,6 +33,7 @@ DATASETS: dict[str, Callable[..., Dataset]] = {
     "single_sample": single_sample,
     "digits": digits,
     "csv": from_csv,
+    "ode": ode_decay,
 }
 DATASETS.update({name: partial(function1d, name) for name in TARGETS})   # "sin2x", "sin10x", "seed004"
 
@@ -58,7 +61,9 @@ def make_dataset(name: str, **params: Any) -> Dataset:
     name : str
         A key of :data:`DATASETS`.
     **params
-        Keyword arguments of that data set's function (see :func:`dataset_parameters`).
+        Keyword arguments of that data set's function (see :func:`dataset_parameters`), and
+        ``features``, for any data set: names of features appended to X (see
+        :mod:`nnviz.data.features`).
 
     Returns
     -------
@@ -71,6 +76,7 @@ def make_dataset(name: str, **params: Any) -> Dataset:
         (listing the accepted ones) or a missing required parameter.
     """
     factory = _lookup(name)
+    features = check_features(params.pop("features", None))
     accepted = dataset_parameters(name)
     for key in params:
         if key not in accepted:
@@ -79,4 +85,4 @@ def make_dataset(name: str, **params: Any) -> Dataset:
     for key, default in accepted.items():
         if default is inspect.Parameter.empty and key not in params:
             raise ValueError(f"data set {name!r} needs the parameter {key!r}")
-    return factory(**params)
+    return add_features(factory(**params), features)

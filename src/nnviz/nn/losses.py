@@ -15,6 +15,9 @@ name               per-sample error l(y, t)                          reduction  
 ``hinge``          max(0, 1 - y t), t in {-1, +1}                    mean
 =================  ===============================================  =========  ===========
 
+``perceptron_sum`` is ``perceptron`` summed instead of averaged: gradient descent on it is seed 001's
+perceptron learning rule for a network without hidden layer.
+
 ``grad(y, t)`` is the per-sample derivative ``dl/dy`` (not yet divided by n). The cost is
 ``C = reduce_i l(y_i, t_i)``, so ``dC/dy_i = scale(n) * dl/dy_i`` with ``scale(n) = 1/n`` for a mean
 and 1 for a sum. Keeping the two apart lets a trace show each sample's own error signal ``delta_i``.
@@ -104,6 +107,15 @@ LOSSES: dict[str, Loss] = {
         # seed 003: DY = (-Y*T > 0) * (-T)
         lambda y, t: (-y * t > 0) * (-t),
         "mean",
+        "-1/+1 labels",
+    ),
+    # seed 001's perceptron learning rule, beta <- beta + eta * sum over misclassified x~_i t_i, is
+    # gradient descent on the SUM of the perceptron errors of a network without hidden layer
+    "perceptron_sum": Loss(
+        "perceptron_sum",
+        lambda y, t: np.sum(np.maximum(0.0, -y * t), axis=1),
+        lambda y, t: (-y * t > 0) * (-t),
+        "sum",
         "-1/+1 labels",
     ),
     "hinge": Loss(

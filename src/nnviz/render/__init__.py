@@ -10,7 +10,7 @@ register_view(BoundaryView)
 register_view(CurvesView)
 
 # Views contributed by other modules register themselves on import.
-for _mod in ("neurons", "hidden", "fit", "network"):
+for _mod in ("neurons", "hidden", "fit", "network", "weights", "ode"):
     try:
         __import__(f"{__name__}.{_mod}")
     except ModuleNotFoundError as _e:

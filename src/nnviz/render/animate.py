@@ -34,11 +34,24 @@ def _view_class(name: str) -> type[View]:
 
 def default_views(trace) -> list[str]:
     """What to show for a trace: boundary + loss for 2-D classifiers, fit + loss for 1-D fits."""
-    if trace.is_classifier and trace.sizes[0] == 2:
+    if trace.config.get("train", {}).get("loss") == "ode" and "ode" in VIEWS:  # nnviz.ode (seed 002)
+        return ["ode", "loss"]
+    if trace.is_classifier and _raw_inputs(trace) == 2:
         return ["boundary", "loss"]
+    if trace.is_classifier and trace.data.image_shape and "weights" in VIEWS:  # digits (seed 002)
+        return ["weights", "loss"]
     if not trace.is_classifier and trace.sizes[0] == 1 and trace.sizes[-1] == 1 and "fit" in VIEWS:
         return ["fit", "loss"]
     return ["network", "loss"] if "network" in VIEWS else ["loss"]
+
+
+def _raw_inputs(trace) -> int:
+    """Inputs before any added features (``data.features``, :mod:`nnviz.data.features`)."""
+    if not (trace.config.get("data") or {}).get("features"):
+        return trace.sizes[0]
+    from ..data.features import input_map
+
+    return input_map(trace.config, trace.sizes[0])[0]
 
 
 def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int = 150) -> list[int]:

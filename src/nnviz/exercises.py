@@ -1,0 +1,286 @@
+"""Seed exercises that are more than one training run: several runs, compared.
+
+* :func:`convergence_study` -- seed 000: "How many epochs do you need to reach convergence? When you
+  change the learning rate, how does it affect the convergence?" The same network trained at
+  several learning rates, each run's epochs to converge, and the runs that never do.
+* :func:`grid_search` -- seed 002: the learning-rate x regularisation grid search of the digits
+  network, with train and test accuracy of every cell.
+* :func:`perceptron_rule` -- seed 001's perceptron learning rule written as in the notebook, to
+  check the ``perceptron`` preset against it update by update.
+
+Every run is an ordinary :func:`nnviz.train` run with its own trace; the numbers reported are read
+back from the traces. Drawing them is :mod:`nnviz.render.study`.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+__all__ = ["ConvergenceStudy", "convergence_study", "epochs_to_converge", "GridSearch", "grid_search",
+           "SEED002_ETAS", "SEED002_LAMBDAS", "perceptron_rule"]
+
+log = logging.getLogger(__name__)
+
+
+def _folder(folder) -> Path:
+    if folder is None:
+        return Path(tempfile.mkdtemp(prefix="nnviz-study-"))
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+# ---------------------------------------------------------------------------- seed 000
+def epochs_to_converge(loss: np.ndarray, tol: float) -> int | None:
+    """The first step k from which the loss stays below ``tol``; None if it never settles there.
+
+    Parameters
+    ----------
+    loss : ndarray of shape (n_steps,)
+        One loss per step (``trace.loss``); a non-finite value means the run diverged.
+    tol : float
+        Convergence means ``loss < tol``.
+    """
+    loss = np.asarray(loss, dtype=float)
+    ok = np.isfinite(loss) & (loss < tol)
+    if len(loss) == 0 or not ok[-1]:
+        return None
+    bad = np.flatnonzero(~ok)
+    return int(bad[-1] + 1) if len(bad) else 0
+
+
+@dataclass
+class ConvergenceStudy:
+    """One network trained at several learning rates (seed 000).
+
+    Attributes
+    ----------
+    preset : str
+    lrs : list of float
+    traces : list of Trace
+        One run per learning rate, open for reading.
+    epochs : list of int or None
+        Epochs (training steps) to converge, None for a run that did not.
+    outcomes : list of str
+        ``"converged"``, ``"diverged"`` (the loss became infinite: the trace says at which step),
+        ``"oscillates"`` (the loss ends above where it started) or ``"slow"`` (still going down).
+    tol : float
+    """
+
+    preset: str
+    lrs: list
+    traces: list
+    epochs: list
+    outcomes: list
+    tol: float
+
+    def describe(self, i: int) -> str:
+        """One line about run i, e.g. ``"lr 0.3: converged in 7 epochs"``."""
+        lr, tr, e, o = self.lrs[i], self.traces[i], self.epochs[i], self.outcomes[i]
+        if o == "converged":
+            return f"lr {lr:g}: converged in {e} epochs"
+        if o == "diverged":
+            return f"lr {lr:g}: diverged (loss {tr.loss[-1]:g} at step {int(tr.all_steps[-1])})"
+        if o == "oscillates":
+            return f"lr {lr:g}: oscillates, never converges (loss {tr.loss[-1]:.3g})"
+        return f"lr {lr:g}: not converged after {int(tr.all_steps[-1])} epochs (loss {tr.loss[-1]:.3g})"
+
+    def table(self) -> str:
+        """All runs, one line each."""
+        return "\n".join(self.describe(i) for i in range(len(self.lrs)))
+
+
+def convergence_study(preset="sample131", lrs: Sequence[float] = (0.03, 0.1, 0.3, 1.0, 2.0, 5.0), steps: int = 300,
+                      tol: float = 1e-6, folder=None, progress: bool = False) -> ConvergenceStudy:
+    """Train one preset at several learning rates and measure the epochs to converge.
+
+    Parameters
+    ----------
+    preset : str or dict
+        A preset name or config (default seed 000's 1-3-1 network on one sample).
+    lrs : sequence of float
+        Learning rates, one run each.
+    steps : int
+        Training steps (epochs: each step sees the whole data set) per run.
+    tol : float
+        A run has converged once its loss stays below ``tol``.
+    folder : str or Path, optional
+        Where the traces go, ``{name}-lr{lr}.h5`` (default: a new temporary folder).
+    progress : bool
+        A progress bar over the runs.
+
+    Returns
+    -------
+    ConvergenceStudy
+    """
+    from .train import train
+
+    lrs = [float(v) for v in lrs]
+    if not lrs or min(lrs) <= 0:
+        raise ValueError(f"learning rates must be positive numbers, got {lrs}")
+    folder = _folder(folder)
+    name = preset if isinstance(preset, str) else preset.get("name", "custom")
+    runs = lrs
+    if progress:
+        from tqdm import tqdm
+
+        runs = tqdm(lrs, desc=f"{name} at {len(lrs)} learning rates", unit="run", leave=False)
+    traces, epochs, outcomes = [], [], []
+    for lr in runs:
+        tr = train(preset, trace=folder / f"{name}-lr{lr:g}.h5", lr=lr, steps=steps, record="none")
+        e = epochs_to_converge(tr.loss, tol)
+        if tr.diverged:
+            outcome = "diverged"
+        elif e is not None:
+            outcome = "converged"
+        elif tr.loss[-1] >= tr.loss[0]:
+            outcome = "oscillates"
+        else:
+            outcome = "slow"
+        traces.append(tr)
+        epochs.append(e)
+        outcomes.append(outcome)
+    return ConvergenceStudy(name, lrs, traces, epochs, outcomes, float(tol))
+
+
+# ---------------------------------------------------------------------------- seed 002
+#: The grid of seed 002: ``np.logspace(-5, 1, 7)`` for both eta and lambda.
+SEED002_ETAS = tuple(float(v) for v in np.logspace(-5, 1, 7))
+SEED002_LAMBDAS = tuple(float(v) for v in np.logspace(-5, 1, 7))
+
+
+@dataclass
+class GridSearch:
+    """Accuracy of the digits network over a grid of learning rates and regularisations (seed 002).
+
+    Attributes
+    ----------
+    etas, lambdas : list of float
+        The seed's eta (step on the gradient SUMMED over a minibatch) and lambda (its L2 term
+        ``lambda * W`` added to that sum). Our trainer averages over the batch, so each run uses
+        ``lr = eta * batch_size`` and ``l2 = lambda / batch_size``: the same updates.
+    train_accuracy, test_accuracy : ndarray of shape (n_eta, n_lambda)
+        Final accuracies, read from the traces; NaN for runs that diverged.
+    diverged : ndarray of bool, shape (n_eta, n_lambda)
+    order : list of (int, int)
+        The cells in the order they were trained (row by row).
+    batch_size, epochs : int
+    paths : ndarray of str, shape (n_eta, n_lambda)
+        The traces.
+    """
+
+    etas: list
+    lambdas: list
+    train_accuracy: np.ndarray
+    test_accuracy: np.ndarray
+    diverged: np.ndarray
+    order: list = field(default_factory=list)
+    batch_size: int = 100
+    epochs: int = 10
+    paths: np.ndarray | None = None
+
+    def best(self) -> tuple[float, float, float]:
+        """``(eta, lambda, test accuracy)`` of the best cell."""
+        acc = np.where(np.isfinite(self.test_accuracy), self.test_accuracy, -1.0)
+        i, j = np.unravel_index(int(np.argmax(acc)), acc.shape)
+        return self.etas[i], self.lambdas[j], float(self.test_accuracy[i, j])
+
+
+def grid_search(preset="digits", etas: Sequence[float] = SEED002_ETAS, lambdas: Sequence[float] = SEED002_LAMBDAS,
+                epochs: int = 10, batch_size: int = 100, folder=None, progress: bool = False) -> GridSearch:
+    """Seed 002's grid search: train the digits network for every (eta, lambda) pair.
+
+    Parameters
+    ----------
+    preset : str or dict
+        The network (default seed 002's 64-50-10 ``digits``); it needs a test set.
+    etas, lambdas : sequence of float
+        In the seed's units (see :class:`GridSearch`); default ``np.logspace(-5, 1, 7)`` each.
+    epochs : int
+        Passes over the training set per run (the seed uses 100; 10 keeps the 49 runs to about a
+        minute and already separates the good cells from the bad).
+    batch_size : int
+    folder : str or Path, optional
+        Where the traces go (default: a new temporary folder).
+    progress : bool
+
+    Returns
+    -------
+    GridSearch
+    """
+    from .train import resolve_config, train
+
+    etas, lambdas = [float(v) for v in etas], [float(v) for v in lambdas]
+    if not etas or not lambdas or min(etas) <= 0 or min(lambdas) < 0:
+        raise ValueError("grid_search needs positive etas and non-negative lambdas")
+    if epochs < 1 or batch_size < 1:
+        raise ValueError("epochs and batch_size must be >= 1")
+    folder = _folder(folder)
+    cfg = resolve_config(preset)
+    from .data import make_dataset
+
+    params = dict(cfg["data"])
+    n_train = len(make_dataset(params.pop("name"), **params).X)
+    steps = epochs * max(1, n_train // batch_size)
+    shape = (len(etas), len(lambdas))
+    train_acc, test_acc = np.full(shape, np.nan), np.full(shape, np.nan)
+    diverged = np.zeros(shape, bool)
+    paths = np.empty(shape, dtype=object)
+    order = [(i, j) for i in range(len(etas)) for j in range(len(lambdas))]
+    cells = order
+    if progress:
+        from tqdm import tqdm
+
+        cells = tqdm(order, desc="grid search", unit="run", leave=False)
+    for i, j in cells:
+        path = folder / f"{cfg['name']}-eta{etas[i]:g}-lambda{lambdas[j]:g}.h5"
+        tr = train(cfg, trace=path, lr=etas[i] * batch_size, l2=lambdas[j] / batch_size, batch_size=batch_size,
+                   steps=steps, record="none")
+        paths[i, j] = str(path)
+        if tr.diverged:
+            diverged[i, j] = True
+        else:
+            train_acc[i, j], test_acc[i, j] = tr.accuracy[-1], tr.test_accuracy[-1]
+        tr.close()
+    return GridSearch(etas, lambdas, train_acc, test_acc, diverged, order, batch_size, epochs, paths)
+
+
+# ---------------------------------------------------------------------------- seed 001
+def perceptron_rule(X: np.ndarray, t: np.ndarray, beta: np.ndarray, eta: float = 0.1, max_updates: int = 1000):
+    """Seed 001's perceptron learning rule, as written in the notebook.
+
+    ``beta <- beta + eta * sum over the misclassified i of x~_i t_i``, with ``x~ = (1, x)`` and
+    misclassified meaning ``sign(beta . x~_i) != t_i``, repeated until no point is misclassified.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n, d)
+    t : ndarray of shape (n,), values -1 or +1
+    beta : ndarray of shape (d + 1,)
+        Start, bias first.
+    eta : float
+    max_updates : int
+
+    Returns
+    -------
+    ndarray of shape (n_updates + 1, d + 1)
+        ``beta`` before the first update and after each one.
+    """
+    X = np.asarray(X, dtype=float)
+    t = np.asarray(t, dtype=float).reshape(-1)
+    Xtilde = np.hstack([np.ones((len(X), 1)), X])
+    beta = np.array(beta, dtype=float).reshape(-1)
+    betas = [beta.copy()]
+    for _ in range(max_updates):
+        wrong = np.sign(Xtilde @ beta) != t
+        if not wrong.any():
+            break
+        beta = beta + eta * np.sum(Xtilde[wrong] * t[wrong, None], axis=0)
+        betas.append(beta.copy())
+    return np.array(betas)

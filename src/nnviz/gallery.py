@@ -1,0 +1,651 @@
+"""The gallery: every seed exercise (and every renderer) as one small GIF or PNG in ``media/``.
+
+``nnviz gallery -o media/`` regenerates every file from the table :data:`GALLERY`: a file name,
+the function that renders it, the seed exercise it belongs to, and one line a lecturer can say
+over it (the README's gallery section is :func:`gallery_markdown`). Training runs go to a
+scratch folder, never into ``media/``. An entry whose module is not installed (manim for the
+scenes) or not there yet is skipped and reported; the others are still written.
+
+The files stay small: 480x360 or less for single runs (wider only for side-by-side comparisons
+and network diagrams), at most 80 frames, GIFs with one global palette and 8-band boundaries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+__all__ = ["Entry", "GALLERY", "Result", "Skip", "render_gallery", "gallery_markdown", "find_entries",
+           "MAX_FRAMES"]
+
+log = logging.getLogger(__name__)
+
+#: Frames of one gallery animation, hold included.
+MAX_FRAMES = 80
+
+
+class Skip(Exception):
+    """An entry that cannot be rendered here (a module not installed or not there yet)."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gallery file.
+
+    Attributes
+    ----------
+    name : str
+        File name in the gallery folder, e.g. ``"seed002_ode.gif"``.
+    seed : str
+        The seed (course notebook) it belongs to: "000" .. "004", or "all" for the renderers.
+    title : str
+        A few words, used as the image's alt text.
+    caption : str
+        One line a lecturer can say over it.
+    render : callable
+        ``render(path, ctx)`` writes the file; raises :class:`Skip` if it cannot here.
+    command : str
+        The command line that makes the same picture, for the README.
+    """
+
+    name: str
+    seed: str
+    title: str
+    caption: str
+    render: Callable
+    command: str = ""
+
+
+@dataclass
+class Result:
+    """What happened to one entry: ``status`` is "written", "skipped" or "failed"."""
+
+    entry: Entry
+    status: str
+    message: str = ""
+    size: int = 0
+    seconds: float = 0.0
+    frames: int = 0
+
+
+@dataclass
+class _Context:
+    """Shared by the entries of one run: the scratch folder and the traces trained so far."""
+
+    work: Path
+    theme: str = "light"
+    traces: dict = field(default_factory=dict)
+
+    def trace(self, preset: str, **overrides):
+        """Train ``preset`` once per gallery run (into the scratch folder) and return its trace."""
+        from .train import train
+
+        key = (preset, tuple(sorted(overrides.items())))
+        if key not in self.traces:
+            stem = preset + "".join(f"-{k}{v}" for k, v in sorted(overrides.items()))
+            self.traces[key] = train(preset, trace=self.work / f"{stem}.h5", **overrides)
+        return self.traces[key]
+
+
+# ---------------------------------------------------------------------------- helpers
+def _need_view(name: str):
+    from .render import VIEWS
+
+    if name not in VIEWS:
+        raise Skip(f"the {name!r} view is not available (its module is not there yet)")
+
+
+def _cli(args: Sequence[str]):
+    """Run an ``nnviz`` command in-process (its own output captured); a missing command is a Skip."""
+    import click
+
+    from .cli import cli
+
+    name = args[0]
+    if name not in cli.commands:
+        raise Skip(f"the command 'nnviz {name}' is not available (its module is not there yet)")
+    out = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            cli.main(args=list(args), prog_name="nnviz", standalone_mode=False)
+    except click.ClickException as e:
+        raise RuntimeError(f"nnviz {' '.join(args)}: {e.format_message()}") from None
+
+
+def _log_steps(trace, n: int) -> list[int]:
+    """About ``n`` recorded steps, log-spaced (training changes fastest at the start)."""
+    from .render.base import nearest_recorded
+
+    last = int(trace.steps[-1])
+    if len(trace.steps) <= n:
+        return [int(s) for s in trace.steps]
+    wanted = np.unique(np.concatenate([[0], np.round(np.geomspace(1, max(last, 1), n - 1)), [last]]))
+    return sorted({nearest_recorded(trace, int(s)) for s in wanted})
+
+
+def _movie(path, traces, views=None, *, steps=None, frames=40, size=(480, 360), fps=12, hold=1.5,
+           view_options=None, labels=None, title=None, colors=64, layout=None):
+    """A GIF of one or several runs: log-spaced frames, the last one held for ``hold`` seconds.
+
+    ``layout``, if given, is a function returning a :class:`nnviz.render.Layout` (instead of
+    :func:`nnviz.render.build_layout` with ``views``).
+    """
+    from .export import open_writer
+    from .render import build_layout
+
+    traces = list(traces)
+    hold_frames = int(round(hold * fps))
+    if steps is None:
+        if len(traces) == 1:
+            steps = _log_steps(traces[0], frames - hold_frames)
+        else:
+            longest = max(traces, key=lambda t: int(t.steps[-1]))
+            steps = sorted(set().union(*[set(_log_steps(t, frames - hold_frames)) for t in traces]))
+            if len(steps) > frames - hold_frames:
+                steps = _log_steps(longest, frames - hold_frames)
+    steps = list(steps)
+    steps = steps[: MAX_FRAMES - hold_frames] + [steps[-1]] * hold_frames
+
+    if layout is None:
+        def layout():
+            return build_layout(traces, views, labels, size=size, theme="light", title=title,
+                                view_options=view_options)
+
+    picks = sorted({steps[0], steps[len(steps) // 2], steps[-1]})
+    lay = layout()
+    palette = [f for _, f in lay.frames(picks)]
+    extra = lay.palette_frame()
+    if extra is not None:
+        palette.append(extra)
+    with open_writer(path, fps=fps, palette_frames=palette, colors=colors) as w:
+        for s, f in layout().frames(steps):
+            w.write(f, step=s)
+    return len(steps)
+
+
+# ---------------------------------------------------------------------------- seed 000
+def _activations(path, ctx):
+    from .render.study import activations_figure
+
+    activations_figure(path, size=(720, 400))
+
+
+def _learning_rates(path, ctx):
+    from .exercises import convergence_study
+    from .render.study import convergence_figure
+
+    convergence_figure(convergence_study("sample131", folder=ctx.work / "learning-rates"), path)
+
+
+def _backprop_sample131(path, ctx):
+    _cli(["backprop", str(ctx.trace("sample131").path), "--size", "960x540", "--fps", "6", "-q", "-o", str(path)])
+
+
+def _sin2x_tanh(path, ctx):
+    _need_view("fit")
+    from .render import VIEWS, Layout
+
+    traces = [ctx.trace("sin2x-tanh"), ctx.trace("sin2x-tanh", lr=0.003)]
+    labels = ["lr 1e-4 (the tutorial's)", "lr 3e-3"]
+    size = (600, 420)
+
+    def layout():  # two fits without run titles (they would sit on the fit's legend), one loss panel
+        fits = [VIEWS["fit"](tr) for tr in traces]
+        loss = VIEWS["loss"](traces[0], log=True, runs=list(zip(labels, traces)))
+        return Layout([fits, [loss]], size=size, title="sin(2x), 5000 epochs: lr 1e-4 (left), 3e-3 (right)",
+                      row_heights=[1.0, 0.6], header=lambda k: f"step {int(k)}")
+
+    return _movie(path, traces, size=size, layout=layout)
+
+
+def _sin10x(path, ctx):
+    _need_view("fit")
+    rec = np.unique(np.concatenate([[0], np.round(np.geomspace(1, 3000, 30))])).astype(int)
+    tr = ctx.trace("sin10x-tanh-20", record=",".join(map(str, rec)))
+    return _movie(path, [tr], ["fit", "loss"], steps=[int(s) for s in tr.steps], fps=10, hold=1.2,
+                  view_options={"loss": {"log": True}}, title="sin10x-tanh-20", colors=64)
+
+
+# ---------------------------------------------------------------------------- seed 001
+def _perceptron(path, ctx):
+    tr = ctx.trace("perceptron")
+    last = int(np.flatnonzero(tr.loss > 0)[-1]) + 1 if (tr.loss > 0).any() else 0   # first error-free step
+    steps = [s for s in range(0, min(last, int(tr.steps[-1])) + 1)]
+    frames = [s for s in steps for _ in range(3)]  # each update stays for 3 frames
+    return _movie(path, [tr], ["boundary", "loss"], steps=frames, fps=4, hold=2.0,
+                  title="perceptron rule")
+
+
+def _xor(path, ctx):
+    runs = ["xor-identity-1", "xor-identity-2", "xor-relu-1", "xor-relu-2"]
+    return _movie(path, [ctx.trace(r) for r in runs], ["boundary", "loss"], size=(800, 450), fps=12,
+                  labels=runs, title=" vs ".join(runs))
+
+
+def _sgd_lbfgs(path, ctx):
+    traces = [ctx.trace("xor-identity-1-gd"), ctx.trace("xor-identity-1-lbfgs")]
+    return _movie(path, traces, ["boundary", "loss"], size=(600, 420), fps=12,
+                  labels=["gradient descent", "L-BFGS"], title="one linear neuron on XOR")
+
+
+def _deeper(path, ctx):
+    names = ["harder-relu-50x50", "harder-tanh-30x30", "harder-sigmoid-10x10"]
+    traces = [ctx.trace(n) for n in names]
+    return _movie(path, traces, ["boundary"], frames=32, size=(720, 300), fps=8,
+                  labels=["relu 50x50", "tanh 30x30", "sigmoid 10x10"], title="the harder data set, L-BFGS")
+
+
+def _features(path, ctx):
+    traces = [ctx.trace("circles-linear"), ctx.trace("circles-squares")]
+    return _movie(path, traces, ["boundary", "loss"], size=(600, 420), fps=12,
+                  labels=["x₁, x₂", "x₁, x₂, x₁², x₂²"], title="logistic regression + features")
+
+
+def _features_harder(path, ctx):
+    traces = [ctx.trace("harder-tanh-8"), ctx.trace("harder-tanh-8-features")]
+    return _movie(path, traces, ["boundary", "loss"], size=(600, 420), fps=12,
+                  labels=["x₁, x₂", "+ sin x, x²"], title="2-8-1 tanh + features")
+
+
+def _spiral3(path, ctx):
+    return _movie(path, [ctx.trace("spiral3")], ["boundary", "loss"], title="spiral3")
+
+
+def _animation(preset, views=None, size=(480, 360), frames=40, fps=12, **options):
+    """A single run's movie with the given views (default: the run's default views)."""
+    def render(path, ctx):
+        for v in views or ():
+            _need_view(v)
+        return _movie(path, [ctx.trace(preset, record="auto")], views, size=size, frames=frames, fps=fps,
+                      title=preset, **options)
+    return render
+
+
+# ---------------------------------------------------------------------------- seed 002
+def _digits(path, ctx):
+    _need_view("weights")
+    return _movie(path, [ctx.trace("digits")], ["weights"], size=(480, 360), fps=10, title=None)
+
+
+def _grid_search(ctx):
+    if "grid" not in ctx.traces:
+        from .exercises import grid_search
+
+        ctx.traces["grid"] = grid_search("digits", epochs=10, folder=ctx.work / "grid-search")
+    return ctx.traces["grid"]
+
+
+def _grid_png(path, ctx):
+    from .render.study import grid_search_figure
+
+    grid_search_figure(_grid_search(ctx), path)
+
+
+def _grid_gif(path, ctx):
+    from .render.study import grid_search_animation
+
+    grid_search_animation(_grid_search(ctx), path, size=(480, 360), fps=6, hold=2.0)
+
+
+def _vanishing(path, ctx):
+    _need_view("gradflow")
+    traces = [ctx.trace("deep-sigmoid"), ctx.trace("deep-relu")]
+    return _movie(path, traces, ["gradflow", "loss"], size=(600, 420), fps=10,
+                  labels=["sigmoid", "ReLU"], title="6 hidden layers: sigmoid vs ReLU")
+
+
+def _ode(path, ctx):
+    _need_view("ode")
+    return _movie(path, [ctx.trace("ode-decay")], ["ode", "loss"], fps=12,
+                  view_options={"loss": {"log": True}}, title="g' = −2g, g(0) = 10")
+
+
+def _backprop_moons(path, ctx):
+    _cli(["backprop", str(ctx.trace("moons", record="auto").path), "--sample", "mean", "--size", "960x540",
+          "--fps", "6", "-q", "-o", str(path)])
+
+
+# ---------------------------------------------------------------------------- seed 003
+def _moons_grid(path, ctx):
+    _cli(["frames", str(ctx.trace("moons", record="auto").path), "--grid", "--steps", "0,1,3,7,15,31,63,127",
+          "--dpi", "80", "-q", "-o", str(path)])
+
+
+# ---------------------------------------------------------------------------- seed 004
+_N_FRAMES = "1,2,3,4,5,6,7,8,10,12,14,16,20,24,28,32,40,48"
+
+
+def _sweep(make, size=(480, 360), fps=6, title=None, hold=1.5):
+    """A construction sweep of :mod:`nnviz.approx` rendered by :mod:`nnviz.render.bumps`."""
+    def render(path, ctx):
+        try:
+            from . import approx
+            from .render.bumps import render_sweep
+        except ImportError as e:
+            raise Skip(f"nnviz.approx is not available ({e})") from None
+        sweep = make(approx)
+        render_sweep(sweep, path, size=size, fps=fps, title=title, hold=hold, writer_options={"colors": 64})
+    return render
+
+
+def _seed004_example(path, ctx):
+    try:
+        from .approx import seed004_example  # noqa: F401  (the PNG is drawn by `nnviz bumps --example`)
+    except ImportError as e:
+        raise Skip(f"nnviz.approx is not available ({e})") from None
+    _cli(["bumps", "--example", "--size", "480x360", "-q", "-o", str(path)])
+
+
+def _fit_seed004(path, ctx):
+    _need_view("fit")
+    rec = np.unique(np.concatenate([[0], np.round(np.geomspace(1, 4000, 30))])).astype(int)
+    tr = ctx.trace("seed004-fit", record=",".join(map(str, rec)))
+    return _movie(path, [tr], ["fit", "loss"], steps=[int(s) for s in tr.steps], fps=10, hold=1.2,
+                  view_options={"loss": {"log": True}}, title="seed004-fit", colors=64)
+
+
+# ---------------------------------------------------------------------------- manim scenes
+def _scene(name, seconds, preset=None):
+    def render(path, ctx):
+        try:
+            import manim  # noqa: F401
+        except Exception as e:  # not installed, or a system library missing
+            raise Skip(f"manim is not installed ({type(e).__name__})") from None
+        mp4 = ctx.work / f"scene_{name}.mp4"
+        args = ["scene", name, "-q", "l", "--fps", "5", "--duration", str(seconds), "-o", str(mp4)]
+        if preset:
+            args += ["--trace", str(ctx.trace(preset).path)]
+        _cli(args)
+        from .scenes_lib import video_to_gif
+
+        video_to_gif(mp4, path, fps=5, width=400, colors=64)
+    return render
+
+
+# ---------------------------------------------------------------------------- the table
+GALLERY: list[Entry] = [
+    # seed 000
+    Entry("seed000_activations.png", "000", "activation functions and their derivatives",
+          "Each activation with its derivative: the sigmoid's slope is at most 1/4, so every sigmoid layer "
+          "shrinks the backpropagated gradient at least fourfold, while ReLU passes it on unchanged where it is "
+          "active.", _activations, "python examples/seed000_activations.py"),
+    Entry("backprop_sample131.gif", "000", "backprop through the 1-3-1 network",
+          "The first network of the course on its one sample: forward pass, error, backward pass and update, "
+          "every number read from the trace; the four backprop equations light up as they are used.",
+          _backprop_sample131, "nnviz backprop sample131 -o backprop.gif"),
+    Entry("seed000_learning_rates.png", "000", "epochs to converge against the learning rate",
+          "The same 1-3-1 network at six learning rates: 0.03 needs 101 epochs, 0.3 only 7, 1 overshoots but "
+          "still converges in 15, 2 oscillates for ever and 5 diverges.",
+          _learning_rates, "python examples/seed000_learning_rates.py"),
+    Entry("seed000_sin2x_tanh.gif", "000", "the 1-10-1 tanh network fitting sin(2x)",
+          "The tutorial's compact code, ten tanh neurons (thin curves) adding up to the fit: at its lr 1e-4 the "
+          "5000 epochs leave the fit poor (cost 1.26), at 3e-3 it is good (0.040) and at 1e-2 it diverges; "
+          "the learning rate is the hyper-parameter that matters most.",
+          _sin2x_tanh, "python examples/seed000_sin2x_tanh.py --neurons 10 --lr 1e-4 --epochs 5000"),
+    Entry("fit_sin10x_tanh20.gif", "000", "20 tanh neurons fitting sin(10x)",
+          "sin(10x) needs input weights about as large as its frequency: 20 tanh neurons, each a thin curve, "
+          "assemble the five waves.", _sin10x, "nnviz animate sin10x-tanh-20 -o fit.gif"),
+    # seed 001
+    Entry("seed001_perceptron.gif", "001", "the perceptron learning rule",
+          "Seed 001's rule, β ← β + η Σ x̃ᵢtᵢ over the ringed (misclassified) points: the first update "
+          "overshoots, and after eight updates no point is wrong, so the rule stops.",
+          _perceptron, "nnviz animate perceptron -o perceptron.gif"),
+    Entry("xor.gif", "001", "XOR with 1 or 2 linear or ReLU neurons",
+          "Seed 001's XOR question: linear networks stay at the 0.693 of a coin toss, one ReLU gets 75 %, two "
+          "ReLUs solve it.", _xor,
+          "nnviz animate xor-identity-1 xor-identity-2 xor-relu-1 xor-relu-2 -o xor.gif"),
+    Entry("seed001_sgd_vs_lbfgs.gif", "001", "gradient descent against L-BFGS",
+          "One linear neuron on XOR: gradient descent and L-BFGS reach the same place, the best a linear model "
+          "can do (loss log 2 = 0.693, one class for all), L-BFGS in about ten iterations instead of hundreds.",
+          _sgd_lbfgs, "nnviz animate xor-identity-1-gd xor-identity-1-lbfgs -o sgd-vs-lbfgs.gif"),
+    Entry("seed001_deeper.gif", "001", "deeper networks on the harder data set",
+          "Exercise 3's three networks trained with L-BFGS: ReLU 50x50 and tanh 30x30 carve the checkerboard "
+          "(hollow points are the held-out test set), the sigmoid 10x10 is still far behind.",
+          _deeper, "nnviz animate harder-relu-50x50 harder-tanh-30x30 harder-sigmoid-10x10 -o deeper.gif"),
+    Entry("seed001_features.gif", "001", "added features: x₁², x₂²",
+          "Logistic regression draws one straight line and stays at 50 % on the circles; append x₁² and x₂² "
+          "to the inputs and the same model separates them, because the circle is a straight cut in the new features.",
+          _features, "nnviz animate circles-linear circles-squares -o features.gif"),
+    Entry("seed001_features_harder.gif", "001", "added features on the harder data set",
+          "Exercise 3b: the same small 2-8-1 network on the harder data set, without and with sin x and x² "
+          "appended to its inputs: 73 % against 91 % on the training set, 70 % against 83 % on the test set.",
+          _features_harder, "nnviz animate harder-tanh-8 harder-tanh-8-features -o features.gif"),
+    Entry("seed001_multiclass.gif", "001", "three classes with softmax",
+          "More than two classes: three spiral arms, a softmax output and cross-entropy; each colour is a class, "
+          "blended by the predicted probabilities.", _spiral3, "nnviz animate spiral3 -o spiral3.gif"),
+    Entry("blobs3.gif", "001", "three Gaussian classes",
+          "The easy multiclass case: three blobs, a 2-8-3 network, one boundary per pair of classes.",
+          _animation("blobs3", size=(400, 300)), "nnviz animate blobs3 -o blobs3.gif"),
+    Entry("circles.gif", "001", "a ring around a disc",
+          "Four tanh neurons bend one line into a closed curve around the inner class.",
+          _animation("circles", size=(400, 300)), "nnviz animate circles -o circles.gif"),
+    Entry("spiral.gif", "001", "two spirals",
+          "Two interleaved spirals need two hidden layers; the boundary winds out as training goes on.",
+          _animation("spiral", size=(400, 300)), "nnviz animate spiral -o spiral.gif"),
+    Entry("hidden_circles-warp.gif", "001", "the hidden space of the circles network",
+          "ConvNetJS's view: the input plane pushed through a 2-unit hidden layer folds until one straight line "
+          "separates ring and disc.", _animation("circles-warp", ["boundary", "hidden", "loss"]),
+          "nnviz animate circles-warp --view boundary,hidden,loss -o warp.gif"),
+    # seed 002
+    Entry("seed002_digits.gif", "002", "the digits network's hidden weights",
+          "Each hidden neuron's 64 weights as an 8x8 image: they still look like their random N(0, 1) start, "
+          "but their change since step 0 shows the strokes each neuron learned (never on the blank border pixels, "
+          "whose gradient is zero); below, the predicted class of one test image per digit, 98.1 % right at the end.",
+          _digits, "nnviz animate digits --view weights -o digits.gif"),
+    Entry("seed002_grid_search.gif", "002", "the η x λ grid search filling in",
+          "Seed 002's grid search, one run per cell: too small a learning rate learns nothing in 10 epochs, too "
+          "large a one saturates the sigmoids, and strong L2 regularisation flattens everything.",
+          _grid_gif, "python examples/seed002_grid_search.py"),
+    Entry("seed002_grid_search.png", "002", "training and test accuracy of the grid search",
+          "Training against test accuracy of the 49 runs: the best cells are close in both, so at 10 epochs "
+          "the network underfits rather than overfits.", _grid_png, "python examples/seed002_grid_search.py"),
+    Entry("seed002_vanishing_gradients.gif", "002", "vanishing gradients, sigmoid against ReLU",
+          "Per-layer gradient norms of a network with six hidden layers: at the start the sigmoid net's gradient "
+          "shrinks about tenfold per layer, from 0.56 at the output to 6·10⁻⁶ at the first layer, and it settles "
+          "at loss 0.693 without learning; the ReLU net's layers get gradients of one size and it learns.",
+          _vanishing, "nnviz animate deep-sigmoid deep-relu --view gradflow,loss -o deep.gif"),
+    Entry("seed002_ode.gif", "002", "a network solving g' = −2g",
+          "The trial solution 10 + x·N(x) meets g(0) = 10 by construction; gradient descent on the squared "
+          "residual of the equation at ten points brings it onto 10·exp(−2x), the error below 1/100 everywhere.",
+          _ode, "nnviz animate ode-decay --log -o ode.gif"),
+    Entry("backprop_moons.gif", "003", "backprop through the moons network",
+          "Seed 003's 2-50-1 network, averaged over the batch: the 16 most important of its 50 hidden units "
+          "through one full step, forward, backward and update (the other 34 behind the \"+34\").",
+          _backprop_moons, "nnviz backprop moons --sample mean -o moons.gif"),
+    # seed 003
+    Entry("moons.gif", "003", "the moons homework",
+          "The moons homework's 2-50-1 ReLU network with the perceptron error: the boundary, the misclassified "
+          "points (ringed) and the error, step by step.", _animation("moons", frames=60),
+          "nnviz animate moons -o moons.gif"),
+    Entry("seed003_moons_grid.png", "003", "the homework's eight snapshots",
+          "The homework's own figure: iterations 0, 1, 3, 7, 15, 31, 63 and 127, each titled with its error, "
+          "drawn from one trace.", _moons_grid, "nnviz frames moons --grid -o moons-grid.png"),
+    Entry("neurons_moons.gif", "003", "every hidden neuron of the moons network",
+          "TensorFlow Playground's view: each hidden neuron's output over the plane, next to the decision they "
+          "add up to.", _animation("moons", ["boundary", "neurons", "loss"]),
+          "nnviz animate moons --view boundary,neurons,loss -o neurons.gif"),
+    # seed 004
+    Entry("approx_seed004_example.png", "004", "seed 004's own example network",
+          "The article's network weight for weight: ten steep sigmoids at 0, .2, .2, ..., 1 make five flat bumps "
+          "against σ⁻¹(f).", _seed004_example, "nnviz bumps --example -o seed004.png"),
+    Entry("approx_bumps_seed004.gif", "004", "N bumps approximating f",
+          "Pairs of steep sigmoids make bumps; N bumps at the midpoint heights approximate seed 004's f with "
+          "error falling like 1/N.", _sweep(lambda a: a.bump_sweep("seed004", _N_FRAMES), title="bumps: seed004"),
+          "nnviz bumps --n 1..48 -o bumps.gif"),
+    Entry("approx_inverse_sigmoid.gif", "004", "the σ⁻¹ trick",
+          "Seed 004's trick: with a sigmoid output neuron the bumps must follow σ⁻¹(f), not f.",
+          _sweep(lambda a: a.bump_sweep("seed004", _N_FRAMES, output="inverse-sigmoid"),
+                 title="bumps, σ⁻¹ trick: seed004"),
+          "nnviz bumps --inverse-sigmoid -o inverse.gif"),
+    Entry("approx_relu_hats.gif", "004", "ReLU hats",
+          "N + 1 ReLUs interpolate f piecewise linearly; the error falls like 1/N².",
+          _sweep(lambda a: a.relu_sweep("seed004", _N_FRAMES), title="ReLU hats: seed004"),
+          "nnviz bumps --relu -o hats.gif"),
+    Entry("approx_step.gif", "004", "a sigmoid neuron becoming a step",
+          "σ(wx + b) with b = −ws: as w grows the neuron becomes a step at s, rising over about 4.4/w.",
+          _sweep(lambda a: a.step_sweep(0.5, "1..500", max_frames=50), fps=12,
+                 title="a sigmoid neuron becomes a step"), "nnviz step -o step.gif"),
+    Entry("approx_steepness.gif", "004", "steepness of the bumps",
+          "Ten bumps with growing w: soft sigmoids blur the bumps into each other, steep ones make the staircase.",
+          _sweep(lambda a: a.bump_sweep("seed004", 10, w="1..2000", max_frames=45), size=(560, 360), fps=10,
+                 title="10 bumps, w from 1 to 2000"), "nnviz bumps --n 10 --w 1..2000 -o steepness.gif"),
+    Entry("approx_towers.gif", "004", "towers approximating f(x, y)",
+          "Nielsen's 2-D construction: a grid of towers, each from four steep neurons and a threshold, "
+          "approximates sin(3x)·cos(3y).",
+          _sweep(lambda a: a.towers_sweep("sin(3*x)*cos(3*y)", "1..16", w=2000), size=(480, 400),
+                 title="towers: sin(3x)·cos(3y)"),
+          "nnviz towers -o towers.gif"),
+    Entry("fit_seed004.gif", "004", "a trained network on seed 004's f",
+          "The same function learned instead of constructed: 40 tanh neurons trained with Adam.",
+          _fit_seed004, "nnviz animate seed004-fit -o fit.gif"),
+    # manim scenes (need manim; a few seconds of lecture video each)
+    Entry("scene_PerceptronRule.gif", "001", "manim: the perceptron rule",
+          "The perceptron rule one point at a time, as a lecture video.", _scene("PerceptronRule", 9),
+          "nnviz scene PerceptronRule -o perceptron.mp4"),
+    Entry("scene_BackpropFlow.gif", "002", "manim: backpropagation",
+          "The network with its real weights: forward pass, backward pass, update.", _scene("BackpropFlow", 9),
+          "nnviz scene BackpropFlow -o backprop.mp4"),
+    Entry("scene_DecisionBoundary.gif", "003", "manim: the decision boundary",
+          "The moons boundary evolving with the loss curve, as a lecture video.",
+          _scene("DecisionBoundary", 8, "moons"),
+          "nnviz scene DecisionBoundary --preset moons -o boundary.mp4"),
+    Entry("scene_BumpConstruction.gif", "004", "manim: the bump construction",
+          "Sigmoid to step, two steps to a bump, N bumps to f.", _scene("BumpConstruction", 9),
+          "nnviz scene BumpConstruction -o bumps.mp4"),
+    Entry("scene_ConstructedVsTrained.gif", "004", "manim: constructed against trained",
+          "The bump construction next to a trained network of the same width.", _scene("ConstructedVsTrained", 8),
+          "nnviz scene ConstructedVsTrained -o versus.mp4"),
+]
+
+_SEEDS = {"000": "Seed 000: the first network, learning rates, fitting functions",
+          "001": "Seed 001: perceptron, XOR, deeper networks, features, several classes",
+          "002": "Seed 002: backpropagation, digits, grid search, vanishing gradients, an ODE",
+          "003": "Seed 003: the moons homework",
+          "004": "Seed 004: universal approximation by construction"}
+
+
+def find_entries(names: Sequence[str] | None = None) -> list[Entry]:
+    """The entries called ``names`` (file names, with or without suffix, or seeds "000".."004")."""
+    if not names:
+        return list(GALLERY)
+    out = []
+    for name in names:
+        hits = [e for e in GALLERY if name in (e.name, e.name.rsplit(".", 1)[0], e.seed)]
+        if not hits:
+            import difflib
+
+            close = difflib.get_close_matches(name, [e.name for e in GALLERY], n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise ValueError(f"no gallery entry {name!r}{hint}; see nnviz gallery --list")
+        out += [e for e in hits if e not in out]
+    return out
+
+
+def render_gallery(output="media", names: Sequence[str] | None = None, work=None, progress: bool = False,
+                   on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    """Render the gallery (or the entries ``names``) into the folder ``output``.
+
+    Parameters
+    ----------
+    output : str or Path
+        The gallery folder (created if needed).
+    names : sequence of str, optional
+        Only these entries (see :func:`find_entries`).
+    work : str or Path, optional
+        Scratch folder for the training traces (default: a temporary folder, removed at the end).
+    progress : bool
+        A progress bar over the entries.
+    on_result : callable, optional
+        Called with each :class:`Result` as soon as it is known.
+
+    Returns
+    -------
+    list of Result
+        One per entry: "written" (with size, seconds and frames), "skipped" (with the reason) or
+        "failed" (with the error). Files are written to a temporary name and moved into place, so a
+        failed entry leaves the previous file untouched.
+    """
+    from .render.layout import single_threaded_blas
+
+    entries = find_entries(names)
+    output = Path(output)
+    output.mkdir(parents=True, exist_ok=True)
+    own_work = work is None
+    work = Path(tempfile.mkdtemp(prefix="nnviz-gallery-")) if own_work else Path(work)
+    work.mkdir(parents=True, exist_ok=True)
+    ctx = _Context(work)
+    results = []
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(entries), desc="gallery", unit="file")
+    quiet = logging.getLogger("nnviz")  # a diverging run is part of a lesson here, not a warning
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)
+    try:
+        with single_threaded_blas(), np.errstate(all="ignore"):
+            for entry in entries:
+                if bar is not None:
+                    bar.set_postfix_str(entry.name)
+                target = output / entry.name
+                tmp = work / f"tmp-{entry.name}"
+                t0 = time.perf_counter()
+                try:
+                    frames = entry.render(tmp, ctx)
+                    if not tmp.exists():
+                        raise RuntimeError("the entry wrote no file")
+                    shutil.move(str(tmp), str(target))
+                    if frames is None and target.suffix == ".gif":
+                        from .export import read_gif_info
+
+                        frames = read_gif_info(target)["n_frames"]
+                    r = Result(entry, "written", size=target.stat().st_size, seconds=time.perf_counter() - t0,
+                               frames=int(frames or 1))
+                except Skip as e:
+                    r = Result(entry, "skipped", str(e))
+                except Exception as e:  # one broken entry must not stop the others
+                    log.debug("gallery entry %s failed", entry.name, exc_info=True)
+                    r = Result(entry, "failed", f"{type(e).__name__}: {e}".splitlines()[0],
+                               seconds=time.perf_counter() - t0)
+                results.append(r)
+                if on_result is not None:
+                    on_result(r)
+                if bar is not None:
+                    bar.update(1)
+    finally:
+        quiet.setLevel(level)
+        if bar is not None:
+            bar.close()
+        for tr in ctx.traces.values():
+            close = getattr(tr, "close", None)
+            if close is not None:
+                close()
+        if own_work:
+            shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def gallery_markdown(folder: str = "media", entries: Sequence[Entry] | None = None) -> str:
+    """The README's gallery section: one heading per seed, each file with its line and command."""
+    entries = list(entries or GALLERY)
+    lines = ["## Gallery", "",
+             f"`nnviz gallery -o {folder}/` regenerates every file below (`--list` lists them, "
+             "`--only NAME` renders one).", ""]
+    for seed, heading in _SEEDS.items():
+        chosen = [e for e in entries if e.seed == seed]
+        if not chosen:
+            continue
+        lines += [f"### {heading}", ""]
+        for e in chosen:
+            lines += [f"![{e.title}]({folder}/{e.name})", "", f"{e.caption} `{e.command}`", ""]
+    return "\n".join(lines).rstrip() + "\n"
