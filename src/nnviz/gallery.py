@@ -7,7 +7,7 @@ scratch folder, never into ``media/``. An entry whose module is not installed (m
 scenes) or not there yet is skipped and reported; the others are still written.
 
 The files stay small: 480x360 or less for single runs (wider only for side-by-side comparisons
-and network diagrams), at most 80 frames, GIFs with one global palette and 8-band boundaries.
+and network diagrams), at most 64 frames, GIFs with one global palette and 8-band boundaries.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ __all__ = ["Entry", "GALLERY", "Result", "Skip", "render_gallery", "gallery_mark
 log = logging.getLogger(__name__)
 
 #: Frames of one gallery animation, hold included.
-MAX_FRAMES = 80
+MAX_FRAMES = 64
 
 
 class Skip(Exception):
@@ -132,7 +132,7 @@ def _log_steps(trace, n: int) -> list[int]:
     return sorted({nearest_recorded(trace, int(s)) for s in wanted})
 
 
-def _movie(path, traces, views=None, *, steps=None, frames=40, size=(480, 360), fps=12, hold=1.5,
+def _movie(path, traces, views=None, *, steps=None, frames=30, size=(480, 360), fps=12, hold=1.5,
            view_options=None, labels=None, title=None, colors=64, layout=None):
     """A GIF of one or several runs: log-spaced frames, the last one held for ``hold`` seconds.
 
@@ -209,7 +209,7 @@ def _sin2x_tanh(path, ctx):
 
 def _sin10x(path, ctx):
     _need_view("fit")
-    rec = np.unique(np.concatenate([[0], np.round(np.geomspace(1, 3000, 30))])).astype(int)
+    rec = np.unique(np.concatenate([[0], np.round(np.geomspace(1, 3000, 22))])).astype(int)
     tr = ctx.trace("sin10x-tanh-20", record=",".join(map(str, rec)))
     return _movie(path, [tr], ["fit", "loss"], steps=[int(s) for s in tr.steps], fps=10, hold=1.2,
                   view_options={"loss": {"log": True}}, title="sin10x-tanh-20", colors=64)
@@ -240,7 +240,7 @@ def _sgd_lbfgs(path, ctx):
 def _deeper(path, ctx):
     names = ["harder-relu-50x50", "harder-tanh-30x30", "harder-sigmoid-10x10"]
     traces = [ctx.trace(n) for n in names]
-    return _movie(path, traces, ["boundary"], frames=32, size=(720, 300), fps=8,
+    return _movie(path, traces, ["boundary"], frames=24, size=(720, 300), fps=8,
                   labels=["relu 50x50", "tanh 30x30", "sigmoid 10x10"], title="the harder data set, L-BFGS")
 
 
@@ -260,7 +260,7 @@ def _spiral3(path, ctx):
     return _movie(path, [ctx.trace("spiral3")], ["boundary", "loss"], title="spiral3")
 
 
-def _animation(preset, views=None, size=(480, 360), frames=40, fps=12, **options):
+def _animation(preset, views=None, size=(480, 360), frames=30, fps=12, **options):
     """A single run's movie with the given views (default: the run's default views)."""
     def render(path, ctx):
         for v in views or ():
@@ -321,7 +321,7 @@ def _moons_grid(path, ctx):
 
 
 # ---------------------------------------------------------------------------- seed 004
-_N_FRAMES = "1,2,3,4,5,6,7,8,10,12,14,16,20,24,28,32,40,48"
+_N_FRAMES = "1,2,3,4,5,6,8,10,12,16,20,24,32,40,48"
 
 
 def _sweep(make, size=(480, 360), fps=6, title=None, hold=1.5):
@@ -347,7 +347,7 @@ def _seed004_example(path, ctx):
 
 def _fit_seed004(path, ctx):
     _need_view("fit")
-    rec = np.unique(np.concatenate([[0], np.round(np.geomspace(1, 4000, 30))])).astype(int)
+    rec = np.unique(np.concatenate([[0], np.round(np.geomspace(1, 4000, 22))])).astype(int)
     tr = ctx.trace("seed004-fit", record=",".join(map(str, rec)))
     return _movie(path, [tr], ["fit", "loss"], steps=[int(s) for s in tr.steps], fps=10, hold=1.2,
                   view_options={"loss": {"log": True}}, title="seed004-fit", colors=64)
@@ -464,7 +464,7 @@ GALLERY: list[Entry] = [
     # seed 003
     Entry("moons.gif", "003", "the moons homework",
           "The moons homework's 2-50-1 ReLU network with the perceptron error: the boundary, the misclassified "
-          "points (ringed) and the error, step by step.", _animation("moons", frames=60),
+          "points (ringed) and the error, step by step.", _animation("moons", frames=45),
           "nnviz animate moons -o moons.gif"),
     Entry("seed003_moons_grid.png", "003", "the homework's eight snapshots",
           "The homework's own figure: iterations 0, 1, 3, 7, 15, 31, 63 and 127, each titled with its error, "
@@ -492,11 +492,11 @@ GALLERY: list[Entry] = [
           "nnviz bumps --relu -o hats.gif"),
     Entry("approx_step.gif", "004", "a sigmoid neuron becoming a step",
           "σ(wx + b) with b = −ws: as w grows the neuron becomes a step at s, rising over about 4.4/w.",
-          _sweep(lambda a: a.step_sweep(0.5, "1..500", max_frames=50), fps=12,
+          _sweep(lambda a: a.step_sweep(0.5, "1..500", max_frames=36), fps=12,
                  title="a sigmoid neuron becomes a step"), "nnviz step -o step.gif"),
     Entry("approx_steepness.gif", "004", "steepness of the bumps",
           "Ten bumps with growing w: soft sigmoids blur the bumps into each other, steep ones make the staircase.",
-          _sweep(lambda a: a.bump_sweep("seed004", 10, w="1..2000", max_frames=45), size=(560, 360), fps=10,
+          _sweep(lambda a: a.bump_sweep("seed004", 10, w="1..2000", max_frames=30), size=(560, 360), fps=10,
                  title="10 bumps, w from 1 to 2000"), "nnviz bumps --n 10 --w 1..2000 -o steepness.gif"),
     Entry("approx_towers.gif", "004", "towers approximating f(x, y)",
           "Nielsen's 2-D construction: a grid of towers, each from four steep neurons and a threshold, "

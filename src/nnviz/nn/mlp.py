@@ -306,7 +306,7 @@ class MLP:
 
 
 def forward_many(X: np.ndarray, Ws: Sequence[np.ndarray], bs: Sequence[np.ndarray | None],
-                 activations: Sequence[str], layer: int | None = None) -> np.ndarray:
+                 activations: Sequence[str], layer: int | None = None, block_bytes: int = 2**18) -> np.ndarray:
     """Evaluate the network at many training steps in one vectorised call.
 
     Renderers use this to draw, e.g., the decision boundary for 120 frames at once.
@@ -322,6 +322,8 @@ def forward_many(X: np.ndarray, Ws: Sequence[np.ndarray], bs: Sequence[np.ndarra
         Activation name of each layer 1..L.
     layer : int, optional
         Stop after this layer and return its activations (default: the output layer L).
+    block_bytes : int
+        Samples are processed in blocks whose widest activation takes about this many bytes.
 
     Returns
     -------
@@ -330,17 +332,24 @@ def forward_many(X: np.ndarray, Ws: Sequence[np.ndarray], bs: Sequence[np.ndarra
     X = np.asarray(X)
     last = len(Ws) if layer is None else layer
     fs = [get_activation(name) for name in activations[:last]]
+    n_steps, n = len(Ws[0]), len(X)
+    width = max(W.shape[-1] for W in Ws[:last])
+    rows = max(256, block_bytes // (X.itemsize * width))  # samples per block
     out = None
-    # One BLAS matrix product per step and layer: for the tall, thin matrices of a grid of input
-    # points this is faster than numpy's stacked matmul, and it keeps memory per step.
-    for s in range(len(Ws[0])):
-        a = X
-        for l in range(1, last + 1):
-            z = a @ Ws[l - 1][s]
-            if bs[l - 1] is not None:
-                z += bs[l - 1][s]
-            a = fs[l - 1](z)
-        if out is None:
-            out = np.empty((len(Ws[0]),) + a.shape, dtype=a.dtype)
-        out[s] = a
+    # One BLAS matrix product per step, layer and block of samples: for the tall, thin matrices of
+    # a grid of input points this is faster than numpy's stacked matmul. Blocks of about 256 kB
+    # stay in the CPU cache and their memory is reused from one block to the next (temporaries of
+    # a MB or more go back to the operating system when freed and come back as fresh pages:
+    # 3-4x slower, measured with 21280 grid points x 50 ReLUs).
+    for s in range(n_steps):
+        for r in range(0, n, rows):
+            a = X[r: r + rows]
+            for l in range(1, last + 1):
+                z = a @ Ws[l - 1][s]
+                if bs[l - 1] is not None:
+                    z += bs[l - 1][s]
+                a = fs[l - 1](z)
+            if out is None:
+                out = np.empty((n_steps, n, a.shape[1]), dtype=a.dtype)
+            out[s, r: r + rows] = a
     return out
