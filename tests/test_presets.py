@@ -251,3 +251,21 @@ def test_gallery_skips_what_is_not_there(tmp_path, monkeypatch):
     assert [r.status for r in results] == ["skipped", "failed"]
     assert "not available" in results[0].message and "boom" in results[1].message
     assert (tmp_path / "b.png").read_bytes() == b"old"          # a failed entry keeps the old file
+
+
+def test_readme_gallery_matches_the_table_and_media_folder():
+    """The README's gallery section is the table's, every picture it shows is in media/, and
+    media/ holds nothing the gallery does not make (renders from tests never land there)."""
+    import re
+    from pathlib import Path
+
+    from nnviz.gallery import GALLERY, gallery_markdown
+
+    root = Path(__file__).resolve().parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert gallery_markdown("media") in readme, "README gallery is stale: paste `nnviz gallery --markdown`"
+    shown = set(re.findall(r"\]\(media/([^)]+)\)", readme))
+    files = {p.name for p in (root / "media").iterdir() if not p.name.startswith(".")}
+    assert shown <= files, f"README shows missing files: {sorted(shown - files)}"
+    assert files == {e.name for e in GALLERY}, f"files not made by the gallery: {sorted(files - {e.name for e in GALLERY})}"
+    assert sum((root / "media" / f).stat().st_size for f in files) < 6e6   # a few MB in all
