@@ -44,8 +44,8 @@ from typing import Callable
 
 import numpy as np
 
-from .nn import MLP, initialize, make_optimizer
-from .nn.mlp import BackwardPass, ForwardPass
+from .nn import MLP, initialize
+from .nn.mlp import BackwardPass
 
 __all__ = ["ODE_LOSS", "SECOND_DERIVATIVES", "DecayODE", "ode_of", "forward_with_tangent",
            "residual_and_grads", "train_ode", "trial_solution", "solutions", "max_error"]
@@ -235,6 +235,7 @@ def train_ode(cfg: dict, trace="ode.h5", progress: bool = False, flush_every: in
     from .trace.schedule import parse_schedule
     from .trace.store import TraceWriter
     from .trace.trace import Trace
+    from .train import divergence_message, optimizer_for, recording, step_tensors
 
     t = cfg["train"]
     if t["optimizer"] == "lbfgs":
@@ -246,21 +247,11 @@ def train_ode(cfg: dict, trace="ode.h5", progress: bool = False, flush_every: in
     x = dataset.X
     schedule = set(parse_schedule(t["record"], t["steps"]).tolist())
     probe = np.arange(min(t["probe"], len(x)))
-    settings = {"lr": t["lr"]}
-    if t["optimizer"] == "momentum":
-        settings["momentum"] = t["momentum"]
-    if t["optimizer"] == "adam":
-        settings.update(beta1=t["beta1"], beta2=t["beta2"])
-    opt = make_optimizer(t["optimizer"], **settings)
+    opt = optimizer_for(t)
     l2 = t["l2"]
     writer = TraceWriter(trace, cfg, dataset, model, probe, flush_every=flush_every)
     status, message, last = "complete", "", np.nan
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=t["steps"], desc=f"training {cfg['name']}", unit="step", leave=False)
-    try:
+    with recording(writer, t["steps"], cfg["name"], progress) as bar:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             for k in range(t["steps"] + 1):
                 fp, bp, _ = residual_and_grads(model, x, ode)
@@ -272,33 +263,18 @@ def train_ode(cfg: dict, trace="ode.h5", progress: bool = False, flush_every: in
                 writer.record_scalars(k, bp.loss, lr=t["lr"])
                 if not np.isfinite(bp.loss):
                     status = "diverged"
-                    message = (f"loss became {bp.loss} at step {k}; try a smaller learning rate, "
-                               f"e.g. --lr {t['lr'] / 10:g}")
+                    message = divergence_message(bp.loss, k, t["lr"])
                     log.warning(message)
                     break
                 if k in schedule:
-                    writer.record_tensors(k, _tensors(model, fp, bp, probe))
+                    writer.record_tensors(k, step_tensors(model, fp, bp, probe))
                 if k == t["steps"]:
                     break
                 opt.step(model.param_list(), MLP.grad_list(bp))
                 if bar is not None:
                     bar.update(1)
-    except BaseException:
-        writer.close("interrupted", "training stopped by an error or an interrupt")
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
     writer.close(status, message)
     log.info("ODE solver %s: final cost %.3g", cfg["name"], last)
     return Trace(trace)
 
 
-def _tensors(model: MLP, fp: ForwardPass, bp: BackwardPass, probe) -> dict:
-    out = {}
-    for l in range(1, model.L + 1):
-        out[f"W{l}"], out[f"dW{l}"] = model.W[l], bp.dW[l]
-        if model.b[l] is not None:
-            out[f"b{l}"], out[f"db{l}"] = model.b[l], bp.db[l]
-        out[f"z{l}"], out[f"a{l}"], out[f"delta{l}"] = fp.z[l][probe], fp.a[l][probe], bp.delta[l][probe]
-    return out

@@ -14,6 +14,7 @@ step up to it and is marked "diverged".
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -177,22 +178,10 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
             return False
         if k in schedule or force:
             last["tensors"] = k
-            tensors = {}
-            for l in range(1, model.L + 1):
-                tensors[f"W{l}"], tensors[f"dW{l}"] = model.W[l], bp.dW[l]
-                if model.b[l] is not None:
-                    tensors[f"b{l}"], tensors[f"db{l}"] = model.b[l], bp.db[l]
-                tensors[f"z{l}"], tensors[f"a{l}"] = fp.z[l][probe], fp.a[l][probe]
-                tensors[f"delta{l}"] = bp.delta[l][probe]
-            writer.record_tensors(k, tensors)
+            writer.record_tensors(k, step_tensors(model, fp, bp, probe))
         return True
 
-    bar = None
-    if progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=n_steps, desc=f"training {cfg['name']}", unit="step", leave=False)
-    try:
+    with recording(writer, n_steps, cfg["name"], progress) as bar:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             if t["optimizer"] == "lbfgs":
                 k_done = _train_lbfgs(model, X, T, loss, l2, n_steps, record, bar)
@@ -203,16 +192,8 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
                 k_done = _train_gradient(model, dataset, loss, cfg, record, bar)
         if k_done is not None:
             status = "diverged"
-            suggestion = f"{t['lr'] / 10:g}"
-            message = (f"loss became {last['loss']} at step {k_done}; "
-                       f"try a smaller learning rate, e.g. --lr {suggestion}")
+            message = divergence_message(last["loss"], k_done, t["lr"])
             log.warning(message)
-    except BaseException:
-        writer.close("interrupted", "training stopped by an error or an interrupt")
-        raise
-    finally:
-        if bar is not None:
-            bar.close()
     writer.close(status, message)
     return Trace(trace)
 
@@ -222,12 +203,7 @@ def _train_gradient(model, dataset, loss, cfg, record, bar):
     t = cfg["train"]
     X, T = dataset.X, dataset.y
     n = len(X)
-    settings = {"lr": t["lr"]}
-    if t["optimizer"] == "momentum":
-        settings["momentum"] = t["momentum"]
-    if t["optimizer"] == "adam":
-        settings.update(beta1=t["beta1"], beta2=t["beta2"])
-    opt = make_optimizer(t["optimizer"], **settings)
+    opt = optimizer_for(t)
     batch = t["batch_size"] if 0 < t["batch_size"] < n else n
     rng = np.random.default_rng(t["seed"])
     order, pos = rng.permutation(n), 0
@@ -293,3 +269,49 @@ def _train_lbfgs(model, X, T, loss, l2, n_steps, record, bar):
         except _Stop:
             pass
     return state["diverged"]
+
+
+# ---------------------------------------------------------------------------- shared by the trainers
+def optimizer_for(t: dict):
+    """The optimizer a config's ``[train]`` table asks for (gd, sgd, momentum or adam)."""
+    settings = {"lr": t["lr"]}
+    if t["optimizer"] == "momentum":
+        settings["momentum"] = t["momentum"]
+    if t["optimizer"] == "adam":
+        settings.update(beta1=t["beta1"], beta2=t["beta2"])
+    return make_optimizer(t["optimizer"], **settings)
+
+
+def step_tensors(model: MLP, fp, bp, probe) -> dict:
+    """What the trace keeps of one step: W, b and their gradients; z, a and delta on the probe samples."""
+    out = {}
+    for l in range(1, model.L + 1):
+        out[f"W{l}"], out[f"dW{l}"] = model.W[l], bp.dW[l]
+        if model.b[l] is not None:
+            out[f"b{l}"], out[f"db{l}"] = model.b[l], bp.db[l]
+        out[f"z{l}"], out[f"a{l}"], out[f"delta{l}"] = fp.z[l][probe], fp.a[l][probe], bp.delta[l][probe]
+    return out
+
+
+def divergence_message(loss, step: int, lr: float) -> str:
+    """The one line a diverged run ends with, suggesting a learning rate ten times smaller."""
+    return f"loss became {loss} at step {step}; try a smaller learning rate, e.g. --lr {lr / 10:g}"
+
+
+@contextmanager
+def recording(writer, n_steps: int, name: str, progress: bool):
+    """Around a training loop: yields its progress bar (or None). If the loop raises (an error,
+    Ctrl-C), the trace is closed as "interrupted", so every step flushed so far stays readable."""
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n_steps, desc=f"training {name}", unit="step", leave=False)
+    try:
+        yield bar
+    except BaseException:
+        writer.close("interrupted", "training stopped by an error or an interrupt")
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
