@@ -81,3 +81,24 @@ def test_missing_output_folders_are_created(tmp_path):
     r = run("train", "xor", "-o", out, "--steps", 3, "-q")
     assert r.exit_code == 0, r.output
     assert nnviz.load_trace(out).all_steps[-1] == 3
+
+
+def test_console_script_divergence_is_one_line_and_closed_pipes_are_quiet(tmp_path):
+    """The real `nnviz` process: a diverging run prints one line on stderr (no log warning
+    repeating it, no traceback); `nnviz info ... | head -1` ends without an error message."""
+    import subprocess
+    import sys
+
+    nnviz_cmd = [sys.executable, "-c", "from nnviz.cli import main; main()"]
+    out = tmp_path / "d.h5"
+    p = subprocess.run(nnviz_cmd + ["train", "sin2x", "-o", str(out), "--lr", "5", "-q"],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1
+    assert p.stderr.strip().splitlines() == [p.stderr.strip()], p.stderr
+    assert p.stderr.startswith("Error: loss became") and str(out) in p.stderr
+    info = subprocess.Popen(nnviz_cmd + ["info", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = info.stdout.readline()
+    info.stdout.close()              # like `| head -1`
+    err = info.stderr.read().decode()
+    info.wait(timeout=60)
+    assert b"file" in first and "Error" not in err and "Traceback" not in err

@@ -6,6 +6,7 @@ non-zero exit here and only here. Each command lives in its own module of this p
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 
@@ -13,7 +14,7 @@ import click
 
 from .. import __version__
 
-__all__ = ["main", "cli", "friendly"]
+__all__ = ["main", "cli", "friendly", "muted_logs"]
 
 #: Exceptions that carry a message meant for the user (bad input, unreadable files, ...).
 USER_ERRORS = (ValueError, OSError, KeyError, ImportError)
@@ -26,13 +27,27 @@ def friendly(func):
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
-        except click.ClickException:
+        except (click.ClickException, BrokenPipeError):
             raise
         except USER_ERRORS as e:
             msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
             raise click.ClickException(str(msg).splitlines()[0] if str(msg) else type(e).__name__) from None
 
     return wrapper
+
+
+@contextlib.contextmanager
+def muted_logs(*names: str):
+    """Silence the library's warnings from these loggers while a command reports them itself."""
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -64,4 +79,4 @@ _register()
 
 def main():
     """Entry point of the ``nnviz`` console script."""
-    cli(prog_name="nnviz")
+    cli(prog_name="nnviz")  # click ends quietly on a closed pipe (`nnviz info run.h5 | head -3`)

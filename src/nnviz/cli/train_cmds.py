@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, friendly
+from . import cli, friendly, muted_logs
 
 
 @cli.command()
@@ -81,7 +81,8 @@ def train(spec, output, steps, lr, seed, record, dump_config, quiet):
     parse_schedule(cfg["train"]["record"], cfg["train"]["steps"])  # bad --record fails before work
     output = Path(output or f"{Path(str(spec)).stem}.h5")
     check_writable(output, "trace")
-    trace = run(cfg, trace=output, progress=not quiet)
+    with muted_logs("nnviz.train", "nnviz.ode"):  # a divergence is reported below, as the error
+        trace = run(cfg, trace=output, progress=not quiet)
     with trace:
         if trace.diverged:
             raise click.ClickException(f"{trace.message} (the trace up to there is in {output})")
