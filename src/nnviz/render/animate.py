@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 import logging
 from pathlib import Path
 from typing import Sequence
@@ -157,10 +158,14 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
                  view_options=None) -> Layout:
     """A layout for one run (its views side by side) or several (a column each, loss shared)."""
     traces = list(traces)
-    view_options = view_options or {}
+    view_options = {k: dict(o) for k, o in (view_options or {}).items()}
     views = list(views or default_views(traces[0]))
     for v in views:
         _view_class(v)
+    if "boundary" in views:  # a grid as fine as the frame (unless asked otherwise)
+        from .boundary import resolution_for
+
+        view_options.setdefault("boundary", {}).setdefault("resolution", resolution_for(size))
     if len(traces) == 1:
         tr = traces[0]
         row = [_view_class(v)(tr, theme=theme, **view_options.get(v, {})) for v in views]

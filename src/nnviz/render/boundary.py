@@ -24,7 +24,7 @@ from .fasttext import FastText
 from .raster import RasterField
 from .style import hex_to_rgb
 
-__all__ = ["BoundaryView", "field_colors", "grid_for", "threshold_of", "probabilities", "decision_segments",
+__all__ = ["BoundaryView", "resolution_for", "field_colors", "grid_for", "threshold_of", "probabilities", "decision_segments",
            "evaluate_steps"]
 
 _STRENGTH = 0.8  # how far a fully confident colour moves from the panel colour to the class colour
@@ -194,13 +194,24 @@ def decision_segments(xs, ys, values, encoding) -> list:
     return segs
 
 
+def resolution_for(size) -> int:
+    """A boundary grid as fine as the frame: about one grid point per 2.5 pixels of a panel.
+
+    (W, H) -> points along the longer side: 128 at 640x480, 192 at 1280x720, 288 at 1920x1080.
+    Bilinear colours and a linearly interpolated contour look the same as on a finer grid, and
+    the evaluation (the one-time cost of a movie) shrinks with the square of the resolution.
+    """
+    return int(np.clip(round(min(size) / 3.75), 96, 320))
+
+
 class BoundaryView(View):
     """The network's decision over the input plane, the data, and the misclassified points.
 
     Options
     -------
     resolution : int
-        Grid points along the longer side (default 160).
+        Grid points along the longer side. Default: from the frame size (:func:`resolution_for`;
+        128 at 640x480, 192 at 1280x720), or 160 when the view is made on its own.
     hard : bool
         Show only the predicted class (no confidence shading).
     levels : int
@@ -213,7 +224,7 @@ class BoundaryView(View):
     name = "boundary"
     width = 1.0
 
-    def __init__(self, trace, theme="light", label=None, resolution=160, hard=False, margin=0.1, levels=8):
+    def __init__(self, trace, theme="light", label=None, resolution=None, hard=False, margin=0.1, levels=8):
         super().__init__(trace, theme, label)
         self.levels = int(levels) if levels else None
         data = trace.data
@@ -228,7 +239,7 @@ class BoundaryView(View):
                 f"{data.X.shape[1]} input(s) ({data.task}); try --view fit or --view loss")
         self.data, self.hard = data, bool(hard)
         X_all = np.vstack([data.X, data.X_test]) if len(data.X_test) else data.X
-        self.xs, self.ys, grid = grid_for(X_all[:, :2], resolution, margin)
+        self.xs, self.ys, grid = grid_for(X_all[:, :2], 160 if resolution is None else resolution, margin)
         self.grid = to_inputs(grid)
         self.width = 1.6
 
