@@ -269,3 +269,23 @@ def test_readme_gallery_matches_the_table_and_media_folder():
     assert shown <= files, f"README shows missing files: {sorted(shown - files)}"
     assert files == {e.name for e in GALLERY}, f"files not made by the gallery: {sorted(files - {e.name for e in GALLERY})}"
     assert sum((root / "media" / f).stat().st_size for f in files) < 6e6   # a few MB in all
+
+
+@pytest.mark.parametrize("script, output", [
+    ("seed000_activations.py", "activations.png"),
+    ("seed000_learning_rates.py", "learning_rates.png"),
+    ("seed001_perceptron.py", "perceptron.gif"),
+    ("seed004_bumps.py", "bumps.gif"),
+])
+def test_quick_examples_run(script, output, tmp_path):
+    """The example scripts are for users to run: the quick ones run here, in a fresh process and
+    folder, and write what they say (all 19 run in about 2 minutes: python examples/X.py)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / script
+    p = subprocess.run([sys.executable, str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert (tmp_path / "out" / output).stat().st_size > 1000
+    assert "Traceback" not in p.stderr
