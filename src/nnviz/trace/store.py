@@ -74,6 +74,7 @@ class TraceWriter:
         self.flush_every, self.flush_seconds = int(flush_every), float(flush_seconds)
         _make_room(self.path)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)  # e.g. frames/ for frames/x-{step}.png
             self.f = h5py.File(self.path, "w", libver="latest")
         except OSError as e:
             reason = os.strerror(e.errno) if e.errno else str(e)
