@@ -746,6 +746,7 @@ class NetworkView(View):
     # ------------------------------------------------------------------ static parts
     def _static(self, fig, ax):
         th, L, n = self.theme, self.L, self.sizes
+        self._unit_numbers = []  # (l, j, y) of the unit numbers beside a wide layer's drawn units
         small = 0.72 * self._rc_fontsize
         y_title = 1.55 * self.line_px
         title_fs = 0.85 * self._rc_fontsize
@@ -768,11 +769,10 @@ class NetworkView(View):
             if self.hidden_count[l]:
                 ax.text(self.xs[l], self.marker_y[l], f"… +{self.hidden_count[l]}", ha="center", va="center",
                         color=th.muted, fontsize=0.9 * self._rc_fontsize, gid=f"more[{l}]")
-                # which units are drawn (1-based, as "unit 17 of 50")
+                # which units are drawn (1-based, as "unit 17 of 50"): placed with the value labels
+                # (see _dynamic), which are drawn over the edges
                 if self.spacing >= 0.9 * small * self.px:
-                    for j, y in zip(self.units[l], self.pos[l]):
-                        ax.text(self.xs[l] - self.r - 3, y + 0.5 * self.r, str(j + 1), ha="right", va="bottom",
-                                color=th.muted, fontsize=0.6 * self._rc_fontsize)
+                    self._unit_numbers += [(l, int(j), y) for j, y in zip(self.units[l], self.pos[l])]
         # legend (static): edge colours for weights and gradients, what fill and ring mean
         gpos, gneg = self.grad_colors
         long_items = [(th.positive, "w > 0"), (th.negative, "w < 0"), (gpos, "∂C/∂w, δ > 0"), (gneg, "∂C/∂w, δ < 0")]
@@ -925,6 +925,11 @@ class NetworkView(View):
                         break
                 else:
                     log.debug("no room for the label of w[%d][%d,%d]", l, k, j)
+        # unit numbers of wide layers, left of each node, on a background box above the edges
+        for l, j, y in self._unit_numbers:
+            t = self._label(ax, self.xs[l], y, dx=-(r + 3), dy=0.5 * r, ha="right", va="bottom",
+                            size=0.66 * self._rc_fontsize, color=th.muted, gid=f"unit[{l}][{j}]")
+            t.set_text(str(j + 1))
         # caption (what happens in this sub-frame)
         self.caption = FastLabel(0.0, 1.0, "", ha="left", va="top", fontsize=0.95 * self._rc_fontsize, color=th.text,
                                  transform=ax.transAxes, animated=True, clip_on=False, gid="caption")
