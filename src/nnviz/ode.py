@@ -44,7 +44,7 @@ from typing import Callable
 
 import numpy as np
 
-from .nn import MLP, initialize
+from .nn import MLP
 from .nn.mlp import BackwardPass
 
 __all__ = ["ODE_LOSS", "SECOND_DERIVATIVES", "DecayODE", "ode_of", "forward_with_tangent",
@@ -194,23 +194,16 @@ def _build(cfg: dict):
     """Data set (collocation points) and initialised network of an ODE config."""
     from .config import ConfigError
     from .data import make_dataset
+    from .train import build_model
 
     data_cfg = dict(cfg["data"])
     name = data_cfg.pop("name")
     if name != "ode":
         raise ConfigError(f"train.loss = 'ode' needs the data set 'ode' (the collocation points), got {name!r}")
     dataset = make_dataset(name, **data_cfg)
-    m = cfg["model"]
-    output = "identity" if m["output"] == "auto" else m["output"]
-    act = m["activation"]
-    acts = list(act) if isinstance(act, list) else [act] * len(m["hidden"])
-    if len(acts) != len(m["hidden"]):
-        raise ConfigError(f"'model.activation' lists {len(acts)} names for {len(m['hidden'])} hidden layers")
-    for name in acts + [output]:
-        _second(name)
-    model = MLP([1, *m["hidden"], 1], acts + [output], output_bias=m["output_bias"])
-    init = dict(cfg["init"])
-    initialize(model, init.pop("weights"), init.pop("seed"), init.pop("bias"), init.pop("bias_sigma"), **init)
+    model = build_model(cfg, 1, 1)
+    for act in model.activation_names:
+        _second(act)  # the residual needs each activation's second derivative
     return dataset, model
 
 

@@ -80,20 +80,26 @@ def build(cfg: dict, dataset=None):
         data_cfg = dict(cfg["data"])
         dataset = make_dataset(data_cfg.pop("name"), **data_cfg)
     auto_out, auto_loss = _AUTO.get(dataset.encoding, _AUTO[None])
-    m = cfg["model"]
-    output = auto_out if m["output"] == "auto" else m["output"]
     loss = auto_loss if cfg["train"]["loss"] == "auto" else cfg["train"]["loss"]
     get_loss(loss)  # fail early on an unknown name
-    sizes = [dataset.n_features, *m["hidden"], dataset.n_outputs]
+    model = build_model(cfg, dataset.n_features, dataset.n_outputs, auto_out)
+    return dataset, model, loss
+
+
+def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity") -> MLP:
+    """The initialised network of a config's ``[model]`` and ``[init]`` tables, for n_in inputs
+    and n_out outputs (``model.output = "auto"`` means ``auto_output``)."""
+    m = cfg["model"]
+    output = auto_output if m["output"] == "auto" else m["output"]
     act = m["activation"]
     acts = act if isinstance(act, list) else [act] * len(m["hidden"])
     if len(acts) != len(m["hidden"]):
         raise ConfigError(f"'model.activation' lists {len(acts)} names for {len(m['hidden'])} hidden layers")
-    model = MLP(sizes, list(acts) + [output], output_bias=m["output_bias"])
+    model = MLP([n_in, *m["hidden"], n_out], list(acts) + [output], output_bias=m["output_bias"])
     init = dict(cfg["init"])
     if init["weights"] != "given":  # train(start=...) supplies the weights
         initialize(model, init.pop("weights"), init.pop("seed"), init.pop("bias"), init.pop("bias_sigma"), **init)
-    return dataset, model, loss
+    return model
 
 
 def _accuracy(y, labels, encoding):
@@ -136,15 +142,15 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
         non-finite; ``trace.message`` then says at which step and what to try.
     """
     cfg = resolve_config(spec, steps=steps, lr=lr, seed=seed, record=record, **overrides)
-    if cfg["train"]["loss"] == "ode":  # a differential equation's residual (seed 002): nnviz.ode
-        from .ode import train_ode
-
-        return train_ode(cfg, trace, progress=progress, flush_every=flush_every)
     if start is not None:
         cfg["init"]["weights"] = "given"
     elif cfg["init"]["weights"] == "given":
         raise TrainingError("this config starts from given weights (init.weights = 'given'); "
                             "pass them as train(..., start=model)")
+    if cfg["train"]["loss"] == "ode":  # a differential equation's residual (seed 002): nnviz.ode
+        from .ode import train_ode
+
+        return train_ode(cfg, trace, progress=progress, flush_every=flush_every)
     dataset, model, loss_name = build(cfg, dataset)
     if start is not None:
         if list(start.sizes) != list(model.sizes):

@@ -262,8 +262,8 @@ def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = No
     One global palette of ``colors`` colours, built from ``palette_samples`` frames spread over
     the clip. A pixel is rewritten only once it has moved more than ``tolerance`` levels from the
     value last written (or has faded into the background), so the video's anti-aliasing and
-    compression shimmer cost nothing and fades still finish. The video is read three times
-    (count, palette, frames), so memory stays at a few frames at any length and size.
+    compression shimmer cost nothing and fades still finish. ffmpeg counts the frames, then the
+    video is read twice (palette, frames), so memory stays at a few frames at any length and size.
 
     Parameters
     ----------
@@ -313,7 +313,11 @@ def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = No
         size = (int(width), int(round(h * width / w / 2)) * 2)
         return np.asarray(Image.fromarray(f).resize(size, Image.Resampling.LANCZOS))
 
-    n = sum(1 for _ in frames())
+    import imageio_ffmpeg
+
+    n_in = imageio_ffmpeg.count_frames_and_secs(str(video))[0]  # ffmpeg counts, nothing is piped
+    ks = np.arange(int(n_in * fps_out / fps_in) + 2)
+    n = int(np.count_nonzero(np.round(ks * (fps_in / fps_out)) < n_in))  # frames() keeps these
     if n == 0:
         raise ValueError(f"{video} holds no frames")
     picks = [int(i) for i in np.linspace(0, n - 1, palette_samples)]
