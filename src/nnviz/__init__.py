@@ -8,12 +8,12 @@ turn traces into animations (GIF, MP4, stills, an HTML player) and manim scenes.
 >>> trace.loss[-1], trace.params(trace.final_step)[0][0].shape   # doctest: +SKIP
 """
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402
 
-from .trace import Trace, TraceError, load_trace  # noqa: E402
+from .trace import Recorder, Trace, TraceError, load_trace  # noqa: E402
 from .train import train  # noqa: E402
 
-__all__ = ["__version__", "train", "load_trace", "Trace", "TraceError", "show", "animate"]
+__all__ = ["__version__", "train", "Recorder", "load_trace", "Trace", "TraceError", "show", "animate"]
 
 
 def __getattr__(name):

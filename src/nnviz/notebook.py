@@ -1,6 +1,6 @@
 """Training animations inline in Jupyter, JupyterLab, VS Code and Colab, without ipywidgets.
 
-:func:`show` (also ``trace.player()``) returns a :class:`Player`: the self-contained HTML player
+:func:`show` returns a :class:`Player`: the self-contained HTML player
 of :mod:`nnviz.export.html`, shown inline through an ``<iframe srcdoc=...>``. Notebook front ends
 treat ``<script>`` in outputs differently (JupyterLab runs it only in trusted outputs, GitHub
 strips it, Colab and VS Code sandbox outputs in iframes of their own); a srcdoc iframe carries a
@@ -13,7 +13,7 @@ itself inline (base64 data in an ``<img>`` or ``<video>``) and is also a path to
 
     import nnviz
     trace = nnviz.train("moons", trace="moons.h5")
-    trace.player()                              # scrub through training
+    nnviz.show(trace)                           # scrub through training
     nnviz.animate(trace, "moons.gif")           # a GIF for the slides, shown inline too
 """
 

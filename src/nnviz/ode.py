@@ -48,7 +48,7 @@ from .nn import MLP
 from .nn.mlp import BackwardPass
 
 __all__ = ["ODE_LOSS", "SECOND_DERIVATIVES", "DecayODE", "ode_of", "forward_with_tangent",
-           "residual_and_grads", "train_ode", "trial_solution", "solutions", "max_error"]
+           "residual_and_grads", "ode_problem", "trial_solution", "solutions", "max_error"]
 
 log = logging.getLogger(__name__)
 
@@ -190,84 +190,38 @@ def max_error(trace, step=None, n: int = 201) -> float:
     return float(np.max(np.abs(g - ode_of(trace.config).analytic(x))))
 
 
-def _build(cfg: dict):
-    """Data set (collocation points) and initialised network of an ODE config."""
+def ode_problem(cfg: dict):
+    """The data set (collocation points), initialised network and objective of an ODE config.
+
+    :func:`nnviz.train` trains it with its ordinary loop when ``train.loss = "ode"``; the
+    objective ``objective(model) -> (ForwardPass, BackwardPass)`` is :func:`residual_and_grads`
+    with the config's L2 term. Optimisers: gd, momentum, adam (full batch).
+    """
+    from .build import build_model
     from .config import ConfigError
     from .data import make_dataset
-    from .train import build_model
 
     data_cfg = dict(cfg["data"])
     name = data_cfg.pop("name")
     if name != "ode":
         raise ConfigError(f"train.loss = 'ode' needs the data set 'ode' (the collocation points), got {name!r}")
-    dataset = make_dataset(name, **data_cfg)
-    model = build_model(cfg, 1, 1)
-    for act in model.activation_names:
-        _second(act)  # the residual needs each activation's second derivative
-    return dataset, model
-
-
-def train_ode(cfg: dict, trace="ode.h5", progress: bool = False, flush_every: int = 100):
-    """Train an ODE solver network and record the run; called by :func:`nnviz.train`.
-
-    Parameters
-    ----------
-    cfg : dict
-        A complete config with ``train.loss = "ode"`` and ``data.name = "ode"`` (``data.gamma``,
-        ``data.g0``, ``data.n``, ``data.interval``). Optimisers: gd, momentum, adam (full batch).
-    trace : str or Path
-    progress : bool
-    flush_every : int
-
-    Returns
-    -------
-    Trace
-        ``trace.loss[k]`` is C at step k; :func:`solutions` and :func:`max_error` read the
-        trial solution back.
-    """
-    from .trace.schedule import parse_schedule
-    from .trace.store import TraceWriter
-    from .trace.trace import Trace
-    from .train import divergence_message, optimizer_for, recording, step_tensors
-
     t = cfg["train"]
     if t["optimizer"] == "lbfgs":
         raise ValueError("the ODE solver trains with gd, momentum or adam (not lbfgs)")
     if t["batch_size"]:
         raise ValueError("the ODE solver uses all collocation points at every step: set batch_size = 0")
-    dataset, model = _build(cfg)
-    ode = ode_of(cfg)
-    x = dataset.X
-    schedule = set(parse_schedule(t["record"], t["steps"]).tolist())
-    probe = np.arange(min(t["probe"], len(x)))
-    opt = optimizer_for(t)
-    l2 = t["l2"]
-    writer = TraceWriter(trace, cfg, dataset, model, probe, flush_every=flush_every)
-    status, message, last = "complete", "", np.nan
-    with recording(writer, t["steps"], cfg["name"], progress) as bar:
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            for k in range(t["steps"] + 1):
-                fp, bp, _ = residual_and_grads(model, x, ode)
-                if l2:
-                    for l in range(1, model.L + 1):
-                        bp.dW[l] = bp.dW[l] + l2 * model.W[l]
-                    bp.loss += 0.5 * l2 * sum(float(np.sum(model.W[l] ** 2)) for l in range(1, model.L + 1))
-                last = bp.loss
-                writer.record_scalars(k, bp.loss, lr=t["lr"])
-                if not np.isfinite(bp.loss):
-                    status = "diverged"
-                    message = divergence_message(bp.loss, k, t["lr"])
-                    log.warning(message)
-                    break
-                if k in schedule:
-                    writer.record_tensors(k, step_tensors(model, fp, bp, probe))
-                if k == t["steps"]:
-                    break
-                opt.step(model.param_list(), MLP.grad_list(bp))
-                if bar is not None:
-                    bar.update(1)
-    writer.close(status, message)
-    log.info("ODE solver %s: final cost %.3g", cfg["name"], last)
-    return Trace(trace)
+    dataset = make_dataset(name, **data_cfg)
+    model = build_model(cfg, 1, 1)
+    for act in model.activation_names:
+        _second(act)  # the residual needs each activation's second derivative
+    ode, x, l2 = ode_of(cfg), dataset.X, t["l2"]
 
+    def objective(m: MLP, idx=None):
+        fp, bp, _ = residual_and_grads(m, x, ode)
+        if l2:
+            for l in range(1, m.L + 1):
+                bp.dW[l] = bp.dW[l] + l2 * m.W[l]
+            bp.loss += 0.5 * l2 * sum(float(np.sum(m.W[l] ** 2)) for l in range(1, m.L + 1))
+        return fp, bp
 
+    return dataset, model, objective

@@ -143,9 +143,7 @@ class Sweep:
         """
         from ..config import make_config
         from ..data import function1d
-        from ..nn import get_loss
-        from ..trace.store import TraceWriter
-        from ..trace.trace import Trace
+        from ..trace.recorder import Recorder
 
         if self.is_2d:
             raise ValueError("to_trace writes 1-D constructions; 2-D towers are rendered from the sweep")
@@ -167,25 +165,12 @@ class Sweep:
                                       "function": c.source or c.name}},
             "train": {"loss": "mse", "optimizer": "gd", "lr": 1.0, "steps": len(self) - 1, "record": "all"},
         })
-        probe = np.arange(len(dataset.X))
-        loss = get_loss("mse")
-        writer = TraceWriter(path, cfg, dataset, m0, probe)
-        try:
+        with Recorder(path, dataset=dataset, sizes=m0.sizes, activations=m0.activation_names, loss="mse",
+                      record="all", steps=len(padded) - 1, probe=len(dataset.X), config=cfg, name=cfg["name"],
+                      source="nnviz") as rec:
             for k, m in enumerate(padded):
-                fp = m.forward(dataset.X)
-                bp = m.backward(fp, dataset.y, loss)
-                writer.record_scalars(k, bp.loss, np.nan, np.nan, np.nan, np.nan)
-                tensors = {}
-                for l in range(1, m.L + 1):
-                    tensors[f"W{l}"], tensors[f"dW{l}"] = m.W[l], bp.dW[l]
-                    tensors[f"b{l}"], tensors[f"db{l}"] = m.b[l], bp.db[l]
-                    tensors[f"z{l}"], tensors[f"a{l}"], tensors[f"delta{l}"] = fp.z[l], fp.a[l], bp.delta[l]
-                writer.record_tensors(k, tensors)
-        except BaseException:
-            writer.close("interrupted", "writing the construction stopped")
-            raise
-        writer.close("complete", "")
-        return Trace(path)
+                rec.step(k, m)
+        return rec.trace
 
 
 def _pad(models: Sequence[MLP]) -> list[MLP]:

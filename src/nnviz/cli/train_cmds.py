@@ -81,7 +81,7 @@ def train(spec, output, steps, lr, seed, record, dump_config, quiet):
     parse_schedule(cfg["train"]["record"], cfg["train"]["steps"])  # bad --record fails before work
     output = Path(output or f"{Path(str(spec)).stem}.h5")
     check_writable(output, "trace")
-    with muted_logs("nnviz.train", "nnviz.ode"):  # a divergence is reported below, as the error
+    with muted_logs("nnviz.trace"):  # a divergence is reported below, as the error
         trace = run(cfg, trace=output, progress=not quiet)
     with trace:
         if trace.diverged:

@@ -87,6 +87,14 @@ LOSSES: dict[str, Loss] = {
         "mean",
         "real values",
     ),
+    # scikit-learn's squared error (its MLPRegressor's loss): half the mean over every output
+    "half_mse": Loss(
+        "half_mse",
+        lambda y, t: 0.5 * np.mean((y - t) ** 2, axis=1),
+        lambda y, t: (y - t) / y.shape[1],
+        "mean",
+        "real values",
+    ),
     "bce": Loss(
         "bce",
         lambda y, t: -np.sum(t * np.log(_clip(y)) + (1 - t) * np.log(_clip(1 - y)), axis=1),

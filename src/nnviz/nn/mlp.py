@@ -222,10 +222,15 @@ class MLP:
             if l2:
                 dW[l] = dW[l] + l2 * self.W[l]
 
+        return BackwardPass(delta, dW, db, self.cost(y, T, loss, l2))
+
+    def cost(self, y: np.ndarray, T: np.ndarray, loss: str | Loss, l2: float = 0.0) -> float:
+        """The cost ``C = reduce_i l(y_i, t_i) + (l2 / 2) * sum_l ||W[l]||^2`` of outputs ``y``."""
+        loss = get_loss(loss) if isinstance(loss, str) else loss
         C = loss(y, T)
         if l2:
-            C += 0.5 * l2 * sum(float(np.sum(self.W[l] ** 2)) for l in range(1, L + 1))
-        return BackwardPass(delta, dW, db, C)
+            C += 0.5 * l2 * sum(float(np.sum(self.W[l] ** 2)) for l in range(1, self.L + 1))
+        return C
 
     def __call__(self, X: np.ndarray) -> np.ndarray:
         """The network's output for ``X`` (n_samples, n_0): ndarray of shape (n_samples, n_L)."""

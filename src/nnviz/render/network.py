@@ -399,7 +399,7 @@ def resolved_loss(trace) -> str:
     """The loss name a trace was trained with ("auto" resolved as the trainer does)."""
     name = trace.config.get("train", {}).get("loss", "auto")
     if name == "auto":
-        from ..train import _AUTO
+        from ..build import _AUTO
 
         name = _AUTO.get(trace.data.encoding, _AUTO[None])[1]
     return name

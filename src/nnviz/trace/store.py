@@ -5,6 +5,7 @@ Layout (schema 1)::
     /                  attrs: format="nnviz-trace", schema, nnviz_version, config (JSON text)
     /status            "running" | "complete" | "diverged"   (a running file that was killed
     /message           reads back as "interrupted")
+    /check             a framework's gradients (and loss) against nnviz's backprop: see CHECKS
     /data/X, y, X_test, y_test, labels, labels_test, probe_index    attrs: task, encoding, ...
     /scalars/step, loss, accuracy, test_loss, test_accuracy, lr      one row per training step
     /tensors/step                       the steps with full tensors, shape (n_recorded,)
@@ -29,7 +30,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-__all__ = ["TraceWriter", "TraceError", "SCHEMA_VERSION", "FORMAT", "open_h5"]
+__all__ = ["TraceWriter", "TraceError", "SCHEMA_VERSION", "FORMAT", "CHECKS", "open_h5"]
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,9 @@ FORMAT = "nnviz-trace"
 SCHEMA_VERSION = 1
 _MAX_BUFFER = 64 * 2**20  # bytes of tensors held before they are written
 SCALARS = ("loss", "accuracy", "test_loss", "test_accuracy", "lr")
+#: What ``/check`` holds: the largest |difference| between a framework's own gradients (or loss)
+#: and nnviz's backprop of the same parameters, over the recorded steps (NaN: not compared).
+CHECKS = ("grad_max_abs_diff", "loss_max_abs_diff")
 
 
 class TraceError(ValueError):
@@ -44,7 +48,7 @@ class TraceError(ValueError):
 
 
 def _version() -> str:
-    from .. import __version__
+    from .._version import __version__
 
     return __version__
 
@@ -52,24 +56,38 @@ def _version() -> str:
 class TraceWriter:
     """Append training steps to a trace file with bounded memory.
 
+    The writer knows nothing of networks or data set classes: it stores what it is given. Use it
+    through :class:`nnviz.trace.Recorder`, which computes what a step records.
+
     Parameters
     ----------
     path : str or Path
         Output file; replaced if it exists.
     config : dict
         The complete config (stored as JSON).
-    dataset : nnviz.data.Dataset
-    model : nnviz.nn.MLP
-        Used for the layer shapes only.
+    sizes : list of int
+        Units per layer, input first.
+    activations : list of str
+        Activation name of each layer 1..L.
+    output_bias : bool
+        Whether the output layer has a bias (every hidden layer has one).
+    data : dict of str -> ndarray
+        ``X``, ``y``, ``X_test``, ``y_test`` (float) and, for a classifier, ``labels``,
+        ``labels_test`` (int).
+    data_attrs : dict
+        ``name``, ``task``, ``encoding``, ``class_names``, ``image_shape`` of the data set.
     probe_index : ndarray of int
         Training samples on which z, a and delta are stored.
     flush_every : int
         Flush after this many steps ...
     flush_seconds : float
         ... or after this many seconds, whichever comes first.
+    source : str
+        Who trained the network ("nnviz", "torch", "sklearn", ...).
     """
 
-    def __init__(self, path, config, dataset, model, probe_index, flush_every=100, flush_seconds=1.0):
+    def __init__(self, path, config, sizes, activations, output_bias, data, data_attrs, probe_index,
+                 flush_every=100, flush_seconds=1.0, source="nnviz"):
         self.path = Path(path)
         self.flush_every, self.flush_seconds = int(flush_every), float(flush_seconds)
         _make_room(self.path)
@@ -80,30 +98,34 @@ class TraceWriter:
             reason = os.strerror(e.errno) if e.errno else str(e)
             raise OSError(f"cannot write trace {self.path}: {reason}") from None
         f = self.f
+        sizes = [int(s) for s in sizes]
+        L = len(sizes) - 1
         f.attrs["format"] = FORMAT
         f.attrs["schema"] = SCHEMA_VERSION
         f.attrs["nnviz_version"] = _version()
         f.attrs["config"] = json.dumps(config)
-        f.attrs["sizes"] = np.asarray(model.sizes)
-        f.attrs["activations"] = json.dumps(model.activation_names)
-        f.attrs["output_bias"] = model.output_bias
-        # Fixed-size byte strings, because they can be rewritten in SWMR mode.
+        f.attrs["sizes"] = np.asarray(sizes)
+        f.attrs["activations"] = json.dumps(list(activations))
+        f.attrs["output_bias"] = bool(output_bias)
+        f.attrs["source"] = str(source)  # who trained the network: nnviz, numpy, torch, sklearn, ...
+        # Fixed-size byte strings and numbers, because they can be rewritten in SWMR mode.
         f.create_dataset("status", data=np.bytes_("running".ljust(16)), dtype="S16")
         f.create_dataset("message", data=np.bytes_(" " * 512), dtype="S512")
+        # the largest differences between a framework's own numbers and nnviz's (see Recorder)
+        f.create_dataset("check", data=np.full(len(CHECKS), np.nan))
 
         d = f.create_group("data")
         for name in ("X", "y", "X_test", "y_test"):
-            d.create_dataset(name, data=np.asarray(getattr(dataset, name), dtype=float))
+            d.create_dataset(name, data=np.asarray(data[name], dtype=float))
         for name in ("labels", "labels_test"):
-            value = getattr(dataset, name)
-            if value is not None:
-                d.create_dataset(name, data=np.asarray(value, dtype=np.int64))
+            if data.get(name) is not None:
+                d.create_dataset(name, data=np.asarray(data[name], dtype=np.int64))
         d.create_dataset("probe_index", data=np.asarray(probe_index, dtype=np.int64))
-        d.attrs["name"] = dataset.name
-        d.attrs["task"] = dataset.task
-        d.attrs["encoding"] = dataset.encoding or ""
-        d.attrs["class_names"] = json.dumps(dataset.class_names)
-        d.attrs["image_shape"] = json.dumps(getattr(dataset, "image_shape", None))
+        d.attrs["name"] = str(data_attrs.get("name", ""))
+        d.attrs["task"] = str(data_attrs["task"])
+        d.attrs["encoding"] = data_attrs.get("encoding") or ""
+        d.attrs["class_names"] = json.dumps(data_attrs.get("class_names"))
+        d.attrs["image_shape"] = json.dumps(data_attrs.get("image_shape"))
 
         s = f.create_group("scalars")
         s.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(4096,), dtype=np.int64)
@@ -113,11 +135,10 @@ class TraceWriter:
         t = f.create_group("tensors")
         t.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(1024,), dtype=np.int64)
         n_probe = len(probe_index)
-        sizes = model.sizes
         self._tensor_names = []
-        for l in range(1, model.L + 1):
+        for l in range(1, L + 1):
             shapes = {"W": (sizes[l - 1], sizes[l]), "dW": (sizes[l - 1], sizes[l])}
-            if model.b[l] is not None:
+            if l < L or output_bias:
                 shapes.update(b=(sizes[l],), db=(sizes[l],))
             shapes.update(z=(n_probe, sizes[l]), a=(n_probe, sizes[l]), delta=(n_probe, sizes[l]))
             for kind, shape in shapes.items():
@@ -187,6 +208,10 @@ class TraceWriter:
                 values.clear()
         self.f.flush()
         self._last_flush, self._since_flush = time.monotonic(), 0
+
+    def set_check(self, values):
+        """Store the framework-vs-nnviz differences (one number per name in :data:`CHECKS`)."""
+        self.f["check"][...] = np.asarray(values, dtype=float)
 
     def close(self, status="complete", message=""):
         """Flush, set the final status ("complete" or "diverged") and close the file."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .store import SCALARS, TraceError, open_h5
+from .store import CHECKS, SCALARS, TraceError, open_h5
 
 __all__ = ["Trace", "load_trace"]
 
@@ -212,14 +212,20 @@ class Trace:
         """Whether the run is a classification (accuracy is recorded)."""
         return self._f["data"].attrs["task"] == "classification"
 
-    def player(self, **options):
-        """An HTML player of this run that shows inline in notebooks: ``nnviz.show(self, **options)``.
+    @cached_property
+    def source(self) -> str:
+        """Who trained the network: "nnviz", or the framework a Recorder was fed from."""
+        return str(self._f.attrs.get("source", "nnviz"))
 
-        Returns a :class:`nnviz.notebook.Player` (scrub, play, step; ``.save("run.html")``).
+    @cached_property
+    def checks(self) -> dict:
+        """The largest differences between the framework's own numbers and nnviz's backprop.
+
+        ``{"grad_max_abs_diff": ..., "loss_max_abs_diff": ...}``, NaN where nothing was compared
+        (see :class:`nnviz.trace.Recorder`).
         """
-        from ..notebook import show
-
-        return show(self, **options)
+        values = self._f["check"][:] if "check" in self._f else np.full(len(CHECKS), np.nan)
+        return dict(zip(CHECKS, (float(v) for v in values)))
 
     def summary(self) -> dict:
         """The facts ``nnviz info`` prints."""
@@ -230,7 +236,8 @@ class Trace:
             "architecture": "-".join(map(str, self.sizes)),
             "activations": ", ".join(self.activation_names),
             "loss_name": self.config["train"]["loss"],
-            "optimizer": f"{self.config['train']['optimizer']} (lr {self.config['train']['lr']:g})",
+            "optimizer": _optimizer_text(self.config["train"]),
+            "trained_by": self.source,
             "data": f"{self.data.name}: {len(self.data.X)} train, {len(self.data.X_test)} test",
             "steps": last,
             "recorded": len(self.steps),
@@ -244,7 +251,17 @@ class Trace:
             out["final_test_loss"] = float(self.test_loss[-1])
         if self.message:
             out["message"] = self.message
+        for key, what in (("grad_max_abs_diff", "gradients"), ("loss_max_abs_diff", "loss")):
+            if np.isfinite(self.checks[key]):
+                out[f"{self.source}_{what}"] = (f"agree with nnviz's backprop to {self.checks[key]:.2g} "
+                                                "(largest difference over the recorded steps)")
         return out
+
+
+def _optimizer_text(t: dict) -> str:
+    lr = t.get("lr")
+    known = isinstance(lr, (int, float)) and np.isfinite(lr)
+    return f"{t.get('optimizer', '?')} (lr {lr:g})" if known else str(t.get("optimizer", "?"))
 
 
 def load_trace(path) -> Trace:

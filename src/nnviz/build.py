@@ -1,0 +1,78 @@
+"""From a config to a data set and an initialised network (used by every trainer)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .config import ConfigError, make_config
+from .nn import MLP, get_loss, initialize
+
+__all__ = ["resolve_config", "build", "build_model"]
+
+
+# When the config says "auto": output activation and loss that suit the data's targets.
+_AUTO = {
+    "pm1": ("tanh", "mse"),
+    "01": ("sigmoid", "bce"),
+    "onehot": ("softmax", "cross_entropy"),
+    None: ("identity", "mse"),
+}
+
+
+def resolve_config(spec, **overrides) -> dict:
+    """A complete config from a preset name, a TOML path, or a dict, with overrides applied.
+
+    ``overrides`` are ``train.*`` keys (``steps``, ``lr``, ``record``, ...) and ``seed``, which sets
+    the initialisation seed; None values are ignored.
+    """
+    from .config import load_config
+    from .presets import get_preset
+
+    if isinstance(spec, dict):
+        cfg = make_config(spec)
+    elif isinstance(spec, (str, Path)) and str(spec).endswith(".toml"):
+        cfg = load_config(spec)
+    else:
+        cfg = get_preset(str(spec))
+    over: dict = {"train": {}, "init": {}}
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if key == "seed":
+            over["init"]["seed"] = value
+        else:
+            over["train"][key] = value
+    return make_config(over, base=cfg)
+
+
+def build(cfg: dict, dataset=None):
+    """Data set, initialised model and loss name for a complete config.
+
+    ``dataset`` replaces the config's ``[data]`` table (e.g. points of a formula).
+    """
+    from .data import make_dataset
+
+    if dataset is None:
+        data_cfg = dict(cfg["data"])
+        dataset = make_dataset(data_cfg.pop("name"), **data_cfg)
+    auto_out, auto_loss = _AUTO.get(dataset.encoding, _AUTO[None])
+    loss = auto_loss if cfg["train"]["loss"] == "auto" else cfg["train"]["loss"]
+    get_loss(loss)  # fail early on an unknown name
+    model = build_model(cfg, dataset.n_features, dataset.n_outputs, auto_out)
+    return dataset, model, loss
+
+
+def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity") -> MLP:
+    """The initialised network of a config's ``[model]`` and ``[init]`` tables, for n_in inputs
+    and n_out outputs (``model.output = "auto"`` means ``auto_output``)."""
+    m = cfg["model"]
+    output = auto_output if m["output"] == "auto" else m["output"]
+    act = m["activation"]
+    acts = act if isinstance(act, list) else [act] * len(m["hidden"])
+    if len(acts) != len(m["hidden"]):
+        raise ConfigError(f"'model.activation' lists {len(acts)} names for {len(m['hidden'])} hidden layers")
+    model = MLP([n_in, *m["hidden"], n_out], list(acts) + [output], output_bias=m["output_bias"])
+    init = dict(cfg["init"])
+    if init["weights"] != "given":  # train(start=...) supplies the weights
+        initialize(model, init.pop("weights"), init.pop("seed"), init.pop("bias"), init.pop("bias_sigma"), **init)
+    return model
