@@ -304,6 +304,25 @@ class MLP:
             raise ValueError(f"parameter vector has {len(theta)} entries, the network {i}")
         return self
 
+    @classmethod
+    def from_sklearn(cls, estimator) -> "MLP":
+        """The network of a fitted scikit-learn ``MLPClassifier`` or ``MLPRegressor`` (weights copied)."""
+        from .frameworks import sklearn_network
+
+        sizes, activations, params = sklearn_network(estimator)
+        return cls(sizes, activations).set_params(params)
+
+    @classmethod
+    def from_torch(cls, model) -> "MLP":
+        """The network of a ``torch.nn.Sequential`` of ``Linear`` layers and activations (weights
+        copied as float64 and transposed to (n_in, n_out)); a ``LogSoftmax`` output becomes softmax."""
+        from .frameworks import torch_layers, torch_params
+
+        layers = torch_layers(model)
+        sizes = [layers[0][0].in_features] + [lin.out_features for lin, _ in layers]
+        acts = [act.replace("log_softmax", "softmax") for _, act in layers]
+        return cls(sizes, acts, output_bias=layers[-1][0].bias is not None).set_params(torch_params(layers))
+
     def copy(self) -> "MLP":
         """An independent copy."""
         m = MLP(self.sizes, self.activation_names, output_bias=self.output_bias)

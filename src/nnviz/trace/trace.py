@@ -251,10 +251,10 @@ class Trace:
             out["final_test_loss"] = float(self.test_loss[-1])
         if self.message:
             out["message"] = self.message
-        for key, what in (("grad_max_abs_diff", "gradients"), ("loss_max_abs_diff", "loss")):
+        for key, what, verb in (("grad_max_abs_diff", "gradients", "agree with nnviz's backprop"),
+                                ("loss_max_abs_diff", "loss", "agrees with nnviz's")):
             if np.isfinite(self.checks[key]):
-                out[f"{self.source}_{what}"] = (f"agree with nnviz's backprop to {self.checks[key]:.2g} "
-                                                "(largest difference over the recorded steps)")
+                out[f"{self.source}_{what}"] = f"{verb} to {self.checks[key]:.2g} (largest difference)"
         return out
 
 

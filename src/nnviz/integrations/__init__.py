@@ -1,0 +1,1 @@
+"""Record networks trained by other frameworks into nnviz traces (each module imports its framework lazily)."""
