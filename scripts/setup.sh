@@ -26,4 +26,10 @@ PY=${PYTHON:-python3}
 EXTRAS="dev"
 if pkg-config --exists pangocairo 2>/dev/null; then EXTRAS="dev,manim"; fi
 .venv/bin/python -m pip install -q -e ".[$EXTRAS]" 2>&1 | grep -v "is ignored" || true
+# PyTorch for the tests of nnviz.integrations.torch: the CPU build of 2.13.0 this machine kind keeps
+# on disk (a plain "pip install torch" would download a CUDA build of several GB)
+if ! .venv/bin/python -c "import torch" 2>/dev/null; then
+  .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "is ignored" || true
+  .venv/bin/python -c "import torch" 2>/dev/null || echo "setup: torch is not installed; its tests are skipped" >&2
+fi
 .venv/bin/nnviz --version

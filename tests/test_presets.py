@@ -276,6 +276,11 @@ def test_readme_gallery_matches_the_table_and_media_folder():
     ("seed000_learning_rates.py", "learning_rates.png"),
     ("seed001_perceptron.py", "perceptron.gif"),
     ("seed004_bumps.py", "bumps.gif"),
+    ("seed001_sklearn_xor.py", "sklearn_xor.gif"),
+    ("seed000_sklearn_regressor.py", "sklearn_sin10x.gif"),
+    pytest.param("torch_moons.py", "torch_moons.gif",
+                 marks=pytest.mark.skipif(__import__("importlib").util.find_spec("torch") is None,
+                                          reason="torch is not installed")),
 ])
 def test_quick_examples_run(script, output, tmp_path):
     """The example scripts are for users to run: the quick ones run here, in a fresh process and

@@ -217,12 +217,12 @@ class Recorder:
         model = params if isinstance(params, MLP) else self._set_params(params)
         ds = self.dataset
         scheduled = self._scheduled(k)
-        if passes is not None:
-            fp, bp = passes
-        else:
-            fp = model.forward(ds.X)
-            bp = model.backward(fp, ds.y, self._loss, self.l2) if scheduled or grads is not None else None
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverging run is reported below
+            if passes is not None:
+                fp, bp = passes
+            else:
+                fp = model.forward(ds.X)
+                bp = model.backward(fp, ds.y, self._loss, self.l2) if scheduled or grads is not None else None
             C = bp.loss if bp is not None else model.cost(fp.output, ds.y, self._loss, self.l2)
             acc = _accuracy(fp.output, ds.labels, ds.encoding)
             test_loss = test_acc = np.nan
