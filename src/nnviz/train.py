@@ -23,6 +23,7 @@ import numpy as np
 
 from .build import build, resolve_config
 from .nn import MLP, get_loss, make_optimizer
+from .nn.threads import one_blas_thread
 from .trace.recorder import Recorder
 from .trace.trace import Trace
 
@@ -95,7 +96,7 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
                    loss=loss_name, lr=t["lr"], l2=t["l2"], output_bias=model.output_bias, record=t["record"],
                    steps=t["steps"], probe=t["probe"], config=cfg, name=cfg["name"], source="nnviz",
                    flush_every=flush_every, progress=progress)
-    with rec, np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+    with rec, one_blas_thread(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if t["optimizer"] == "lbfgs":
             _train_lbfgs(model, objective, t["steps"], rec)
         else:

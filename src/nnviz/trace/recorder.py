@@ -19,8 +19,8 @@ Step ``k`` is the network *before* update ``k``: ``trace.loss[k]`` is the loss o
 are ``(n_in, n_out)`` as in :class:`nnviz.nn.MLP` (``a[l] = f(a[l-1] @ W[l] + b[l])``).
 
 When a framework's gradients (or loss) are given they are stored as the step's ``dW, db``, and
-the largest difference from nnviz's backprop of the same parameters is kept in the trace
-(``trace.checks``; ``nnviz info`` shows it). The last step given is always recorded in full.
+the largest difference from nnviz's backprop of the same parameters, over the steps with
+tensors, is kept in the trace (``trace.checks``; ``nnviz info`` shows it). The last step given is always recorded in full.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import numpy as np
 
 from ..config import make_config
 from ..nn import LOSSES, MLP, get_loss
+from ..nn.threads import one_blas_thread
 from .schedule import ScheduleError, parse_schedule
 from .store import CHECKS, TraceWriter
 
@@ -217,12 +218,12 @@ class Recorder:
         model = params if isinstance(params, MLP) else self._set_params(params)
         ds = self.dataset
         scheduled = self._scheduled(k)
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # a diverging run is reported below
+        with one_blas_thread(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence: below
             if passes is not None:
                 fp, bp = passes
             else:
                 fp = model.forward(ds.X)
-                bp = model.backward(fp, ds.y, self._loss, self.l2) if scheduled or grads is not None else None
+                bp = model.backward(fp, ds.y, self._loss, self.l2) if scheduled else None
             C = bp.loss if bp is not None else model.cost(fp.output, ds.y, self._loss, self.l2)
             acc = _accuracy(fp.output, ds.labels, ds.encoding)
             test_loss = test_acc = np.nan
@@ -243,7 +244,7 @@ class Recorder:
             self._pending = None
             return False
         if grads is not None:
-            grads = self._check_grads(grads, bp)
+            grads = self._as_grads(grads)
         if scheduled:
             self._write(k, model, fp, bp, grads)
             self._pending = None
@@ -261,27 +262,34 @@ class Recorder:
             raise RecorderError(f"parameters do not fit the {arch} network: {e} "
                                 f"(give [(W1, b1), ...] with W of shape (n_in, n_out))") from None
 
-    def _check_grads(self, grads, bp):
-        grads = [(np.asarray(dW, dtype=float), None if db is None else np.asarray(db, dtype=float))
+    def _as_grads(self, grads):
+        grads = [(np.array(dW, dtype=float), None if db is None else np.array(db, dtype=float))
                  for dW, db in grads]
-        if len(grads) != self.model.L:
-            raise RecorderError(f"expected {self.model.L} (dW, db) pairs, got {len(grads)}")
+        m = self.model
+        if len(grads) != m.L:
+            raise RecorderError(f"expected {m.L} (dW, db) pairs, got {len(grads)}")
+        for l, (dW, db) in enumerate(grads, start=1):
+            if dW.shape != m.W[l].shape or (db is None) != (m.b[l] is None) or \
+                    (db is not None and db.shape != m.b[l].shape):
+                raise RecorderError(f"gradient of layer {l} has shape {dW.shape}, the weights {m.W[l].shape}")
+        return grads
+
+    def _compare_grads(self, grads, bp):
+        """Keep the largest difference between the framework's gradients and nnviz's backprop."""
         diff = 0.0
         for l, (dW, db) in enumerate(grads, start=1):
-            if dW.shape != bp.dW[l].shape or (db is None) != (bp.db[l] is None) or \
-                    (db is not None and db.shape != bp.db[l].shape):
-                raise RecorderError(f"gradient of layer {l} has shape {dW.shape}, the weights {bp.dW[l].shape}")
             diff = max(diff, float(np.max(np.abs(dW - bp.dW[l]))))
             if db is not None:
                 diff = max(diff, float(np.max(np.abs(db - bp.db[l]))))
         self._check(0, diff)
-        return grads
 
     def _check(self, i, value):
         old = self._checks[i]
         self._checks[i] = value if np.isnan(old) else max(old, value)
 
     def _write(self, k, model, fp, bp, grads):
+        if grads is not None:
+            self._compare_grads(grads, bp)
         out = {}
         p = self.probe
         for l in range(1, model.L + 1):
@@ -306,8 +314,9 @@ class Recorder:
             k, params, fp, passes, grads = self._pending
             model = self.model.set_params(params)
             if passes is None:
-                fp = model.forward(self.dataset.X)
-                bp = model.backward(fp, self.dataset.y, self._loss, self.l2)
+                with one_blas_thread():
+                    fp = model.forward(self.dataset.X)
+                    bp = model.backward(fp, self.dataset.y, self._loss, self.l2)
             else:
                 fp, bp = passes
             self._write(k, model, fp, bp, grads)
