@@ -107,30 +107,45 @@ def test_divergence_stops_with_a_clear_message_and_a_valid_trace(tmp_path):
     assert again.status == "diverged" and again.model_at(again.final_step) is not None
 
 
-def test_sigkill_leaves_a_readable_trace(tmp_path):
+def test_sigkill_leaves_a_readable_trace_beside_the_previous_one(tmp_path):
+    """A SIGKILLed run: the trace it would replace is intact, and its own steps up to the last flush
+    are in NAME.partial, which opens; loading NAME before there is one says where they are."""
     path = tmp_path / "killed.h5"
+    partial = tmp_path / "killed.h5.partial"
     code = ("import nnviz; nnviz.train({'data': {'name': 'moons'}, 'model': {'hidden': [64, 64]},"
-            f"'train': {{'steps': 10**7, 'record': 'every:50'}}}}, trace={str(path)!r}, flush_every=20)")
-    proc = subprocess.Popen([sys.executable, "-c", code])
-    try:
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            time.sleep(0.5)
-            try:
-                with nnviz.load_trace(path) as t:
-                    if len(t.steps) >= 3:
-                        break
-            except TraceError:
-                pass
-    finally:
-        os.kill(proc.pid, signal.SIGKILL)
-        proc.wait()
-    tr = nnviz.load_trace(path)
-    assert tr.status == "interrupted"
-    assert len(tr.all_steps) > 100 and np.isfinite(tr.loss).all()
-    assert list(tr.all_steps) == list(range(len(tr.all_steps)))
-    W, b = tr.params(tr.final_step)[0]
-    assert W.shape == (2, 64) and np.isfinite(W).all()
+            f"'train': {{'steps': 10**6, 'record': 'log2'}}}}, trace={str(path)!r}, flush_every=20)")
+    for previous in (False, True):
+        if previous:
+            old = nnviz.train("xor", trace=path, steps=3)
+            old_loss = old.loss.copy()
+            old.close()
+        proc = subprocess.Popen([sys.executable, "-c", code])
+        try:
+            deadline = time.time() + 60
+            while time.time() < deadline:
+                time.sleep(0.5)
+                try:
+                    with nnviz.load_trace(partial) as t:
+                        if len(t.steps) >= 3 and len(t.all_steps) > 100:
+                            break
+                except TraceError:
+                    pass
+        finally:
+            os.kill(proc.pid, signal.SIGKILL)
+            proc.wait()
+        tr = nnviz.load_trace(partial)
+        assert tr.status == "interrupted"
+        assert len(tr.all_steps) > 100 and np.isfinite(tr.loss).all()
+        assert list(tr.all_steps) == list(range(len(tr.all_steps)))
+        W, b = tr.params(tr.final_step)[0]
+        assert W.shape == (2, 64) and np.isfinite(W).all()
+        tr.close()
+        if previous:
+            with nnviz.load_trace(path) as kept:                 # the previous trace, untouched
+                np.testing.assert_array_equal(kept.loss, old_loss)
+        else:
+            with pytest.raises(TraceError, match="killed.h5.partial"):
+                nnviz.load_trace(path)
 
 
 def test_not_a_trace_errors_name_the_file(tmp_path):

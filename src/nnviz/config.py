@@ -24,7 +24,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["ConfigError", "DEFAULTS", "make_config", "load_config", "dump_toml", "config_to_json"]
+__all__ = ["ConfigError", "DEFAULTS", "LIMITS", "make_config", "load_config", "dump_toml", "config_to_json"]
 
 
 class ConfigError(ValueError):
@@ -52,12 +52,17 @@ DEFAULTS: dict[str, Any] = {
         "seed": 0,
         "record": "auto",
         "probe": 512,
+        "max_trace_gb": 4.0,
     },
 }
+#: Plausibility bounds, checked before anything is allocated (far above the course's networks).
+LIMITS = {"steps": 100_000_000, "width": 100_000, "params": 100_000_000, "samples": 10_000_000}
 _OPEN_TABLES = {"data", "init"}  # may hold extra keys, validated downstream
 _TYPES = {
     ("train", "steps"): int, ("train", "batch_size"): int, ("train", "probe"): int,
     ("train", "seed"): int, ("init", "seed"): int, ("train", "lr"): float, ("train", "l2"): float,
+    ("train", "momentum"): float, ("train", "beta1"): float, ("train", "beta2"): float,
+    ("train", "max_trace_gb"): float,
 }
 
 
@@ -90,19 +95,35 @@ def make_config(overrides: dict | None = None, base: dict | None = None) -> dict
     cfg = _merge(base or DEFAULTS, overrides or {})
     for (table, key), typ in _TYPES.items():
         value = cfg[table][key]
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (typ is int and value != int(value)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+                (typ is int and not (math.isfinite(value) and value == int(value))):
             raise ConfigError(f"'{table}.{key}' must be {'an integer' if typ is int else 'a number'}, got {value!r}")
         cfg[table][key] = typ(value)
     t = cfg["train"]
-    if t["steps"] < 0:
-        raise ConfigError(f"'train.steps' must be >= 0, got {t['steps']}")
+    if not 0 <= t["steps"] <= LIMITS["steps"]:
+        raise ConfigError(f"'train.steps' must be between 0 and {LIMITS['steps']:,}, got {t['steps']}")
     if not (t["lr"] > 0 and math.isfinite(t["lr"])):
         raise ConfigError(f"'train.lr' must be a positive number, got {t['lr']}")
+    if not (t["l2"] >= 0 and math.isfinite(t["l2"])):
+        raise ConfigError(f"'train.l2' must be a number >= 0, got {t['l2']}")
+    for key in ("momentum", "beta1", "beta2"):  # beta2 = 1 would divide by zero in Adam's correction
+        if not 0 <= t[key] < 1:
+            raise ConfigError(f"'train.{key}' must be at least 0 and below 1, got {t[key]}")
     if t["probe"] < 1:
         raise ConfigError(f"'train.probe' must be >= 1, got {t['probe']}")
+    if not t["max_trace_gb"] > 0:
+        raise ConfigError(f"'train.max_trace_gb' must be a positive number, got {t['max_trace_gb']}")
     hidden = cfg["model"]["hidden"]
-    if not isinstance(hidden, list) or not all(isinstance(h, int) and h > 0 for h in hidden):
+    if not isinstance(hidden, list) or not all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in hidden):
         raise ConfigError(f"'model.hidden' must be a list of positive integers, got {hidden!r}")
+    if any(h > LIMITS["width"] for h in hidden) or sum(a * b for a, b in zip(hidden, hidden[1:])) > LIMITS["params"]:
+        raise ConfigError(f"'model.hidden' = {hidden} is far wider than nnviz pictures (at most "
+                          f"{LIMITS['width']:,} units a layer and {LIMITS['params']:,} weights)")
+    for key, value in cfg["data"].items():
+        if key in ("n", "n_test", "n_samples") and isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not (math.isfinite(value) and value <= LIMITS["samples"]):
+                raise ConfigError(f"'data.{key}' = {value} is more samples than nnviz trains on "
+                                  f"(at most {LIMITS['samples']:,})")
     return cfg
 
 
@@ -116,6 +137,8 @@ def load_config(path: str | Path) -> dict:
         raise ConfigError(f"cannot read config {path}: {e.strerror or e}") from None
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path}: malformed TOML: {e}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: malformed TOML: arrays or tables nested too deeply") from None
     try:
         return make_config(data)
     except ConfigError as e:

@@ -26,15 +26,15 @@ def presets():
 
 def check_writable(path: Path, what="output"):
     """Fail early, before any work, if ``path`` cannot be written."""
-    path = Path(path)
-    if path.is_dir():
-        raise click.ClickException(f"{what} {path} is a directory; give a file name")
+    import os
+
+    from ..safefile import check_output
+
+    path = check_output(path, what)  # a directory, device, FIFO or socket is refused, never opened
     make_parent(path, what)
-    try:
-        with open(path, "ab"):
-            pass
-    except OSError as e:
-        raise click.ClickException(f"cannot write {what} {path}: {e.strerror}") from None
+    target = path if path.exists() else path.parent  # nothing is created or opened here
+    if not os.access(target, os.W_OK) or (target is path.parent and not os.access(target, os.X_OK)):
+        raise click.ClickException(f"cannot write {what} {path}: permission denied")
 
 
 def make_parent(path: Path, what="output"):

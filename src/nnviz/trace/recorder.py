@@ -122,12 +122,16 @@ class Recorder:
         The file is made durable at least every this many steps (and every second).
     progress : bool
         Show a progress bar (needs ``steps``).
+    max_trace_gb : float
+        The largest trace this run may write (default 4 GB; nnviz's own runs read
+        ``train.max_trace_gb`` from their config). A run whose estimate passes it, or the free
+        disk space, is refused before it starts; without ``steps``, it stops when it passes it.
     """
 
     def __init__(self, path, X=None, y=None, *, sizes, activations, loss, lr=None, l2=0.0,
                  output_bias=True, record="auto", steps=None, X_test=None, y_test=None, task=None,
                  class_names=None, dataset=None, probe=512, config=None, name="recorded",
-                 source="numpy", flush_every=100, progress=False, optimizer="external"):
+                 source="numpy", flush_every=100, progress=False, optimizer="external", max_trace_gb=4.0):
         try:
             self.model = MLP(sizes, list(activations), output_bias=output_bias)
         except (ValueError, TypeError) as e:
@@ -157,9 +161,13 @@ class Recorder:
         self.probe = np.arange(min(int(probe), len(dataset.X)))
         if config is None:
             config = _config(self.model, self.loss_name, self.l2, self.lr, record, self.steps, name, optimizer,
-                             int(probe), dataset.encoding)
+                             int(probe), dataset.encoding, max_trace_gb)
         self.config = config
         self.path = Path(path)
+        self._step_bytes = _tensor_bytes(self.model.sizes, len(self.probe))
+        self._max_bytes = float(config["train"].get("max_trace_gb", max_trace_gb)) * 1e9
+        if self.steps is not None:
+            self._check_size(record, dataset)
         self._writer = TraceWriter(
             self.path, config, self.model.sizes, self.model.activation_names, self.model.output_bias,
             {k: getattr(dataset, k) for k in ("X", "y", "X_test", "y_test", "labels", "labels_test")},
@@ -179,6 +187,22 @@ class Recorder:
             from tqdm import tqdm
 
             self._bar = tqdm(total=self.steps, desc=f"training {name}", unit="step", leave=False)
+
+    def _check_size(self, record, dataset):
+        """Refuse at once a run whose trace would pass the cap or the free disk space."""
+        from ..safefile import format_bytes, free_bytes
+
+        n_rec = len(parse_schedule(record, self.steps))
+        data = sum(np.asarray(getattr(dataset, k)).nbytes for k in ("X", "y", "X_test", "y_test"))
+        estimate = n_rec * self._step_bytes + (self.steps + 1) * 8 * 6 + data + 2**16
+        free = free_bytes(self.path)
+        limit, why = min((self._max_bytes, f"nnviz's cap is {format_bytes(self._max_bytes)} (train.max_trace_gb)"),
+                         (free, f"the disk has {format_bytes(free)} free"))
+        if estimate > limit:
+            every = int(np.ceil(n_rec * self._step_bytes / max(limit - data - (self.steps + 1) * 48, 1)))
+            every = max(2, int(10 ** np.ceil(np.log10(max(every, 1)))))
+            raise RecorderError(f"this run would write a trace of about {format_bytes(estimate)} to {self.path}, and "
+                                f"{why}; record fewer steps, e.g. --record every:{every} (or --record log2)")
 
     # ---------------------------------------------------------------- one step
     def step(self, k, params, *, grads=None, loss=None, lr=None, passes=None) -> bool:
@@ -246,6 +270,9 @@ class Recorder:
         if grads is not None:
             grads = self._as_grads(grads)
         if scheduled:
+            if (self._writer.n_tensors + len(self._writer._tbuf_steps) + 1) * self._step_bytes > self._max_bytes:
+                raise RecorderError(f"the trace {self.path} reached nnviz's cap of {self._max_bytes / 1e9:g} GB at "
+                                    f"step {k}; record fewer steps (e.g. record='every:100') or raise max_trace_gb")
             self._write(k, model, fp, bp, grads)
             self._pending = None
         else:  # kept, so that the run's last step is recorded in full whenever it ends
@@ -367,7 +394,12 @@ def _accuracy(y, labels, encoding):
     return float(np.mean(decode_outputs(y, encoding) == labels))
 
 
-def _config(model, loss, l2, lr, record, steps, name, optimizer, probe, encoding):
+def _tensor_bytes(sizes, n_probe) -> int:
+    """Bytes of one recorded step: W, dW, b, db of every layer and z, a, delta on the probe samples."""
+    return 8 * sum(2 * (a * b + b) + 3 * n_probe * b for a, b in zip(sizes, sizes[1:]))
+
+
+def _config(model, loss, l2, lr, record, steps, name, optimizer, probe, encoding, max_trace_gb):
     """A config that describes a recorded run (it cannot re-train it: ``init.weights = "given"``)."""
     cfg = make_config({
         "name": name,
@@ -376,7 +408,8 @@ def _config(model, loss, l2, lr, record, steps, name, optimizer, probe, encoding
         "model": {"hidden": model.sizes[1:-1], "activation": model.activation_names[:-1],
                   "output": model.activation_names[-1], "output_bias": model.output_bias},
         "init": {"weights": "given"},
-        "train": {"loss": loss, "l2": l2, "record": str(record), "probe": probe, "steps": steps or 0},
+        "train": {"loss": loss, "l2": l2, "record": str(record), "probe": probe, "steps": steps or 0,
+                  "max_trace_gb": max_trace_gb},
     })
     cfg["train"]["optimizer"] = optimizer
     cfg["train"]["lr"] = float("nan") if lr is None else lr

@@ -1,8 +1,10 @@
 """The trace file: one HDF5 file written while training runs, read by every renderer.
 
-Layout (schema 1)::
+Layout (schema 2)::
 
-    /                  attrs: format="nnviz-trace", schema, nnviz_version, config (JSON text)
+    /                  attrs: format="nnviz-trace", schema, nnviz_version, config (JSON text),
+                       sizes, activations, output_bias, source
+    /digest            SHA-256 of those attributes (an attribute has no checksum of its own)
     /status            "running" | "complete" | "diverged"   (a running file that was killed
     /message           reads back as "interrupted")
     /check             a framework's gradients (and loss) against nnviz's backprop: see CHECKS
@@ -15,12 +17,21 @@ Layout (schema 1)::
 The writer opens the file in HDF5's single-writer/multiple-reader (SWMR) mode and flushes every
 ``flush_every`` steps or ``flush_seconds`` seconds, so a killed run leaves a file that opens and
 holds every step up to the last flush (checked by a SIGKILL test). Tensor datasets are chunked one
-step per chunk, so reading step k reads only step k. Nothing in a trace is ever unpickled or
-executed: arrays are plain HDF5 datasets and the config is JSON.
+step per chunk, so reading step k reads only step k. Every dataset carries HDF5's fletcher32
+checksum, so a flipped byte in stored values is refused on read (schema 1 files, from before,
+have none and are still read). Nothing in a trace is ever unpickled or executed: arrays are plain
+HDF5 datasets and the config is JSON.
+
+Files are never lost (:mod:`nnviz.safefile`): the run writes ``NAME.partial`` beside the output,
+holding a lock on it, and renames it over ``NAME`` when the run ends (complete, diverged, or
+stopped by an error or Ctrl-C). A SIGKILLed run leaves the previous ``NAME`` intact and its own
+steps, up to the last flush, in ``NAME.partial``; an I/O error (a full disk) removes the partial
+file and raises one line.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -30,13 +41,17 @@ from pathlib import Path
 import h5py
 import numpy as np
 
-__all__ = ["TraceWriter", "TraceError", "SCHEMA_VERSION", "FORMAT", "CHECKS", "open_h5"]
+__all__ = ["TraceWriter", "TraceError", "SCHEMA_VERSION", "FORMAT", "CHECKS", "open_h5", "partial_path",
+           "attrs_digest"]
 
 log = logging.getLogger(__name__)
 
 FORMAT = "nnviz-trace"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: HDF5's per-chunk checksum, on every dataset of a schema-2 trace.
+_DS = {"fletcher32": True}
 _MAX_BUFFER = 64 * 2**20  # bytes of tensors held before they are written
+_SPACE_MARGIN = 512 * 1024  # free bytes kept for the metadata HDF5 writes as it closes a file
 SCALARS = ("loss", "accuracy", "test_loss", "test_accuracy", "lr")
 #: What ``/check`` holds: the largest |difference| between a framework's own gradients (or loss)
 #: and nnviz's backprop of the same parameters, over the recorded steps (NaN: not compared).
@@ -88,15 +103,32 @@ class TraceWriter:
 
     def __init__(self, path, config, sizes, activations, output_bias, data, data_attrs, probe_index,
                  flush_every=100, flush_seconds=1.0, source="nnviz"):
-        self.path = Path(path)
+        from ..safefile import OutputLock, check_output
+
+        self.path = check_output(path, "trace")
+        self.partial = partial_path(self.path)
         self.flush_every, self.flush_seconds = int(flush_every), float(flush_seconds)
-        _make_room(self.path)
+        self.closed = False
+        if self.path.exists() and not _is_trace(self.path):
+            raise OSError(f"refusing to replace {self.path}: it is not an nnviz trace (remove it or choose another name)")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)  # e.g. frames/ for frames/x-{step}.png
-            self.f = h5py.File(self.path, "w", libver="latest")
+            check_output(self.partial, "trace")
+            self._lock = OutputLock(self.path).acquire()
         except OSError as e:
-            reason = os.strerror(e.errno) if e.errno else str(e)
-            raise OSError(f"cannot write trace {self.path}: {reason}") from None
+            if e.__class__.__name__ == "OutputError":
+                raise
+            raise OSError(f"cannot write trace {self.path}: {os.strerror(e.errno) if e.errno else e}") from None
+        try:
+            self.f = h5py.File(self.partial, "w", libver="latest", locking=False)
+            self._create(config, sizes, activations, output_bias, data, data_attrs, probe_index, source)
+        except BaseException as e:
+            self._abandon()
+            if isinstance(e, _IO_ERRORS):
+                raise self._io_error(e) from None
+            raise
+
+    def _create(self, config, sizes, activations, output_bias, data, data_attrs, probe_index, source):
         f = self.f
         sizes = [int(s) for s in sizes]
         L = len(sizes) - 1
@@ -108,19 +140,20 @@ class TraceWriter:
         f.attrs["activations"] = json.dumps(list(activations))
         f.attrs["output_bias"] = bool(output_bias)
         f.attrs["source"] = str(source)  # who trained the network: nnviz, numpy, torch, sklearn, ...
+        _put(f, "digest", np.array([attrs_digest(f.attrs).encode()], dtype="S64"))
         # Fixed-size byte strings and numbers, because they can be rewritten in SWMR mode.
-        f.create_dataset("status", data=np.bytes_("running".ljust(16)), dtype="S16")
-        f.create_dataset("message", data=np.bytes_(" " * 512), dtype="S512")
+        _put(f, "status", np.array([b"running"], dtype="S16"))
+        _put(f, "message", np.array([b""], dtype="S512"))
         # the largest differences between a framework's own numbers and nnviz's (see Recorder)
-        f.create_dataset("check", data=np.full(len(CHECKS), np.nan))
+        _put(f, "check", np.full(len(CHECKS), np.nan))
 
         d = f.create_group("data")
         for name in ("X", "y", "X_test", "y_test"):
-            d.create_dataset(name, data=np.asarray(data[name], dtype=float))
+            _put(d, name, np.asarray(data[name], dtype=float))
         for name in ("labels", "labels_test"):
             if data.get(name) is not None:
-                d.create_dataset(name, data=np.asarray(data[name], dtype=np.int64))
-        d.create_dataset("probe_index", data=np.asarray(probe_index, dtype=np.int64))
+                _put(d, name, np.asarray(data[name], dtype=np.int64))
+        _put(d, "probe_index", np.asarray(probe_index, dtype=np.int64))
         d.attrs["name"] = str(data_attrs.get("name", ""))
         d.attrs["task"] = str(data_attrs["task"])
         d.attrs["encoding"] = data_attrs.get("encoding") or ""
@@ -128,12 +161,12 @@ class TraceWriter:
         d.attrs["image_shape"] = json.dumps(data_attrs.get("image_shape"))
 
         s = f.create_group("scalars")
-        s.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(4096,), dtype=np.int64)
+        s.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(4096,), dtype=np.int64, **_DS)
         for name in SCALARS:
-            s.create_dataset(name, shape=(0,), maxshape=(None,), chunks=(4096,), dtype=float)
+            s.create_dataset(name, shape=(0,), maxshape=(None,), chunks=(4096,), dtype=float, **_DS)
 
         t = f.create_group("tensors")
-        t.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(1024,), dtype=np.int64)
+        t.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(1024,), dtype=np.int64, **_DS)
         n_probe = len(probe_index)
         self._tensor_names = []
         for l in range(1, L + 1):
@@ -143,8 +176,13 @@ class TraceWriter:
             shapes.update(z=(n_probe, sizes[l]), a=(n_probe, sizes[l]), delta=(n_probe, sizes[l]))
             for kind, shape in shapes.items():
                 name = f"{kind}{l}"
-                t.create_dataset(name, shape=(0, *shape), maxshape=(None, *shape), chunks=(1, *shape), dtype=float)
+                t.create_dataset(name, shape=(0, *shape), maxshape=(None, *shape), chunks=(1, *shape), dtype=float,
+                                 **_DS)
                 self._tensor_names.append(name)
+        # One handle per dataset, kept open: a handle freed mid-run would write its cached chunks
+        # as it closes, where a failed write (a full disk) is only printed, never raised
+        self._ds = {}
+        f.visititems(lambda name, obj: self._ds.__setitem__(name, obj) if isinstance(obj, h5py.Dataset) else None)
         f.swmr_mode = True
         f.flush()
         self._buf = {k: [] for k in ("step",) + SCALARS}
@@ -152,7 +190,7 @@ class TraceWriter:
         self.n_tensors = 0
         self._tbuf = {name: [] for name in self._tensor_names}
         self._tbuf_steps, self._tbuf_bytes = [], 0
-        self.closed = False
+        self.bytes_written = 0
 
     def record_scalars(self, step, loss, accuracy=np.nan, test_loss=np.nan, test_accuracy=np.nan, lr=np.nan):
         """Buffer one step's scalars; written to the file at the next flush."""
@@ -181,47 +219,154 @@ class TraceWriter:
         n = len(self._tbuf_steps)
         if not n:
             return
-        t = self.f["tensors"]
+        t = self._ds
         i = self.n_tensors
         for name in self._tensor_names:
-            ds = t[name]
+            ds = t[f"tensors/{name}"]
             ds.resize(i + n, axis=0)
             ds[i:] = np.stack(self._tbuf[name])
             self._tbuf[name].clear()
         # the step index grows last: a reader never sees a step whose tensors are not written
-        t["step"].resize(i + n, axis=0)
-        t["step"][i:] = self._tbuf_steps
+        t["tensors/step"].resize(i + n, axis=0)
+        t["tensors/step"][i:] = self._tbuf_steps
         self._tbuf_steps.clear()
         self._tbuf_bytes = 0
         self.n_tensors += n
 
     def flush(self):
         """Write buffered scalars and tensors and make everything so far durable."""
+        try:
+            self._flush()
+        except _IO_ERRORS as e:
+            self._abandon()
+            raise self._io_error(e) from None
+
+    def _flush(self):
+        self._check_space()
         self._write_tensors()
-        s = self.f["scalars"]
         n = len(self._buf["step"])
         if n:
-            start = s["step"].shape[0]
+            start = self._ds["scalars/step"].shape[0]
             for k, values in self._buf.items():
-                s[k].resize(start + n, axis=0)
-                s[k][start:] = values
+                ds = self._ds[f"scalars/{k}"]
+                ds.resize(start + n, axis=0)
+                ds[start:] = values
                 values.clear()
         self.f.flush()
         self._last_flush, self._since_flush = time.monotonic(), 0
 
+    def _check_space(self):
+        """Stop with ENOSPC while the file can still be closed cleanly, before HDF5 fails a write
+        (after a failed write the HDF5 library is left with a file it cannot close)."""
+        import errno
+        import shutil
+
+        pending = self._tbuf_bytes + 8 * len(self._buf["step"]) * (1 + len(SCALARS))
+        need = int(1.25 * pending) + _SPACE_MARGIN
+        if shutil.disk_usage(self.partial.parent).free < need:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
     def set_check(self, values):
         """Store the framework-vs-nnviz differences (one number per name in :data:`CHECKS`)."""
-        self.f["check"][...] = np.asarray(values, dtype=float)
+        try:
+            self._ds["check"][...] = np.asarray(values, dtype=float)
+        except _IO_ERRORS as e:
+            self._abandon()
+            raise self._io_error(e) from None
 
     def close(self, status="complete", message=""):
-        """Flush, set the final status ("complete" or "diverged") and close the file."""
+        """Flush, set the final status and rename the finished file over the output.
+
+        ``status`` is "complete", "diverged" or "interrupted" (the run stopped by an error or
+        Ctrl-C: its steps so far replace the previous trace too).
+        """
         if self.closed:
             return
-        self.flush()
-        self.f["status"][()] = np.bytes_(status.ljust(16)[:16])
-        self.f["message"][()] = np.bytes_(message.encode("utf-8")[:512].ljust(512))
-        self.f.close()
+        from ..safefile import commit
+
+        try:
+            self._flush()
+            self._ds["status"][0] = status.encode()[:16]
+            self._ds["message"][0] = message.encode("utf-8")[:512]
+            self.f.flush()
+            self._ds = {}
+            self.f.close()
+            commit(self.partial, self.path)
+        except _IO_ERRORS as e:
+            self._abandon()
+            raise self._io_error(e) from None
         self.closed = True
+        self._lock.release()
+
+    def _abandon(self):
+        """After an I/O error: close what can be closed, remove the partial file, release the lock."""
+        self.closed = True
+        _quiet_h5py_deallocs()  # h5py reports the same failed write again as each object is freed
+        self._ds = {}
+        try:
+            self.f.close()
+        except Exception:  # noqa: BLE001 - the file is being given up
+            pass
+        try:
+            self.partial.unlink()
+        except OSError:
+            pass
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            lock.release()
+
+    def _io_error(self, e) -> OSError:
+        from ..safefile import io_error_message
+
+        previous = "the previous trace is unchanged" if self.path.exists() else "no trace was written"
+        err = OSError(io_error_message(e, self.path, previous))
+        err.errno = getattr(e, "errno", None)
+        return err
+
+
+#: What h5py raises when the file system fails a write (a full disk: RuntimeError from a flush).
+_IO_ERRORS = (OSError, RuntimeError)
+
+
+def _quiet_h5py_deallocs():
+    """Drop the "Exception ignored in ObjectID.__dealloc__" reports of a file given up after an
+    I/O error (each h5py object freed afterwards repeats the failed write); others still print."""
+    import sys
+
+    previous = sys.unraisablehook
+    if getattr(previous, "_nnviz", False):
+        return
+
+    def hook(unraisable):
+        if "h5py" in repr(getattr(unraisable, "object", "")) or "_dealloc" in repr(getattr(unraisable, "object", "")):
+            return
+        previous(unraisable)
+
+    hook._nnviz = True
+    sys.unraisablehook = hook
+
+
+def partial_path(path) -> Path:
+    """Where a run writes the trace for ``path`` until it ends: ``NAME.partial`` beside it."""
+    path = Path(path)
+    return path.with_name(path.name + ".partial")
+
+
+def attrs_digest(attrs) -> str:
+    """SHA-256 (hex) of the attributes that describe a trace, in a fixed order."""
+    h = hashlib.sha256()
+    for key in ("format", "schema", "nnviz_version", "config", "sizes", "activations", "output_bias", "source"):
+        value = attrs.get(key)
+        h.update(key.encode() + b"=" + repr(np.asarray(value).tolist()).encode() + b";")
+    return h.hexdigest()
+
+
+def _put(group, name, a):
+    """A chunked dataset holding ``a``, with its checksum (fletcher32 needs chunks, also when empty)."""
+    if a.size:
+        return group.create_dataset(name, data=a, chunks=True, **_DS)
+    chunks = (1,) + tuple(max(1, n) for n in a.shape[1:])
+    return group.create_dataset(name, shape=a.shape, maxshape=(None,) + a.shape[1:], dtype=a.dtype, chunks=chunks, **_DS)
 
 
 def _is_trace(path: Path) -> bool:
@@ -232,32 +377,25 @@ def _is_trace(path: Path) -> bool:
         return "newer nnviz" in str(e) or "truncated or corrupt" in str(e)
 
 
-def _make_room(path: Path) -> None:
-    """Remove an old trace at ``path`` so a new one can be written; never clobber other files.
-
-    Unlinking (rather than truncating) lets a Trace that still has the old file open keep
-    reading it, and lets a script re-train to the same path in a loop.
-    """
-    if not path.exists() and not path.is_symlink():
-        return
-    if path.is_dir():
-        raise OSError(f"cannot write trace {path}: it is a directory")
-    if path.stat().st_size and not _is_trace(path):
-        raise OSError(f"refusing to replace {path}: it is not an nnviz trace (remove it or choose another name)")
-    path.unlink()
-
-
 def open_h5(path) -> h5py.File:
     """Open a trace read-only, with a :class:`TraceError` naming the file on any problem.
 
     A file whose writer was killed is marked as still open for writing; HDF5's SWMR reader mode
     opens it anyway and sees everything flushed before the kill.
     """
+    import stat
+
     path = Path(path)
     if not path.exists():
+        partial = partial_path(path)
+        if partial.exists():
+            raise TraceError(f"{path}: no such file; a run that was killed left its steps in {partial} "
+                             f"(nnviz info {partial})")
         raise TraceError(f"{path}: no such file")
     if path.is_dir():
         raise TraceError(f"{path}: is a directory, not a trace file")
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise TraceError(f"{path}: not a regular file, so not a trace")
     if not h5py.is_hdf5(path):
         raise TraceError(f"{path}: not an nnviz trace (not an HDF5 file)")
     try:
@@ -273,8 +411,8 @@ def open_h5(path) -> h5py.File:
     if fmt != FORMAT:
         f.close()
         raise TraceError(f"{path}: an HDF5 file, but not an nnviz trace")
-    schema = int(f.attrs.get("schema", -1))
-    if schema > SCHEMA_VERSION:
+    schema = f.attrs.get("schema", -1)
+    if isinstance(schema, (int, np.integer)) and schema > SCHEMA_VERSION:
         f.close()
         raise TraceError(
             f"{path}: written by a newer nnviz (trace schema {schema}, this nnviz reads up to "

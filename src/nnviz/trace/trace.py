@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from .store import CHECKS, SCALARS, TraceError, open_h5
+from .validate import check_steps, read_header
 
 __all__ = ["Trace", "load_trace"]
 
@@ -45,29 +46,27 @@ class Trace:
         self.path = Path(path)
         self._f = f = open_h5(self.path)
         try:
-            self.config = json.loads(f.attrs["config"])
+            h = read_header(f, self.path)
+            self.schema, self.config, self.sizes = h.schema, h.config, h.sizes
+            self.activation_names, self.output_bias, self.message = h.activations, h.output_bias, h.message
             self.nnviz_version = str(f.attrs.get("nnviz_version", "?"))
-            self.sizes = [int(s) for s in f.attrs["sizes"]]
-            self.activation_names = json.loads(f.attrs["activations"])
-            self.output_bias = bool(f.attrs["output_bias"])
-            status = f["status"][()].decode().strip()
-            self.message = f["message"][()].decode("utf-8", "replace").strip()
-            self.status = "interrupted" if status == "running" else status
+            self.status = "interrupted" if h.status == "running" else h.status
             s = f["scalars"]
-            n = s["step"].shape[0]
-            self.all_steps = s["step"][:n]
+            self.all_steps = s["step"][: h.n_steps]
             for name in SCALARS:
-                setattr(self, name, s[name][:n])
-            t = f["tensors"]
-            self.steps = t["step"][:]
-            self._n_recorded = len(self.steps)
-            # a killed writer may have grown "step" before the tensors that follow it
-            for l in range(1, self.L + 1):
-                self._n_recorded = min(self._n_recorded, t[f"delta{l}"].shape[0])
-            self.steps = self.steps[: self._n_recorded]
-        except (KeyError, ValueError, OSError, TypeError, json.JSONDecodeError) as e:
+                setattr(self, name, s[name][: h.n_steps])
+            self.steps = f["tensors"]["step"][: h.n_recorded]
+            n, r = check_steps(self.path, self.all_steps, self.steps, self.loss, h.status)
+            self.all_steps, self.steps = self.all_steps[:n], self.steps[:r]
+            for name in SCALARS:
+                setattr(self, name, getattr(self, name)[:n])
+            self._n_recorded = r
+        except TraceError:
             f.close()
-            raise TraceError(f"{self.path}: damaged nnviz trace ({e})") from None
+            raise
+        except (KeyError, ValueError, OSError, TypeError, IndexError) as e:
+            f.close()
+            raise TraceError(f"{self.path}: damaged nnviz trace ({_reason(e)})") from None
         if len(self.all_steps) == 0:
             f.close()
             raise TraceError(f"{self.path}: the trace holds no training step yet")
@@ -109,7 +108,14 @@ class Trace:
         return i
 
     def _read(self, name: str, step: int):
-        return self._f["tensors"][name][self._index(step)]
+        try:
+            value = self._f["tensors"][name][self._index(step)]
+        except OSError as e:  # a checksum that does not match: a changed byte
+            raise TraceError(f"{self.path}: cannot read {name} at step {step} ({_reason(e)})") from None
+        if not np.isfinite(value).all():
+            raise TraceError(f"{self.path}: {name} at step {step} holds NaN or infinite values "
+                             f"(the run is marked {self.status}): damaged")
+        return value
 
     def _layers(self, kind: str, step: int, bias=False):
         out = []
@@ -171,9 +177,16 @@ class Trace:
         # h5py fancy indexing wants increasing indices: read the covering block, then pick.
         lo, hi = (int(idx.min()), int(idx.max()) + 1) if len(idx) else (0, 0)
         Ws, bs = [], []
-        for l in range(1, self.L + 1):
-            Ws.append(t[f"W{l}"][lo:hi][idx - lo])
-            bs.append(t[f"b{l}"][lo:hi][idx - lo] if f"b{l}" in t else None)
+        try:
+            for l in range(1, self.L + 1):
+                Ws.append(t[f"W{l}"][lo:hi][idx - lo])
+                bs.append(t[f"b{l}"][lo:hi][idx - lo] if f"b{l}" in t else None)
+        except OSError as e:
+            raise TraceError(f"{self.path}: cannot read the weights ({_reason(e)})") from None
+        for a in Ws + [b for b in bs if b is not None]:
+            if not np.isfinite(a).all():
+                raise TraceError(f"{self.path}: weights hold NaN or infinite values (the run is marked "
+                                 f"{self.status}): damaged")
         return Ws, bs
 
     # ------------------------------------------------------------------ data
@@ -196,6 +209,9 @@ class Trace:
                 from ..data import make_dataset
 
                 params = dict(self.config["data"])
+                if "n" in params:  # only the function is wanted: never regenerate a (maybe edited) big set
+                    params["n"] = 2
+                params.pop("test_fraction", None)
                 target = make_dataset(params.pop("name"), **params).target
             except Exception:  # a target that cannot be rebuilt is only not drawn
                 target = None
@@ -256,6 +272,13 @@ class Trace:
             if np.isfinite(self.checks[key]):
                 out[f"{self.source}_{what}"] = f"{verb} to {self.checks[key]:.2g} (largest difference)"
         return out
+
+
+def _reason(e) -> str:
+    text = str(e).splitlines()[0] if str(e) else type(e).__name__
+    if "filter returned failure" in text or "checksum" in text.lower():
+        return "a checksum does not match: the file was changed or damaged"
+    return text
 
 
 def _optimizer_text(t: dict) -> str:

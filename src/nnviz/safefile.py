@@ -1,0 +1,164 @@
+"""Writing files so that nothing is lost: refuse what is not a regular file, write beside, then rename.
+
+The rules every nnviz output follows (traces and renders):
+
+* Only a regular file is ever replaced. A directory, device, FIFO or socket at the output path is
+  refused at once (``-o /dev/null`` never unlinks ``/dev/null``); a symbolic link is followed, and
+  the file it points to is the one replaced.
+* A new file is written beside the old one (a sibling with its own name) and renamed over it only
+  when it is whole, so the previous file stays intact until then; a run that is killed leaves the
+  previous file and, at most, the sibling.
+* One writer per output: a second run writing the same path is refused (an ``fcntl`` lock that the
+  kernel releases when the process dies, SIGKILL included).
+* An I/O error (a full disk) becomes one line naming the file and saying what happened to the
+  previous one; the sibling is removed.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+import stat
+from pathlib import Path
+
+__all__ = ["OutputError", "check_output", "resolve_output", "OutputLock", "commit", "io_error_message",
+           "free_bytes", "format_bytes"]
+
+
+class OutputError(OSError):
+    """An output that cannot or must not be written; the message is one line for the user."""
+
+
+def resolve_output(path) -> Path:
+    """The file a write to ``path`` replaces: ``path`` itself, or the target of a symbolic link."""
+    path = Path(path)
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def check_output(path, what="output") -> Path:
+    """Refuse an output path that is not a regular file (or absent); returns the file to replace."""
+    path = resolve_output(path)
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return path
+    except OSError as e:
+        raise OutputError(f"cannot write {what} {path}: {os.strerror(e.errno) if e.errno else e}") from None
+    kinds = ((stat.S_ISDIR, "a directory"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"))
+    for test, kind in kinds:
+        if test(st.st_mode):
+            raise OutputError(f"refusing to write {what} {path}: it is {kind}, not a regular file; choose a file name")
+    return path
+
+
+class OutputLock:
+    """An exclusive lock on writing ``path``, held in a sibling ``.NAME.nnviz-lock`` file.
+
+    ``acquire`` raises :class:`OutputError` if another process holds it. The lock file is
+    removed by ``release`` (a killed run leaves it behind; the next writer reuses and removes it).
+    """
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.lock_path = self.path.with_name(f".{self.path.name}.nnviz-lock")
+        self.fd = None
+
+    def acquire(self) -> "OutputLock":
+        import fcntl
+
+        for _ in range(10):  # the lock file may be unlinked by a finishing writer between open and lock
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                os.close(fd)
+                raise OutputError(f"another nnviz run is writing {self.path}; wait for it to end or "
+                                  "choose another output") from None
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.lock_path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                os.ftruncate(fd, 0)
+                os.write(fd, f"{os.getpid()}\n".encode())
+                self.fd = fd
+                return self
+            os.close(fd)
+        raise OutputError(f"cannot lock {self.path} for writing")  # pragma: no cover
+
+    def release(self):
+        if self.fd is None:
+            return
+        try:
+            os.unlink(self.lock_path)
+        except OSError:
+            pass
+        os.close(self.fd)  # closing releases the lock
+        self.fd = None
+
+    def held_by_other(self) -> bool:
+        """Whether another process holds the lock now (a run is writing this output)."""
+        import fcntl
+
+        try:
+            fd = os.open(self.lock_path, os.O_RDONLY)
+        except OSError:
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            return False
+        except OSError:
+            return True
+        finally:
+            os.close(fd)
+
+
+def commit(sibling: Path, path: Path) -> None:
+    """Make ``sibling`` durable and rename it over ``path`` (atomic; readers of the old file keep it)."""
+    fd = os.open(sibling, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    os.replace(sibling, path)
+    try:
+        dfd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dfd)
+        finally:
+            os.close(dfd)
+    except OSError:  # pragma: no cover - some file systems refuse fsync on directories
+        pass
+
+
+def io_error_message(e: BaseException, path: Path, previous: str) -> str:
+    """One line for an I/O error while writing ``path``: the reason, and what became of the old file."""
+    code = getattr(e, "errno", None)
+    text = str(e)
+    if code == errno.ENOSPC or "No space left" in text or "ENOSPC" in text:
+        reason = "no space left on device"
+    elif code == errno.EDQUOT:
+        reason = "disk quota exceeded"
+    elif code:
+        reason = os.strerror(code).lower()
+    else:
+        reason = f"I/O error ({text.splitlines()[0] if text else type(e).__name__})"
+    return f"{reason} writing {path}; {previous}"
+
+
+def free_bytes(path: Path) -> int:
+    """Free space on the file system that holds ``path`` (its nearest existing parent)."""
+    p = Path(path).absolute()
+    while not p.exists() and p != p.parent:
+        p = p.parent
+    return shutil.disk_usage(p).free
+
+
+def format_bytes(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB", "TB"):
+        if abs(n) < 1000 or unit == "TB":
+            return f"{n:.0f} {unit}" if unit == "bytes" else f"{n:.3g} {unit}"
+        n /= 1000
+    return f"{n:.3g} TB"  # pragma: no cover
