@@ -72,15 +72,21 @@ def test_recorder_compares_given_gradients_and_marks_divergence(tmp_path):
     with Recorder(tmp_path / "g.h5", X, y, sizes=m.sizes, activations=m.activation_names, loss="bce",
                   record="all") as rec:
         assert rec.step(0, m, grads=grads, loss=bp.loss + 2e-12)
-        huge = [(W * 1e6, b) for W, b in m.params()]
-        assert rec.step(1, huge) is True                            # large, still finite
-        assert rec.step(2, [(np.full((2, 4), np.inf), np.zeros(4)), (np.ones((4, 1)), np.zeros(1))]) is False
+        large = [(W * 1e2, b) for W, b in m.params()]
+        assert rec.step(1, large) is True                           # large, still plausible
+        huge = [(W * 1e4, b) for W, b in m.params()]                # 1000x the start: ran away
+        assert rec.step(2, huge) is False and "weights reached 1e+04 at step 2" in rec.message
+        assert rec.step(3, m) is False                              # nothing after a divergence
     tr = rec.trace
     assert tr.checks["grad_max_abs_diff"] == pytest.approx(1e-9, rel=1e-3)
     assert tr.checks["loss_max_abs_diff"] == pytest.approx(2e-12, rel=1e-2)
     np.testing.assert_array_equal(tr.grads(0)[0][0], grads[0][0])   # the framework's gradients are stored
     assert tr.status == "diverged" and "step 2" in tr.message
-    assert tr.final_step == 1                                       # the last finite step, in full
+    assert tr.final_step == 1                                       # the last good step, in full
+    with Recorder(tmp_path / "n.h5", X, y, sizes=m.sizes, activations=m.activation_names, loss="bce") as rec:
+        assert rec.step(0, m)
+        assert rec.step(1, [(np.full((2, 4), np.inf), np.zeros(4)), (np.ones((4, 1)), np.zeros(1))]) is False
+    assert rec.trace.status == "diverged" and "loss became" in rec.trace.message
 
 
 def test_recorder_refuses_bad_input_in_one_line(tmp_path):

@@ -156,20 +156,18 @@ class _Parser:
         return node
 
     def expr(self) -> _Node:
-        node = self.term()
+        first, rest = self.term(), []
         while self.tok.kind == "op" and self.tok.text in "+-":
             op = self.take().text
-            rhs = self.term()
-            node = _binary(np.add if op == "+" else np.subtract, node, rhs)
-        return node
+            rest.append((np.add if op == "+" else np.subtract, self.term()))
+        return _chain(first, rest)
 
     def term(self) -> _Node:
-        node = self.unary()
+        first, rest = self.unary(), []
         while self.tok.kind == "op" and self.tok.text in ("*", "/"):
             op = self.take().text
-            rhs = self.unary()
-            node = _binary(np.multiply if op == "*" else np.true_divide, node, rhs)
-        return node
+            rest.append((np.multiply if op == "*" else np.true_divide, self.unary()))
+        return _chain(first, rest)
 
     def unary(self) -> _Node:
         if self.tok.kind == "op" and self.tok.text in "+-":
@@ -240,6 +238,21 @@ class _Parser:
 
 def _unary(fn, a: _Node) -> _Node:
     return lambda env: fn(a(env))
+
+
+def _chain(first: _Node, rest: list) -> _Node:
+    """``a op b op c ...`` evaluated left to right in a loop: a long sum is one node, not a chain of
+    nested calls as deep as it is long (so any string within MAX_LENGTH evaluates)."""
+    if not rest:
+        return first
+
+    def run(env):
+        acc = first(env)
+        for fn, node in rest:
+            acc = fn(acc, node(env))
+        return acc
+
+    return run
 
 
 def _binary(fn, a: _Node, b: _Node) -> _Node:

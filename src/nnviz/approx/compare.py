@@ -94,6 +94,8 @@ def train_alongside(construction: ConstructedMLP, trace="trained.h5", steps: int
     else:
         cfg = _config(c, hidden, samples, steps, lr, optimizer, seed, record, {"weights": "glorot", "seed": seed})
         tr = train(cfg, trace=trace)
+    if tr.diverged:
+        raise ValueError(f"training the network alongside diverged: {tr.message}")
     built = approximation_error(construction, c.f, c.interval)
     trained = approximation_error(tr.model_at(tr.final_step), c.f, c.interval)
     log.info("constructed sup %.4g mean %.4g; trained sup %.4g mean %.4g", *built, *trained)

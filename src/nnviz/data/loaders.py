@@ -139,9 +139,12 @@ def from_csv(path: str | Path, target_column: int | str = -1, task: str | None =
         ``data.csv, line 4: 'abc' in column 2 is not a number``.
     """
     path = Path(path)
-    with open(path, encoding="utf-8") as fh:
-        lines = [(number, _split_line(line.strip(), delimiter)) for number, line in enumerate(fh, start=1)
-                 if line.strip() and not line.lstrip().startswith("#")]
+    try:
+        with open(path, encoding="utf-8-sig") as fh:  # -sig: a byte-order mark is not part of the first field
+            lines = [(number, _split_line(line.strip(), delimiter)) for number, line in enumerate(fh, start=1)
+                     if line.strip() and not line.lstrip().startswith("#")]
+    except UnicodeDecodeError as e:
+        raise ValueError(f"{path}: not UTF-8 text (byte {e.start}); save it as UTF-8 CSV") from None
     if not lines:
         raise ValueError(f"{path}: no data lines found")
     width = len(lines[0][1])
@@ -174,11 +177,21 @@ def from_csv(path: str | Path, target_column: int | str = -1, task: str | None =
                 continue
             if not _is_number(text):
                 raise ValueError(f"{path}, line {number}: {text!r} in column {column + 1} is not a number")
+            if not np.isfinite(float(text)):
+                raise ValueError(f"{path}, line {number}: {text!r} in column {column + 1} is not a finite number; "
+                                 "fill in or drop that line")
             row.append(float(text))
         features.append(row)
         targets.append(fields[t])
 
     y = np.array([float(s) for s in targets]) if all(_is_number(s) for s in targets) else np.array(targets)
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        i = int(np.flatnonzero(~np.isfinite(y))[0])
+        raise ValueError(f"{path}, line {body[i][0]}: {targets[i]!r} in column {t + 1} (the target) is not a "
+                         "finite number; fill in or drop that line")
+    if len(np.unique(y)) < 2:
+        raise ValueError(f"{path}: the target (column {t + 1}) is {targets[0]!r} on every line: a classifier needs "
+                         "two or more classes, and a constant has nothing to fit")
     return from_arrays(np.array(features), y, task=task, encoding=encoding, name=path.stem,
                        test_fraction=test_fraction, seed=seed)
 

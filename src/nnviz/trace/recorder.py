@@ -45,11 +45,27 @@ class RecorderError(ValueError):
     """A model, data set or step that cannot be recorded; the message says what to change."""
 
 
-def divergence_message(loss, step: int, lr) -> str:
-    """The one line a diverged run ends with, suggesting a learning rate ten times smaller."""
+#: A run whose weights grow past MAX_WEIGHT, or to WEIGHT_GROWTH times their start (at least 1),
+#: has diverged even if its loss stays finite: a saturated tanh or sigmoid network keeps a finite
+#: loss while its weights run away (xor at lr 1e6: loss 0.698 -> 7.18, weights 6e6).
+MAX_WEIGHT = 1e6
+WEIGHT_GROWTH = 1e3
+
+
+def divergence_message(loss, step: int, lr, weight=None) -> str:
+    """The one line a diverged run ends with: what happened, and what to try.
+
+    At step 0 nothing was updated yet, so the cause is the data or the settings, not the
+    learning rate.
+    """
+    if step == 0:
+        return (f"the loss is {loss} at step 0, before any update: the data or the settings give "
+                "non-numbers (look for NaN or inf in the data and the config)")
+    what = (f"loss became {loss:.4g} and weights reached {weight:.3g} at step {step} (the run diverged)"
+            if weight is not None else f"loss became {loss} at step {step}")
     if lr is None or not np.isfinite(lr):
-        return f"loss became {loss} at step {step}; try a smaller learning rate"
-    return f"loss became {loss} at step {step}; try a smaller learning rate, e.g. --lr {lr / 10:g}"
+        return f"{what}; try a smaller learning rate"
+    return f"{what}; try a smaller learning rate, e.g. --lr {lr / 10:g}"
 
 
 def _open_schedule(spec: str):
@@ -149,6 +165,12 @@ class Recorder:
         elif dataset.n_features != self.model.sizes[0] or dataset.y.shape[1] != self.model.sizes[-1]:
             raise RecorderError(f"the data have {dataset.n_features} inputs and {dataset.y.shape[1]} outputs, "
                                 f"the network is {'-'.join(map(str, self.model.sizes))}")
+        for name in ("X", "y", "X_test", "y_test"):
+            a = getattr(dataset, name)
+            if not np.isfinite(a).all():
+                r, c = np.argwhere(~np.isfinite(a))[0]
+                raise RecorderError(f"the data hold NaN or infinite values ({name}, row {r + 1}, column {c + 1}); "
+                                    "clean or drop those rows before training")
         self.dataset = dataset
         try:
             if self.steps is not None:
@@ -180,6 +202,7 @@ class Recorder:
         self._pending = None  # the last step, if its tensors are not yet written
         self._checks = np.full(len(CHECKS), np.nan)
         self.diverged_at = None
+        self._weight0 = None  # the largest |weight| at the first step
         self.message = ""
         self._trace = None
         self._bar = None
@@ -233,6 +256,8 @@ class Recorder:
             every step up to this one and is marked "diverged").
         """
         k = int(k)
+        if self.diverged_at is not None:  # nothing after a divergence is recorded
+            return False
         if self._writer.closed:
             raise RecorderError("this Recorder is closed; start a new one for another run")
         if k <= self._last_k:
@@ -262,9 +287,12 @@ class Recorder:
             self._bar.update(1)
         if loss is not None:
             self._check(1, abs(float(loss) - C))
-        if not np.isfinite(C):
+        weight = max(float(np.max(np.abs(W))) for W in model.W[1:]) if np.isfinite(C) else None
+        if self._weight0 is None:
+            self._weight0 = max(weight if weight is not None else 1.0, 1.0)
+        if not np.isfinite(C) or weight > min(MAX_WEIGHT, WEIGHT_GROWTH * self._weight0):
             self.diverged_at = k
-            self.message = divergence_message(C, k, lr)
+            self.message = divergence_message(C, k, lr, weight if np.isfinite(C) else None)
             self._pending = None
             return False
         if grads is not None:

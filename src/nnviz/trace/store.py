@@ -405,8 +405,8 @@ def open_h5(path) -> h5py.File:
             if "already open for write" not in str(e):
                 raise
             f = h5py.File(path, "r", swmr=True)
-    except OSError as e:
-        raise TraceError(f"{path}: cannot be read, the file is truncated or corrupt ({e})") from None
+    except (OSError, RuntimeError) as e:
+        raise TraceError(f"{path}: cannot be read, the file is truncated or corrupt ({str(e).splitlines()[0]})") from None
     fmt = f.attrs.get("format")
     if fmt != FORMAT:
         f.close()

@@ -64,7 +64,7 @@ class Trace:
         except TraceError:
             f.close()
             raise
-        except (KeyError, ValueError, OSError, TypeError, IndexError) as e:
+        except (KeyError, ValueError, OSError, RuntimeError, TypeError, IndexError) as e:
             f.close()
             raise TraceError(f"{self.path}: damaged nnviz trace ({_reason(e)})") from None
         if len(self.all_steps) == 0:
@@ -98,6 +98,9 @@ class Trace:
     @property
     def final_step(self) -> int:
         """The last step with full tensors."""
+        if not len(self.steps):
+            why = f": {self.message}" if self.message else ""
+            raise TraceError(f"{self.path}: the trace holds no step with tensors ({self.status}{why})")
         return int(self.steps[-1])
 
     def _index(self, step: int) -> int:
@@ -110,7 +113,7 @@ class Trace:
     def _read(self, name: str, step: int):
         try:
             value = self._f["tensors"][name][self._index(step)]
-        except OSError as e:  # a checksum that does not match: a changed byte
+        except (OSError, RuntimeError) as e:  # a checksum that does not match: a changed byte
             raise TraceError(f"{self.path}: cannot read {name} at step {step} ({_reason(e)})") from None
         if not np.isfinite(value).all():
             raise TraceError(f"{self.path}: {name} at step {step} holds NaN or infinite values "
@@ -181,7 +184,7 @@ class Trace:
             for l in range(1, self.L + 1):
                 Ws.append(t[f"W{l}"][lo:hi][idx - lo])
                 bs.append(t[f"b{l}"][lo:hi][idx - lo] if f"b{l}" in t else None)
-        except OSError as e:
+        except (OSError, RuntimeError) as e:
             raise TraceError(f"{self.path}: cannot read the weights ({_reason(e)})") from None
         for a in Ws + [b for b in bs if b is not None]:
             if not np.isfinite(a).all():
@@ -193,11 +196,25 @@ class Trace:
     @cached_property
     def probe_index(self) -> np.ndarray:
         """Indices of the training samples whose z, a and delta are recorded."""
-        return self._f["data"]["probe_index"][:]
+        try:
+            index = self._f["data"]["probe_index"][:]
+        except (OSError, RuntimeError) as e:
+            raise TraceError(f"{self.path}: cannot read the probe samples ({_reason(e)})") from None
+        if len(index) and (index.min() < 0 or index.max() >= self._f["data"]["X"].shape[0]):
+            raise TraceError(f"{self.path}: damaged nnviz trace (probe samples out of range)")
+        return index
 
     @cached_property
     def data(self):
         """The training (and test) data as a :class:`nnviz.data.Dataset`."""
+        try:
+            return self._read_data()
+        except (OSError, RuntimeError) as e:
+            raise TraceError(f"{self.path}: cannot read the data set ({_reason(e)})") from None
+        except (ValueError, TypeError, KeyError) as e:
+            raise TraceError(f"{self.path}: damaged nnviz trace (its data set: {_reason(e)})") from None
+
+    def _read_data(self):
         from ..data import Dataset
 
         d = self._f["data"]
@@ -267,6 +284,14 @@ class Trace:
             out["final_test_loss"] = float(self.test_loss[-1])
         if self.message:
             out["message"] = self.message
+        from ..safefile import OutputLock
+        from .store import partial_path
+
+        partial = partial_path(self.path)
+        if partial.exists() and self.path.suffix != ".partial":
+            busy = OutputLock(self.path).held_by_other()
+            out["later_run"] = (f"a run is writing {partial} now" if busy else
+                                f"a run that was killed left its steps in {partial} (nnviz info {partial})")
         for key, what, verb in (("grad_max_abs_diff", "gradients", "agree with nnviz's backprop"),
                                 ("loss_max_abs_diff", "loss", "agrees with nnviz's")):
             if np.isfinite(self.checks[key]):

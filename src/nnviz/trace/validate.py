@@ -174,6 +174,8 @@ def read_header(f: h5py.File, path) -> Header:
     def text(name):
         try:
             return np.asarray(get(name)[()]).reshape(-1)[0].decode("utf-8", "replace").strip().strip("\x00")
+        except AttributeError:
+            raise _fail(path, f"damaged nnviz trace ('{name}' is not text)") from None
         except (OSError, IndexError) as e:
             raise _fail(path, f"damaged nnviz trace ('{name}' cannot be read: {e})") from None
 
