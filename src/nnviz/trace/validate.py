@@ -217,10 +217,10 @@ def read_header(f: h5py.File, path) -> Header:
     n_steps = _rows(get("scalars/step"), path, "scalars/step", lenient)
     for name in SCALARS:
         ds = get(f"scalars/{name}")
-        mismatch = ds.shape[0] < n_steps if lenient else ds.shape != get("scalars/step").shape
-        if ds.ndim != 1 or mismatch:
+        # a killed writer may have grown some scalars before the others: it is cut to the shortest
+        if ds.ndim != 1 or (not lenient and ds.shape != get("scalars/step").shape):
             raise _fail(path, f"damaged nnviz trace ('scalars/{name}' does not match 'scalars/step')")
-        n_steps = min(n_steps, _rows(ds, path, f"scalars/{name}", lenient))
+        n_steps = min(n_steps, ds.shape[0], _rows(ds, path, f"scalars/{name}", lenient))
 
     # tensors: one row per recorded step, shapes from the sizes
     n_recorded = _rows(get("tensors/step"), path, "tensors/step", lenient)
