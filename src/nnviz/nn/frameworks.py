@@ -355,6 +355,9 @@ def keras_loss(model):
 
 
 def _keras_numpy(v):
+    value = getattr(v, "value", v)  # the backend's tensor (torch: a Parameter)
+    if hasattr(value, "detach"):
+        return np.array(value.detach().cpu().numpy(), dtype=float)
     return np.array(v.numpy() if hasattr(v, "numpy") else v, dtype=float)
 
 
@@ -376,6 +379,6 @@ def keras_grads(layers):
             g = None if v is None else getattr(getattr(v, "value", None), "grad", None)
             if v is not None and g is None:
                 return None
-            pair.append(None if g is None else np.array(g.detach().cpu().double().numpy(), dtype=float))
+            pair.append(None if g is None else _keras_numpy(g))
         out.append(tuple(pair))
     return out
