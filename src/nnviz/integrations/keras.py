@@ -51,7 +51,6 @@ import logging
 import weakref
 
 import numpy as np
-from threadpoolctl import ThreadpoolController
 
 try:
     from keras.callbacks import Callback
@@ -61,6 +60,7 @@ except ImportError as e:  # pragma: no cover - depends on the environment
 
 from ..nn import LOSSES, MLP
 from ..nn.frameworks import KERAS_LOSSES, UnsupportedModel, keras_grads, keras_layers, keras_loss, keras_params
+from ..nn.threads import one_blas_thread
 from ..trace.recorder import Recorder, RecorderError
 from ..trace.schedule import ScheduleError, parse_schedule
 
@@ -178,9 +178,6 @@ class TraceCallback(Callback):
             source="keras" if "64" in kernel_dtype else f"keras {kernel_dtype}", optimizer=optimizer, **options)
         self._finalizer = weakref.finalize(self, _interrupt, self.recorder)
         self.k, self._before = 0, None
-        # numpy's BLAS threads and the framework's OpenMP threads slow each other down many times
-        # over when both are busy: nnviz's small products run on one thread
-        self._threads = ThreadpoolController()
 
     def on_train_batch_begin(self, batch, logs=None):
         if self.recorder is not None:
@@ -219,11 +216,12 @@ class TraceCallback(Callback):
             return None
 
     def _step(self, k, params, grads, loss, lr) -> bool:
-        with self._threads.limit(limits=1, user_api="blas"):
-            if self._l2 is None:
-                return self.recorder.step(k, params, grads=grads, loss=loss, lr=lr)
-            net = self._net.set_params(params)
-            return self.recorder.step(k, net, grads=grads, loss=loss, lr=lr, passes=self._passes(net))
+        if self._l2 is None:
+            return self.recorder.step(k, params, grads=grads, loss=loss, lr=lr)
+        net = self._net.set_params(params)
+        with one_blas_thread():  # as the Recorder's own passes (nnviz.nn.threads)
+            passes = self._passes(net)
+        return self.recorder.step(k, net, grads=grads, loss=loss, lr=lr, passes=passes)
 
     def _passes(self, net):
         """nnviz's forward and backward pass with each layer's own L2 term (seed 002's Keras model
