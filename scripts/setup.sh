@@ -32,4 +32,9 @@ if ! .venv/bin/python -c "import torch" 2>/dev/null; then
   .venv/bin/python -m pip install -q "torch==2.13.0" 2>&1 | grep -v "is ignored" || true
   .venv/bin/python -c "import torch" 2>/dev/null || echo "setup: torch is not installed; its tests are skipped" >&2
 fi
+# Keras 3 for the Keras callback's tests (about 2 s; pure Python, no TensorFlow): only when torch,
+# its backend here (KERAS_BACKEND=torch), is installed (Keras itself never pulls torch)
+if .venv/bin/python -c "import torch" 2>/dev/null; then
+  .venv/bin/python -m pip install -q "keras>=3.15.1" 2>&1 | grep -v "is ignored" || true
+fi
 .venv/bin/nnviz --version

@@ -65,13 +65,10 @@ class _Softmax(Activation):
 
 
 def _sigmoid(z):
-    # exp of a large positive number overflows; split by sign so neither branch does.
-    out = np.empty_like(z, dtype=float)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
+    # exp of a large positive number overflows: with e = exp(-|z|) <= 1, 1 / (1 + e) for z >= 0
+    # and e / (1 + e) for z < 0 never do (one exp, no boolean indexing: several times faster)
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
 def _softmax(z):

@@ -1,10 +1,12 @@
-"""Networks trained elsewhere, read as nnviz layers: scikit-learn's MLPs and PyTorch ``Sequential`` models.
+"""Networks trained elsewhere, read as nnviz layers: scikit-learn's MLPs, PyTorch ``Sequential`` and
+Keras ``Sequential`` models.
 
-Nothing here imports scikit-learn or torch: estimators and modules are read through their public
-attributes (``coefs_``, ``intercepts_``, ``weight``, ``bias``, ``.grad``), so nnviz works without
-either installed. Weights come out in nnviz's layout, ``W`` of shape (n_in, n_out)
-(``a[l] = f(a[l-1] @ W[l] + b[l])``): scikit-learn's ``coefs_`` already are; a torch ``Linear``'s
-``weight`` is (out_features, in_features) and is transposed. Values are float64 copies.
+Nothing here imports scikit-learn, torch or Keras: estimators, modules and layers are read through
+their public attributes (``coefs_``, ``intercepts_``, ``weight``, ``bias``, ``.grad``, ``kernel``,
+``activation``, ``kernel_regularizer``), so nnviz works without any of them installed. Weights come
+out in nnviz's layout, ``W`` of shape (n_in, n_out) (``a[l] = f(a[l-1] @ W[l] + b[l])``):
+scikit-learn's ``coefs_`` and a Keras ``Dense`` kernel already are; a torch ``Linear``'s ``weight`` is
+(out_features, in_features) and is transposed. Values are float64 copies.
 
 Supported (anything else is refused with one line naming what is supported):
 
@@ -13,14 +15,24 @@ Supported (anything else is refused with one line naming what is supported):
 * PyTorch: ``Sequential`` (nested ones are flattened) of ``Linear`` layers, each followed by at most
   one of the activations in :data:`TORCH_ACTIVATIONS` (none means identity); ``Softmax`` or
   ``LogSoftmax`` only after the last ``Linear``.
+* Keras 3: ``Sequential`` (nested ones are flattened), or a functional model that is one chain
+  of layers, of ``Dense`` layers whose activation is one of :data:`KERAS_ACTIVATIONS` (given as
+  ``activation=`` or as an activation layer right after a ``Dense`` without one); ``softmax`` only
+  at the output; kernel regularizers ``l2`` (or ``l1_l2`` with ``l1=0``), no bias or activity
+  regularizers.
 """
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
-__all__ = ["UnsupportedModel", "SKLEARN_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_LOSSES", "sklearn_network",
-           "torch_layers", "torch_params", "torch_grads"]
+from .activations import ELU_ALPHA, LEAKY_SLOPE
+
+__all__ = ["UnsupportedModel", "SKLEARN_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_LOSSES", "KERAS_ACTIVATIONS",
+           "KERAS_LOSSES", "sklearn_network", "torch_layers", "torch_params", "torch_grads", "keras_layers",
+           "keras_loss", "keras_params", "keras_grads"]
 
 
 class UnsupportedModel(ValueError):
@@ -152,4 +164,221 @@ def torch_grads(layers):
         if lin.weight.grad is None or (lin.bias is not None and lin.bias.grad is None):
             return None
         out.append((_numpy(lin.weight.grad).T, None if lin.bias is None else _numpy(lin.bias.grad)))
+    return out
+
+
+# ---------------------------------------------------------------------------- Keras
+_RELU = {"negative_slope": 0.0, "max_value": None, "threshold": 0.0}
+
+#: Keras activation -> (nnviz activation, the settings nnviz's version has). Keys are the names of
+#: the functions ``Dense(activation=...)`` takes, and the activation layers that may follow a
+#: ``Dense`` without activation (``keras.layers.LeakyReLU(negative_slope=0.01)`` is how to get
+#: nnviz's leaky ReLU: Keras's own ``leaky_relu`` function has slope 0.2, its layer 0.3).
+KERAS_ACTIVATIONS = {
+    "linear": ("identity", {}),
+    "sigmoid": ("sigmoid", {}),
+    "tanh": ("tanh", {}),
+    "relu": ("relu", _RELU),
+    "leaky_relu": ("leaky_relu", {"negative_slope": LEAKY_SLOPE}),
+    "elu": ("elu", {"alpha": ELU_ALPHA}),
+    "softplus": ("softplus", {}),
+    "softmax": ("softmax", {"axis": -1}),
+    "ReLU": ("relu", _RELU),
+    "LeakyReLU": ("leaky_relu", {"negative_slope": LEAKY_SLOPE}),
+    "ELU": ("elu", {"alpha": ELU_ALPHA}),
+    "Softmax": ("softmax", {"axis": -1}),
+}
+
+#: Keras loss (the function's name) -> (nnviz loss, the output activation it needs). With
+#: ``from_logits=True`` the model ends with a linear ``Dense`` and the loss applies the sigmoid
+#: or softmax itself: nnviz draws it as the network's output. All are means over the samples.
+KERAS_LOSSES = {
+    "mean_squared_error": ("mse", None),
+    "binary_crossentropy": ("bce", "sigmoid"),
+    "categorical_crossentropy": ("cross_entropy", "softmax"),
+    "sparse_categorical_crossentropy": ("cross_entropy", "softmax"),
+}
+# the other names compile() accepts for them
+_KERAS_LOSS_ALIASES = {
+    "mse": "mean_squared_error", "MSE": "mean_squared_error", "MeanSquaredError": "mean_squared_error",
+    "bce": "binary_crossentropy", "BCE": "binary_crossentropy", "BinaryCrossentropy": "binary_crossentropy",
+    "CategoricalCrossentropy": "categorical_crossentropy",
+    "SparseCategoricalCrossentropy": "sparse_categorical_crossentropy",
+}
+
+_KERAS_SUPPORTED = ("a keras Sequential (or a functional model that is one chain of layers) of Dense layers "
+                    "with activation " + ", ".join(k for k in KERAS_ACTIVATIONS if k.islower()) +
+                    " (or an Activation, ReLU, LeakyReLU, ELU or Softmax layer after a linear Dense)")
+
+
+def _keras_chain(model):
+    """The layers of a Keras model in order, if it is one chain; InputLayers left out."""
+    kind = type(model).__name__
+    if kind == "Sequential":
+        for layer in model.layers:
+            if type(layer).__name__ in ("Sequential", "Functional"):
+                yield from _keras_chain(layer)
+            elif type(layer).__name__ != "InputLayer":
+                yield layer
+        return
+    if kind != "Functional":
+        raise UnsupportedModel(f"nnviz pictures {_KERAS_SUPPORTED}; got a {kind}")
+    if len(model.inputs) != 1 or len(model.outputs) != 1:
+        raise UnsupportedModel(f"this functional model has {len(model.inputs)} inputs and {len(model.outputs)} "
+                               "outputs: nnviz pictures one chain of layers from one input to one output")
+    prev = None
+    for layer in model.layers:
+        if type(layer).__name__ == "InputLayer":
+            prev = layer
+            continue
+        if prev is None or layer.input is not prev.output:
+            raise UnsupportedModel(f"layer {layer.name!r} does not take the output of the layer before it: "
+                                   "nnviz pictures one chain of layers, without branches")
+        prev = layer
+        yield layer
+    if prev is None or model.outputs[0] is not prev.output:
+        raise UnsupportedModel("the model's output is not its last layer's: nnviz pictures one chain of layers")
+
+
+def _keras_activation(fn_or_layer):
+    """The nnviz name of a Dense ``activation`` (a Keras function) or of an activation layer."""
+    kind = type(fn_or_layer).__name__
+    if kind == "Activation":  # keras.layers.Activation("tanh"): its function
+        return _keras_activation(fn_or_layer.activation)
+    is_layer = kind in KERAS_ACTIVATIONS
+    key = kind if is_layer else getattr(fn_or_layer, "__name__", kind)
+    if key not in KERAS_ACTIVATIONS:
+        raise UnsupportedModel(f"nnviz pictures {_KERAS_SUPPORTED}; activation {key!r} is not one of them")
+    name, settings = KERAS_ACTIVATIONS[key]
+    if settings and not is_layer:
+        params = inspect.signature(fn_or_layer).parameters
+    for attr, value in settings.items():
+        have = getattr(fn_or_layer, attr) if is_layer else params[attr].default
+        same = have is None if value is None else (have is not None and np.isclose(float(have), value))
+        if attr == "axis":
+            same = have in (-1, 1)
+        if not same:
+            hint = (f"; use Dense(n) followed by keras.layers.LeakyReLU(negative_slope={value})"
+                    if name == "leaky_relu" else "")
+            raise UnsupportedModel(f"Keras's {key} has {attr}={have}, nnviz's {name} {attr}={value}{hint}")
+    return name
+
+
+def _keras_l2(layer) -> float:
+    """The factor ``lmbd`` of a Dense layer's kernel regularizer ``lmbd * sum(W**2)`` (0 for none)."""
+    for what in ("bias_regularizer", "activity_regularizer"):
+        if getattr(layer, what, None) is not None:
+            raise UnsupportedModel(f"Dense layer {layer.name!r} has a {what}: nnviz records kernel "
+                                   "regularizers only (l2, or l1_l2 with l1=0)")
+    reg = layer.kernel_regularizer
+    if reg is None:
+        return 0.0
+    kind = type(reg).__name__
+    if kind == "L2" or (kind == "L1L2" and not float(getattr(reg, "l1", 0.0))):
+        return float(reg.l2)
+    raise UnsupportedModel(f"Dense layer {layer.name!r} has kernel_regularizer {kind}: nnviz records "
+                           "l2 (or l1_l2 with l1=0) kernel regularizers")
+
+
+def keras_layers(model):
+    """The ``Dense`` layers of a built Keras model, each one's activation and L2 factor.
+
+    Returns
+    -------
+    list of (Dense, str, float)
+        One triple per layer: the layer, its nnviz activation name, and the factor ``lmbd`` of
+        its kernel regularizer ``lmbd * sum(W**2)`` (0.0 for none).
+    """
+    layers = []
+    for layer in _keras_chain(model):
+        kind = type(layer).__name__
+        if kind == "Dense":
+            if getattr(layer, "lora_enabled", False) or getattr(layer, "quantization_mode", None):
+                raise UnsupportedModel(f"Dense layer {layer.name!r} is LoRA-enabled or quantized: nnviz pictures "
+                                       "plain Dense layers")
+            if not hasattr(layer, "kernel") or layer.kernel is None:
+                raise UnsupportedModel("the model is not built yet: give it an input shape "
+                                       "(keras.Input(shape=(n_inputs,))) or fit it first")
+            if len(layer.kernel.shape) != 2:
+                raise UnsupportedModel(f"Dense layer {layer.name!r} has a kernel of shape {tuple(layer.kernel.shape)}")
+            layers.append([layer, _keras_activation(layer.activation), _keras_l2(layer)])
+            continue
+        if kind == "Flatten" and not layers:
+            raise UnsupportedModel("nnviz pictures Dense networks on flat inputs: drop the Flatten layer and "
+                                   "flatten the data yourself (X.reshape(len(X), -1))")
+        if kind not in KERAS_ACTIVATIONS and kind != "Activation":
+            raise UnsupportedModel(f"nnviz pictures {_KERAS_SUPPORTED}; {kind} is not one of them")
+        if not layers or layers[-1][1] != "identity":
+            raise UnsupportedModel(f"the {kind} layer {layer.name!r} must follow a Dense layer without activation "
+                                   "(one activation per layer)")
+        layers[-1][1] = _keras_activation(layer)
+    if not layers:
+        raise UnsupportedModel(f"nnviz pictures {_KERAS_SUPPORTED}; this model has no Dense layer")
+    for i, (dense, act, _) in enumerate(layers):
+        if act == "softmax" and i != len(layers) - 1:
+            raise UnsupportedModel("softmax can only be the last Dense layer's activation")
+        if not dense.use_bias and i != len(layers) - 1:
+            raise UnsupportedModel(f"Dense layer {i + 1} has no bias: nnviz's hidden layers all have one")
+        if i and dense.kernel.shape[0] != layers[i - 1][0].kernel.shape[1]:
+            raise UnsupportedModel(f"Dense layer {i + 1} takes {dense.kernel.shape[0]} inputs, "
+                                   f"the layer before gives {layers[i - 1][0].kernel.shape[1]}")
+    return [tuple(t) for t in layers]
+
+
+def keras_loss(model):
+    """The compiled loss of a Keras model: ``(name, from_logits)``, ``name`` a key of :data:`KERAS_LOSSES`."""
+    loss = getattr(model, "loss", None)
+    if loss is None:
+        raise UnsupportedModel("the model has no loss: compile it first (model.compile(loss=..., optimizer=...))")
+    if isinstance(loss, (list, tuple, dict)):
+        raise UnsupportedModel("nnviz records one loss on one output, not a list or dict of losses")
+    if isinstance(loss, str):
+        name, options = loss, {}
+    elif hasattr(loss, "fn") and hasattr(loss, "reduction"):  # a keras.losses.Loss object
+        name, options = getattr(loss.fn, "__name__", type(loss).__name__), dict(getattr(loss, "_fn_kwargs", {}))
+        if loss.reduction != "sum_over_batch_size":
+            raise UnsupportedModel(f"{type(loss).__name__}(reduction={loss.reduction!r}): nnviz records the mean "
+                                   "over the samples ('sum_over_batch_size')")
+    else:  # a loss function, e.g. keras.losses.categorical_crossentropy
+        name, options = getattr(loss, "__name__", type(loss).__name__), {}
+    name = _KERAS_LOSS_ALIASES.get(name, name)
+    if name not in KERAS_LOSSES:
+        valid = ", ".join(KERAS_LOSSES)
+        raise UnsupportedModel(f"loss {name!r}: nnviz records {valid} (their from_logits forms too)")
+    if options.get("label_smoothing"):
+        raise UnsupportedModel(f"{name} with label_smoothing: nnviz records the plain loss")
+    if options.get("axis", -1) not in (-1, 1):
+        raise UnsupportedModel(f"{name} with axis={options['axis']}: nnviz's losses act over the outputs (axis=-1)")
+    if options.get("ignore_class") is not None:
+        raise UnsupportedModel(f"{name} with ignore_class: nnviz records every sample")
+    return name, bool(options.get("from_logits", False))
+
+
+def _keras_numpy(v):
+    value = getattr(v, "value", v)  # the backend's tensor (torch: a Parameter)
+    if hasattr(value, "detach"):
+        return np.array(value.detach().cpu().numpy(), dtype=float)
+    return np.array(v.numpy() if hasattr(v, "numpy") else v, dtype=float)
+
+
+def keras_params(layers):
+    """``[(W, b), ...]`` of :func:`keras_layers`' Dense layers (kernels are already (n_in, n_out))."""
+    return [(_keras_numpy(d.kernel), _keras_numpy(d.bias) if d.use_bias else None) for d, *_ in layers]
+
+
+def keras_grads(layers):
+    """The gradients the last training step left on the variables, or None if the backend keeps none.
+
+    Keras's PyTorch backend leaves each variable's ``.value.grad`` (the gradient of the total loss,
+    regularizers included) until the next step clears it; the other backends keep no gradient.
+    """
+    out = []
+    for d, *_ in layers:
+        pair = []
+        for v in (d.kernel, d.bias if d.use_bias else None):
+            g = None if v is None else getattr(getattr(v, "value", None), "grad", None)
+            if v is not None and g is None:
+                return None
+            pair.append(None if g is None else _keras_numpy(g))
+        out.append(tuple(pair))
     return out

@@ -323,6 +323,17 @@ class MLP:
         acts = [act.replace("log_softmax", "softmax") for _, act in layers]
         return cls(sizes, acts, output_bias=layers[-1][0].bias is not None).set_params(torch_params(layers))
 
+    @classmethod
+    def from_keras(cls, model) -> "MLP":
+        """The network of a built Keras model of ``Dense`` layers (weights copied as float64; Keras
+        kernels are already (n_in, n_out)). The model as it is: a linear output stays identity."""
+        from .frameworks import keras_layers, keras_params
+
+        layers = keras_layers(model)
+        sizes = [int(layers[0][0].kernel.shape[0])] + [int(d.kernel.shape[1]) for d, *_ in layers]
+        acts = [act for _, act, _ in layers]
+        return cls(sizes, acts, output_bias=layers[-1][0].use_bias).set_params(keras_params(layers))
+
     def copy(self) -> "MLP":
         """An independent copy."""
         m = MLP(self.sizes, self.activation_names, output_bias=self.output_bias)

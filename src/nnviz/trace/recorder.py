@@ -123,6 +123,9 @@ class Recorder:
     task : {"classification", "regression"}, optional
         Guessed from the loss and the targets when not given.
     class_names : list of str, optional
+    image_shape : tuple of int, optional
+        Each input row is an image of this shape (``(8, 8)`` for the digits): the weights view
+        draws the first layer's weights as images.
     dataset : nnviz.data.Dataset, optional
         Instead of X and y (nnviz's own trainer passes its data set).
     probe : int
@@ -146,7 +149,7 @@ class Recorder:
 
     def __init__(self, path, X=None, y=None, *, sizes, activations, loss, lr=None, l2=0.0,
                  output_bias=True, record="auto", steps=None, X_test=None, y_test=None, task=None,
-                 class_names=None, dataset=None, probe=512, config=None, name="recorded",
+                 class_names=None, image_shape=None, dataset=None, probe=512, config=None, name="recorded",
                  source="numpy", flush_every=100, progress=False, optimizer="external", max_trace_gb=4.0):
         try:
             self.model = MLP(sizes, list(activations), output_bias=output_bias)
@@ -162,6 +165,11 @@ class Recorder:
             if X is None or y is None:
                 raise RecorderError("give the training data: Recorder(path, X, y, ...) or dataset=")
             dataset = _dataset(X, y, X_test, y_test, self.model, self.loss_name, task, class_names, name)
+            if image_shape is not None:
+                if int(np.prod(image_shape)) != self.model.sizes[0]:
+                    raise RecorderError(f"image_shape {tuple(image_shape)} has {int(np.prod(image_shape))} pixels, "
+                                        f"the network {self.model.sizes[0]} inputs")
+                dataset.image_shape = tuple(int(s) for s in image_shape)
         elif dataset.n_features != self.model.sizes[0] or dataset.y.shape[1] != self.model.sizes[-1]:
             raise RecorderError(f"the data have {dataset.n_features} inputs and {dataset.y.shape[1]} outputs, "
                                 f"the network is {'-'.join(map(str, self.model.sizes))}")

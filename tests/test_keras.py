@@ -1,0 +1,281 @@
+"""Keras 3 models recorded by nnviz.integrations.keras.TraceCallback (real Keras, PyTorch backend).
+
+Keras's non-TensorFlow backends compute float64 products in float32 (``keras.backend.result_type``
+maps float64 to float32 outside TensorFlow, following JAX's default), so even with
+``set_floatx("float64")`` Keras's own gradients differ from exact float64 ones by about 1e-8. The
+``exact`` fixture lifts that mapping for one test, so that the tests see nnviz's mapping of
+Keras's losses, activations and regularizers to 1e-10.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "torch")  # before Keras is imported: no TensorFlow needed
+keras = pytest.importorskip("keras", reason="Keras 3 is not installed (pip install 'nnviz[keras]')")
+
+from keras import layers, regularizers  # noqa: E402
+
+from nnviz import load_trace  # noqa: E402
+from nnviz.integrations.keras import TraceCallback  # noqa: E402
+from nnviz.nn import MLP  # noqa: E402
+from nnviz.nn.frameworks import UnsupportedModel  # noqa: E402
+from nnviz.trace.recorder import RecorderError  # noqa: E402
+
+# Keras 3.15's own variables warn under numpy 2 (their __array__ takes no copy keyword)
+pytestmark = pytest.mark.filterwarnings("ignore:__array__ implementation doesn't accept a copy keyword")
+
+RNG = np.random.default_rng(0)
+X = RNG.normal(size=(40, 4))
+LABELS = (X[:, 0] + X[:, 1] ** 2 > 1).astype(int) + (X[:, 2] > 0.5)  # 3 classes
+ONEHOT = np.eye(3)[LABELS]
+
+
+def set_precision(precision):
+    # Keras fixes its default dtype policy when the first layer is made: set both
+    keras.config.set_floatx(precision)
+    keras.config.set_dtype_policy(precision)
+
+
+@pytest.fixture
+def float64():
+    set_precision("float64")
+    yield
+    set_precision("float32")
+
+
+@pytest.fixture
+def exact(float64, monkeypatch):
+    dtypes = pytest.importorskip("keras.src.backend.common.dtypes")
+    if "float64" not in getattr(dtypes, "BIT64_TO_BIT32_DTYPE", {}):
+        pytest.skip("this Keras has no float64 -> float32 mapping to lift")
+    monkeypatch.delitem(dtypes.BIT64_TO_BIT32_DTYPE, "float64")
+
+
+def model_of(*dense, loss="categorical_crossentropy", lr=0.2, n_in=4):
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input((n_in,)), *dense])
+    m.compile(loss=loss, optimizer=keras.optimizers.SGD(learning_rate=lr))
+    return m
+
+
+def fit(model, path, X, Y, epochs=6, batch_size=None, record="all", **kw):
+    cb = TraceCallback(path, X, Y, record=record, **kw)
+    history = model.fit(X, Y, epochs=epochs, batch_size=batch_size or len(X), shuffle=False, verbose=0,
+                        callbacks=[cb])
+    return cb.trace, history.history["loss"]
+
+
+def nnviz_backprop(trace, k, lams):
+    """nnviz's own loss and gradients at step k, with Keras's per-layer l2(lmbd) terms."""
+    m = trace.model_at(k)
+    bp = m.backward(m.forward(trace.data.X), trace.data.y, trace.config["train"]["loss"], 0.0)
+    for l, lam in enumerate(lams, start=1):
+        bp.dW[l] = bp.dW[l] + 2 * lam * m.W[l]
+        bp.loss += lam * float(np.sum(m.W[l] ** 2))
+    return bp
+
+
+def test_seed002_model_full_batch_sgd_float64(tmp_path, exact):
+    # seed 002's shape: sigmoid hidden layers with l2(lmbd), a softmax output without regularizer
+    lmbd = 0.01
+    m = model_of(layers.Dense(6, activation="sigmoid", kernel_regularizer=regularizers.l2(lmbd)),
+                 layers.Dense(5, activation="sigmoid", kernel_regularizer=regularizers.l2(lmbd)),
+                 layers.Dense(3, activation="softmax"))
+    tr, keras_loss = fit(m, tmp_path / "k.h5", X, ONEHOT, epochs=8)
+    assert tr.status == "complete" and tr.source == "keras"
+    assert list(tr.steps) == list(range(9))  # 8 updates: W(0) .. W(8)
+    assert tr.activation_names == ["sigmoid", "sigmoid", "softmax"]
+    # nnviz's loss is the one Keras reports (with the penalty on the hidden layers only)
+    np.testing.assert_allclose(tr.loss[:8], keras_loss, rtol=0, atol=1e-10)
+    for k in range(8):
+        bp = nnviz_backprop(tr, k, [lmbd, lmbd, 0.0])
+        assert abs(bp.loss - tr.loss[k]) < 1e-12
+        for (W, b), (Wn, bn), (dW, db), l in zip(tr.params(k), tr.params(k + 1), tr.grads(k), (1, 2, 3)):
+            np.testing.assert_allclose(Wn, W - 0.2 * dW, rtol=0, atol=1e-12)  # W(k+1) = W(k) - lr dW(k)
+            np.testing.assert_allclose(bn, b - 0.2 * db, rtol=0, atol=1e-12)
+            np.testing.assert_allclose(dW, bp.dW[l], rtol=0, atol=1e-10)  # Keras's gradient is nnviz's
+            np.testing.assert_allclose(db, bp.db[l], rtol=0, atol=1e-10)
+    assert tr.checks["grad_max_abs_diff"] < 1e-10 and tr.checks["loss_max_abs_diff"] < 1e-10
+    assert "nnviz l2 per layer 0.02, 0.02, 0" in tr.summary()["optimizer"]
+    assert tr.config["train"]["l2"] == 0.02
+    # the final parameters are Keras's, and MLP.from_keras pictures the same network
+    for (W, b), (Wk, bk) in zip(tr.params(8), MLP.from_keras(m).params()):
+        np.testing.assert_array_equal(W, Wk)
+        np.testing.assert_array_equal(b, bk)
+    np.testing.assert_allclose(MLP.from_keras(m)(X), m.predict(X, verbose=0), atol=1e-12)
+
+
+@pytest.mark.parametrize("precision", ["float64", "float32"])
+def test_agreement_without_lifting_keras_float32_products(tmp_path, precision):
+    set_precision(precision)
+    try:
+        m = model_of(layers.Dense(6, activation="tanh", kernel_regularizer=regularizers.l2(1e-3)),
+                     layers.Dense(3, activation="softmax", kernel_regularizer=regularizers.l2(1e-3)))
+        tr, keras_loss = fit(m, tmp_path / "k.h5", X, ONEHOT, epochs=5)
+    finally:
+        set_precision("float32")
+    assert tr.source == ("keras" if precision == "float64" else "keras float32")
+    assert tr.config["train"]["l2"] == pytest.approx(2e-3)  # Keras's lmbd * sum W^2 is nnviz's (l2/2) sum W^2
+    # Keras multiplies in float32 either way: nnviz's float64 backprop agrees to float32 precision
+    assert 0 < tr.checks["grad_max_abs_diff"] < 1e-6
+    np.testing.assert_allclose(tr.loss[:5], keras_loss, rtol=1e-6)
+
+
+L = keras.losses
+CASES = {  # layers and loss (made inside the test, after the precision is set), targets
+    "mse-relu": (lambda: ([layers.Dense(5, activation="relu"), layers.Dense(2)], "mse"), "regression"),
+    "mse-elu-softplus": (lambda: ([layers.Dense(5, activation="elu"), layers.Dense(3, activation="softplus"),
+                                   layers.Dense(2, activation="linear")], L.MeanSquaredError()), "regression"),
+    "bce-sigmoid": (lambda: ([layers.Dense(5, activation="tanh"), layers.Dense(1, activation="sigmoid")],
+                             "binary_crossentropy"), "binary"),
+    "bce-logits": (lambda: ([layers.Dense(5, activation="tanh"), layers.Dense(1)],
+                            L.BinaryCrossentropy(from_logits=True)), "binary"),
+    "cce-logits-leaky": (lambda: ([layers.Dense(5), layers.LeakyReLU(negative_slope=0.01), layers.Dense(3)],
+                                  L.CategoricalCrossentropy(from_logits=True)), "onehot"),
+    "sparse-cce": (lambda: ([layers.Dense(5, activation="sigmoid"), layers.Dense(3, activation="softmax")],
+                            "sparse_categorical_crossentropy"), "index"),
+    "sparse-cce-logits-activation-layer": (lambda: ([layers.Dense(5), layers.Activation("tanh"), layers.Dense(3)],
+                                                    L.SparseCategoricalCrossentropy(from_logits=True)), "index"),
+}
+TARGETS = {"regression": np.c_[np.sin(X[:, 0]), X[:, 1] * X[:, 2]], "binary": (LABELS > 0).astype(float),
+           "onehot": ONEHOT, "index": LABELS}
+NNVIZ = {"regression": ("mse", "identity"), "binary": ("bce", "sigmoid"), "onehot": ("cross_entropy", "softmax"),
+         "index": ("cross_entropy", "softmax")}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_losses_and_activations(tmp_path, exact, case):
+    make, kind = CASES[case]
+    dense, loss = make()
+    m = model_of(*dense, loss=loss, lr=0.05)
+    tr, keras_loss = fit(m, tmp_path / "k.h5", X, TARGETS[kind], epochs=3)
+    assert (tr.config["train"]["loss"], tr.activation_names[-1]) == NNVIZ[kind]
+    assert tr.checks["grad_max_abs_diff"] < 1e-10 and tr.checks["loss_max_abs_diff"] < 1e-10
+    np.testing.assert_allclose(tr.loss[:3], keras_loss, atol=1e-10)
+
+
+def test_minibatches_record_every_update_on_all_the_data(tmp_path, float64):
+    m = model_of(layers.Dense(6, activation="tanh"), layers.Dense(3, activation="softmax"))
+    cb = TraceCallback(tmp_path / "k.h5", X, ONEHOT, record="every:4", X_test=X[:10], y_test=ONEHOT[:10])
+    m.fit(X, ONEHOT, epochs=3, batch_size=10, verbose=0, callbacks=[cb])
+    tr = cb.trace
+    assert len(tr.all_steps) == 13 and list(tr.steps) == [0, 4, 8, 12]  # 3 epochs x 4 batches, + the end
+    # a batch's gradient is not all of X's: nothing compared, dW is nnviz's on all the data
+    assert np.isnan(tr.checks["grad_max_abs_diff"]) and np.isnan(tr.checks["loss_max_abs_diff"])
+    bp = nnviz_backprop(tr, 4, [0, 0])
+    assert bp.loss == pytest.approx(tr.loss[4], abs=1e-12)
+    np.testing.assert_allclose(tr.grads(4)[0][0], bp.dW[1], atol=1e-12)
+    assert np.isfinite(tr.test_loss).all() and tr.data.X_test.shape == (10, 4)
+
+
+BAD = ["Dropout", "BatchNormalization", "Conv2D", "branches", "leaky_relu slope", "bias regularizer", "l1",
+       "sigmoid output with cce", "inputs"]
+
+
+def bad_model(case):
+    def seq(*ls, n_in=4):
+        return keras.Sequential([keras.Input((n_in,)), *ls])
+
+    inp = keras.Input((4,))
+    h = layers.Dense(3, activation="tanh")(inp)
+    branches = keras.Model(inp, layers.Dense(3, activation="softmax")(layers.Add()([h, layers.Dense(3)(inp)])))
+    return {
+        "Dropout": (seq(layers.Dense(5, activation="tanh"), layers.Dropout(0.5), layers.Dense(3, activation="softmax")),
+                    "Dropout is not one of them"),
+        "BatchNormalization": (seq(layers.Dense(5), layers.BatchNormalization(), layers.Dense(3, activation="softmax")),
+                               "BatchNormalization is not one of them"),
+        "Conv2D": (keras.Sequential([keras.Input((4, 4, 1)), layers.Conv2D(2, 3), layers.Flatten(),
+                                     layers.Dense(3, activation="softmax")]), "Conv2D is not one of them"),
+        "branches": (branches, "one chain of layers, without branches"),
+        "leaky_relu slope": (seq(layers.Dense(5, activation="leaky_relu"), layers.Dense(3, activation="softmax")),
+                             "negative_slope=0.2, nnviz's leaky_relu negative_slope=0.01"),
+        "bias regularizer": (seq(layers.Dense(5, activation="tanh", bias_regularizer=regularizers.l2(0.1)),
+                                 layers.Dense(3, activation="softmax")), "bias_regularizer"),
+        "l1": (seq(layers.Dense(5, activation="tanh", kernel_regularizer=regularizers.l1(0.1)),
+                   layers.Dense(3, activation="softmax")), "kernel_regularizer L1"),
+        "sigmoid output with cce": (seq(layers.Dense(5, activation="tanh"), layers.Dense(3, activation="sigmoid")),
+                                    "needs a softmax output"),
+        "inputs": (seq(layers.Dense(5, activation="tanh"), layers.Dense(3, activation="softmax"), n_in=3),
+                   "the network takes 3 inputs"),
+    }[case]
+
+
+@pytest.mark.parametrize("case", BAD)
+def test_bad_input_is_one_line_before_training(tmp_path, case):
+    model, message = bad_model(case)
+    model.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=0.1))
+    Xfit = np.zeros((8, 4, 4, 1)) if case == "Conv2D" else X[:8, :3] if case == "inputs" else X[:8]
+    before = [np.array(w) for w in model.get_weights()]
+    with pytest.raises((UnsupportedModel, RecorderError)) as e:
+        model.fit(Xfit, ONEHOT[:8], epochs=1, verbose=0,
+                  callbacks=[TraceCallback(tmp_path / "k.h5", X[:8], ONEHOT[:8])])
+    assert message in str(e.value) and "\n" not in str(e.value)
+    assert not (tmp_path / "k.h5").exists()  # no trace started
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # no update made
+
+
+def test_functional_chain_and_nested_sequential(tmp_path, exact):
+    inp = keras.Input((4,))
+    out = layers.Dense(3, activation="softmax")(layers.Dense(5, activation="tanh")(inp))
+    chain = keras.Model(inp, out)
+    nested = keras.Sequential([keras.Input((4,)), keras.Sequential([layers.Dense(5, activation="relu")]),
+                               layers.Dense(3, activation="softmax")])
+    for m in (chain, nested):
+        m.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=0.1))
+        tr, _ = fit(m, tmp_path / "k.h5", X, ONEHOT, epochs=2)
+        assert tr.sizes == [4, 5, 3] and tr.checks["grad_max_abs_diff"] < 1e-10
+
+
+def test_bad_data_and_schedule_refused_at_construction(tmp_path):
+    with pytest.raises(RecorderError, match="X has 40 rows but Y has 39"):
+        TraceCallback(tmp_path / "k.h5", X, ONEHOT[:39])
+    with pytest.raises(RecorderError, match=r"X has shape \(40, 2, 2\)"):
+        TraceCallback(tmp_path / "k.h5", X.reshape(40, 2, 2), ONEHOT)
+    with pytest.raises(RecorderError, match="every:K"):
+        TraceCallback(tmp_path / "k.h5", X, ONEHOT, record="every:0")
+    m = model_of(layers.Dense(5, activation="tanh"), layers.Dense(3, activation="softmax"))
+    with pytest.raises(UnsupportedModel, match="one-hot Y of shape"):
+        m.fit(X, ONEHOT, epochs=1, verbose=0, callbacks=[TraceCallback(tmp_path / "k.h5", X, LABELS)])
+    assert not (tmp_path / "k.h5").exists()
+
+
+class Boom(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 2:
+            raise KeyboardInterrupt
+
+
+def test_fit_stopped_midway_is_never_complete(tmp_path):
+    m = model_of(layers.Dense(5, activation="tanh"), layers.Dense(3, activation="softmax"))
+    cb = TraceCallback(tmp_path / "k.h5", X, ONEHOT, record="all")
+    with pytest.raises(KeyboardInterrupt):
+        m.fit(X, ONEHOT, epochs=2, batch_size=8, verbose=0, callbacks=[cb, Boom()])
+    del cb
+    gc.collect()
+    tr = load_trace(tmp_path / "k.h5")
+    assert tr.status == "interrupted" and list(tr.all_steps) == [0, 1, 2]  # updates 0..2 were made
+
+
+def test_divergence_stops_fit(tmp_path, float64):
+    m = model_of(layers.Dense(5, activation="relu"), layers.Dense(2), loss="mse", lr=50.0)
+    cb = TraceCallback(tmp_path / "k.h5", X, TARGETS["regression"] * 100)
+    m.fit(X, TARGETS["regression"] * 100, epochs=200, batch_size=40, verbose=0, callbacks=[cb])
+    tr = cb.trace
+    assert tr.status == "diverged" and len(tr.all_steps) < 200 and "smaller learning rate" in tr.message
+
+
+def test_trace_renders_with_the_weights_view(tmp_path):
+    from nnviz.render import animate
+
+    Xi = RNG.random((30, 16))
+    m = model_of(layers.Dense(6, activation="sigmoid"), layers.Dense(3, activation="softmax"), n_in=16)
+    tr, _ = fit(m, tmp_path / "k.h5", Xi, ONEHOT[:30], epochs=4, image_shape=(4, 4))
+    animate(tr, tmp_path / "k.gif", views=["weights", "loss"], size=(640, 360), max_frames=3)
+    import imageio.v3 as iio
+
+    assert iio.imread(tmp_path / "k.gif", index=None).shape == (3, 360, 640, 3)
