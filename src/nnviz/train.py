@@ -19,8 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from .config import ConfigError, make_config
+from .config import ConfigError, complete_config, make_config
 from .nn import MLP, get_loss, initialize, make_optimizer
+from .nn.losses import check_targets
 from .trace.schedule import parse_schedule
 from .trace.store import TraceWriter
 from .trace.trace import Trace
@@ -58,15 +59,17 @@ def resolve_config(spec, **overrides) -> dict:
         cfg = load_config(spec)
     else:
         cfg = get_preset(str(spec))
-    over: dict = {"train": {}, "init": {}}
+    over: dict = {"train": {}, "init": {}, "data": {}}
     for key, value in overrides.items():
         if value is None:
             continue
         if key == "seed":
             over["init"]["seed"] = value
+            if cfg["init"].get("stream") == "data":  # one stream, seeded once, draws data then weights
+                over["data"]["seed"] = value
         else:
             over["train"][key] = value
-    return make_config(over, base=cfg)
+    return complete_config(make_config(over, base=cfg))
 
 
 def build(cfg: dict, dataset=None):
@@ -81,14 +84,18 @@ def build(cfg: dict, dataset=None):
         dataset = make_dataset(data_cfg.pop("name"), **data_cfg)
     auto_out, auto_loss = _AUTO.get(dataset.encoding, _AUTO[None])
     loss = auto_loss if cfg["train"]["loss"] == "auto" else cfg["train"]["loss"]
-    get_loss(loss)  # fail early on an unknown name
-    model = build_model(cfg, dataset.n_features, dataset.n_outputs, auto_out)
+    try:
+        check_targets(get_loss(loss), dataset.encoding)  # an unknown name, or bce on -1/+1 labels
+    except ValueError as e:
+        raise TrainingError(str(e)) from None
+    model = build_model(cfg, dataset.n_features, dataset.n_outputs, auto_out, rng=dataset.rng)
     return dataset, model, loss
 
 
-def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity") -> MLP:
+def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity", rng=None) -> MLP:
     """The initialised network of a config's ``[model]`` and ``[init]`` tables, for n_in inputs
-    and n_out outputs (``model.output = "auto"`` means ``auto_output``)."""
+    and n_out outputs (``model.output = "auto"`` means ``auto_output``). ``rng`` is the data set's
+    random stream, which ``init.stream = "data"`` continues."""
     m = cfg["model"]
     output = auto_output if m["output"] == "auto" else m["output"]
     act = m["activation"]
@@ -98,7 +105,17 @@ def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity")
     model = MLP([n_in, *m["hidden"], n_out], list(acts) + [output], output_bias=m["output_bias"])
     init = dict(cfg["init"])
     if init["weights"] != "given":  # train(start=...) supplies the weights
-        initialize(model, init.pop("weights"), init.pop("seed"), init.pop("bias"), init.pop("bias_sigma"), **init)
+        seed, stream = init.pop("seed"), init.pop("stream", "default")
+        if stream == "data":  # seed 003: numpy.random.seed(0), the data's draws, then the weights'
+            if rng is None:
+                raise ConfigError("init.stream = 'data' continues the data set's random stream, but this data "
+                                  "set has none: set data.stream = \"legacy\" or init.stream = \"legacy\"")
+            if cfg["data"].get("seed") != seed:
+                raise ConfigError(f"init.stream = 'data' draws the weights from the data set's stream, seeded by "
+                                  f"data.seed = {cfg['data'].get('seed')}: init.seed = {seed} must equal it "
+                                  "(or set init.stream = \"legacy\")")
+            seed, stream = rng, "legacy"
+        initialize(model, init.pop("weights"), seed, init.pop("bias"), init.pop("bias_sigma"), stream=stream, **init)
     return model
 
 
@@ -173,8 +190,9 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
         """Write step k's scalars, and its tensors if k is on the schedule; False if diverged."""
         test_loss = test_acc = np.nan
         if has_test:
-            y_test = model(dataset.X_test)
-            test_loss = loss(y_test, dataset.y_test)
+            fp_test = model.forward(dataset.X_test)
+            y_test = fp_test.output
+            test_loss = model.cost(fp_test, dataset.y_test, loss)
             test_acc = _accuracy(y_test, dataset.labels_test, dataset.encoding)
         acc = _accuracy(fp.output, dataset.labels, dataset.encoding)
         if not force:
