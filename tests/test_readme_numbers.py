@@ -278,6 +278,22 @@ def test_digits_numbers(spreads):
     assert_quoted(f"reaches {spread_text(d).replace(' (', ' test accuracy (', 1)} over init seeds 0–4, "
                   f"{spread_text(raw)} on the raw pixels", EXAMPLES)
     assert raw.mean < d.mean                                               # the raw pixels saturate the sigmoids
+    assert_quoted(f"{pct(d.values[0])} % right at the end (init seed 0; {pct(d.mean)} % over seeds 0-4)")  # gallery
+
+
+@pytest.mark.slow
+def test_added_features_numbers(tmp_path):
+    from nnviz.exercises import seed_spread
+
+    m = {(p, k): seed_spread(p, k, folder=tmp_path / f"{p}-{k}")
+         for p in ("harder-tanh-8", "harder-tanh-8-features") for k in ("accuracy", "test_accuracy")}
+    a = {key: f"{100 * sp.values[0]:.0f}" for key, sp in m.items()}
+    mean = {key: f"{100 * sp.mean:.0f}" for key, sp in m.items()}
+    plain, feat = "harder-tanh-8", "harder-tanh-8-features"
+    assert_quoted(f"{a[plain, 'accuracy']} % against {a[feat, 'accuracy']} % on the training set, "
+                  f"{a[plain, 'test_accuracy']} % against {a[feat, 'test_accuracy']} % on the test set (init seed 0; "
+                  f"over seeds 0-4 {mean[plain, 'accuracy']} % against {mean[feat, 'accuracy']} % and "
+                  f"{mean[plain, 'test_accuracy']} % against {mean[feat, 'test_accuracy']} %)")
 
 
 @pytest.mark.slow
