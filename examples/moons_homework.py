@@ -1,8 +1,12 @@
 """Seed 003's moons homework, traced and animated.
 
 The 2-50-1 ReLU network without output bias, trained by gradient descent (lr 0.1) on the
-perceptron error max(0, -y t) for 128 steps, exactly as in the homework. Prints the error at the
-homework's snapshot iterations and renders the training as a GIF and an MP4.
+perceptron error max(0, -y t) for 128 steps: the homework's own run, bit for bit. The preset
+draws as the notebook does: numpy.random.seed(0), make_moons(n_samples=100) shuffling from that
+global stream, then W, B, V with numpy.random.normal, in that order (data.stream = "legacy",
+init.stream = "data" in `nnviz train moons --dump-config`). It prints the homework's plot titles,
+It: 0, Error: 0.127 / It: 1, Error: 0.052 / It: 3, Error: 0.010 / It: 7, Error: 0.001 /
+It: 15, Error: 0.000 and 0.000 after, and renders the training as a GIF and an MP4.
 
     python examples/moons_homework.py [OUTPUT_DIR]
 """

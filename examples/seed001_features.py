@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import nnviz
+from nnviz.exercises import seed_spread
 from nnviz.render import animate
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
@@ -22,7 +23,11 @@ for pair in (["circles-linear", "circles-squares"], ["harder-tanh-8", "harder-ta
     traces = [nnviz.train(name, trace=out / f"{name}.h5") for name in pair]
     for name, tr in zip(pair, traces):
         test = f", test {tr.test_accuracy[-1]:.1%}" if len(tr.data.X_test) else ""
-        print(f"{name:24s} inputs {tr.sizes[0]}: training accuracy {tr.accuracy[-1]:.1%}{test}")
+        print(f"{name:24s} inputs {tr.sizes[0]}: training accuracy {tr.accuracy[-1]:.1%}{test} (init seed 0)")
+        if test:  # one init is one random draw: the spread over five
+            for measure in ("accuracy", "test_accuracy"):
+                spread = seed_spread(name, measure, folder=out / "seeds")
+                print(f"{'':24s} {measure.replace('_', ' ')} {spread.describe('{:.1f}', 100, ' %')}")
     animate(traces, out / f"{pair[0]}-features.gif", labels=pair, size=(960, 540))
     print("wrote", out / f"{pair[0]}-features.gif")
 

@@ -3,7 +3,8 @@
 Seed 004's own example network: ten sigmoid neurons with weight w = 500 and steps at
 0, .2, .2, .4, .4, .6, .6, .8, .8, 1, output weights -1.2, 1.2, -1.6, 1.6, -.3, .3, -1, 1, 1, -1,
 plotted against sigma^-1(f) for f(x) = 0.2 + 0.4x² + 0.3x sin(15x) + 0.05 cos(50x). Then N bumps
-at the midpoint heights, for growing N. Every construction is an ordinary nnviz MLP.
+at the midpoint heights, for growing N; then the 2-D towers of sin(3x) cos(3y), Nielsen's grid
+against the grid summed by quadrants. Every construction is an ordinary nnviz MLP.
 
     python examples/seed004_bumps.py [OUTPUT_DIR]
 """
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nnviz.approx import bump_network, bump_sweep, seed004_example
+from nnviz.approx import bump_network, bump_sweep, seed004_example, towers_sweep
 from nnviz.approx.core import seed004_article_output
 from nnviz.render.bumps import render_sweep
 
@@ -35,3 +36,13 @@ for n in (5, 10, 40, 160):
 
 render_sweep(bump_sweep(f, "1..48", interval=(0, 1)), out / "bumps.gif", size=(640, 480), fps=8)
 print("wrote", out / "bumps.gif")
+
+# In 2-D (nnviz towers): Nielsen's grid of towers drops to 0 where four cells meet, so its sup error
+# does not fall; summed by quadrants, the same threshold neurons converge.
+for form in ("towers", "quadrants"):
+    sweep = towers_sweep("sin(3*x)*cos(3*y)", "4,8,16,32", form=form)
+    sup, _ = sweep.errors()
+    inside, outside = sweep.window_errors()
+    for n, s_, i_, o_ in zip(sweep.values, sup, inside, outside):
+        print(f"{form:9s} {int(n):2d}x{int(n):<2d}: sup error {s_:.3f} (in the failure windows {i_:.3f}, "
+              f"elsewhere {o_:.3f})")

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .config import ConfigError, make_config
+from .config import ConfigError, complete_config, make_config
 from .nn import MLP, get_loss, initialize
+from .nn.losses import check_targets
 
-__all__ = ["resolve_config", "build", "build_model"]
+__all__ = ["resolve_config", "build", "build_model", "TrainingError"]
+
+
+class TrainingError(ValueError):
+    """Training could not start (bad settings for this data set or model)."""
 
 
 # When the config says "auto": output activation and loss that suit the data's targets.
@@ -34,15 +39,17 @@ def resolve_config(spec, **overrides) -> dict:
         cfg = load_config(spec)
     else:
         cfg = get_preset(str(spec))
-    over: dict = {"train": {}, "init": {}}
+    over: dict = {"train": {}, "init": {}, "data": {}}
     for key, value in overrides.items():
         if value is None:
             continue
         if key == "seed":
             over["init"]["seed"] = value
+            if cfg["init"].get("stream") == "data":  # one stream, seeded once, draws data then weights
+                over["data"]["seed"] = value
         else:
             over["train"][key] = value
-    return make_config(over, base=cfg)
+    return complete_config(make_config(over, base=cfg))
 
 
 def build(cfg: dict, dataset=None):
@@ -57,14 +64,18 @@ def build(cfg: dict, dataset=None):
         dataset = make_dataset(data_cfg.pop("name"), **data_cfg)
     auto_out, auto_loss = _AUTO.get(dataset.encoding, _AUTO[None])
     loss = auto_loss if cfg["train"]["loss"] == "auto" else cfg["train"]["loss"]
-    get_loss(loss)  # fail early on an unknown name
-    model = build_model(cfg, dataset.n_features, dataset.n_outputs, auto_out)
+    try:
+        check_targets(get_loss(loss), dataset.encoding)  # an unknown name, or bce on -1/+1 labels
+    except ValueError as e:
+        raise TrainingError(str(e)) from None
+    model = build_model(cfg, dataset.n_features, dataset.n_outputs, auto_out, rng=dataset.rng)
     return dataset, model, loss
 
 
-def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity") -> MLP:
+def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity", rng=None) -> MLP:
     """The initialised network of a config's ``[model]`` and ``[init]`` tables, for n_in inputs
-    and n_out outputs (``model.output = "auto"`` means ``auto_output``)."""
+    and n_out outputs (``model.output = "auto"`` means ``auto_output``). ``rng`` is the data set's
+    random stream, which ``init.stream = "data"`` continues."""
     m = cfg["model"]
     output = auto_output if m["output"] == "auto" else m["output"]
     act = m["activation"]
@@ -74,5 +85,15 @@ def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity")
     model = MLP([n_in, *m["hidden"], n_out], list(acts) + [output], output_bias=m["output_bias"])
     init = dict(cfg["init"])
     if init["weights"] != "given":  # train(start=...) supplies the weights
-        initialize(model, init.pop("weights"), init.pop("seed"), init.pop("bias"), init.pop("bias_sigma"), **init)
+        seed, stream = init.pop("seed"), init.pop("stream", "default")
+        if stream == "data":  # seed 003: numpy.random.seed(0), the data's draws, then the weights'
+            if rng is None:
+                raise ConfigError("init.stream = 'data' continues the data set's random stream, but this data "
+                                  "set has none: set data.stream = \"legacy\" or init.stream = \"legacy\"")
+            if cfg["data"].get("seed") != seed:
+                raise ConfigError(f"init.stream = 'data' draws the weights from the data set's stream, seeded by "
+                                  f"data.seed = {cfg['data'].get('seed')}: init.seed = {seed} must equal it "
+                                  "(or set init.stream = \"legacy\")")
+            seed, stream = rng, "legacy"
+        initialize(model, init.pop("weights"), seed, init.pop("bias"), init.pop("bias_sigma"), stream=stream, **init)
     return model

@@ -4,10 +4,18 @@ A config has five tables. Every key has a default, so a config only states what 
 
     [data]      name = "moons", plus the data set's own parameters (n, noise, seed, ...)
     [model]     hidden = [50], activation = "relu", output = "identity", output_bias = false
-    [init]      weights = "normal", sigma = [...], bias = "normal", bias_sigma = 1.0, seed = 0
+    [init]      weights = "normal", sigma = [...], bias = "normal", bias_sigma = 1.0, seed = 0,
+                stream = "default" | "legacy" | "data"
     [train]     loss, l2, optimizer, lr, momentum, batch_size, steps, seed, record, probe
 
-``nnviz train PRESET --dump-config`` prints a complete, editable one.
+``init.stream`` says which random stream the seed starts: ``numpy.random.default_rng`` ("default"),
+numpy's legacy ``numpy.random.seed`` stream ("legacy"), or the data set's own stream, continued
+after the data set's draws ("data": a notebook that seeds once, draws its data, then its weights;
+the data set must use ``stream = "legacy"`` and the same seed).
+
+``nnviz train PRESET --dump-config`` prints a complete, editable one: :func:`complete_config` writes
+out every setting the run uses (the data set's parameters with their defaults, the label encoding,
+the initialiser's options), so editing one line never silently changes another.
 """
 
 from __future__ import annotations
@@ -24,7 +32,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     import tomli as tomllib
 
-__all__ = ["ConfigError", "DEFAULTS", "LIMITS", "make_config", "load_config", "dump_toml", "config_to_json"]
+__all__ = ["ConfigError", "DEFAULTS", "LIMITS", "make_config", "complete_config", "load_config", "dump_toml",
+           "config_to_json"]
 
 
 class ConfigError(ValueError):
@@ -38,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "description": "",
     "data": {"name": "moons"},
     "model": {"hidden": [8], "activation": "tanh", "output": "auto", "output_bias": True},
-    "init": {"weights": "glorot", "seed": 0, "bias": 0.0, "bias_sigma": 1.0},
+    "init": {"weights": "glorot", "seed": 0, "bias": 0.0, "bias_sigma": 1.0, "stream": "default"},
     "train": {
         "loss": "auto",
         "l2": 0.0,
@@ -124,6 +133,46 @@ def make_config(overrides: dict | None = None, base: dict | None = None) -> dict
             if not (math.isfinite(value) and value <= LIMITS["samples"]):
                 raise ConfigError(f"'data.{key}' = {value} is more samples than nnviz trains on "
                                   f"(at most {LIMITS['samples']:,})")
+    return cfg
+
+
+def _plain(value) -> bool:
+    """Whether a default can be written to TOML (numbers, strings, booleans and lists of them)."""
+    if isinstance(value, (bool, int, float, str)):
+        return True
+    return isinstance(value, (list, tuple)) and all(_plain(v) for v in value)
+
+
+def complete_config(cfg: dict) -> dict:
+    """``cfg`` with every setting it uses written out (a new dict; ``cfg`` is left alone).
+
+    * ``[data]``: every parameter of the data set with its default (parameters without one, or
+      whose default is None, i.e. "not set", are left out). A classification set's ``encoding``,
+      when not given, is the one the loss needs (``bce``: "01", ``cross_entropy``: "onehot",
+      ``perceptron``/``hinge``: "pm1"), else the data set's default.
+    * ``[init]``: the chosen initialiser's options (``sigma``, ``low``/``high``, ``gain``).
+    """
+    import inspect
+
+    from .data import dataset_parameters
+    from .nn.init import OPTION_DEFAULTS
+    from .nn.losses import LOSSES
+
+    cfg = copy.deepcopy(cfg)
+    data = cfg["data"]
+    try:
+        params = dataset_parameters(data.get("name"))
+    except (ValueError, TypeError):
+        params = {}  # an unknown data set is reported when it is built
+    loss = LOSSES.get(cfg["train"]["loss"])
+    if "encoding" in params and data.get("encoding") in (None, "auto") and loss is not None and loss.encodings:
+        data["encoding"] = loss.encodings[0]
+    for key, default in params.items():
+        if key not in data and default is not inspect.Parameter.empty and default is not None and _plain(default):
+            data[key] = list(default) if isinstance(default, tuple) else default
+    init = cfg["init"]
+    for key, default in OPTION_DEFAULTS.get(init.get("weights"), {}).items():
+        init.setdefault(key, default)
     return cfg
 
 

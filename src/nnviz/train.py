@@ -21,7 +21,7 @@ import logging
 
 import numpy as np
 
-from .build import build, resolve_config
+from .build import TrainingError, build, resolve_config
 from .nn import MLP, get_loss, make_optimizer
 from .nn.threads import one_blas_thread
 from .trace.recorder import Recorder
@@ -30,10 +30,6 @@ from .trace.trace import Trace
 __all__ = ["train", "resolve_config", "build", "TrainingError"]
 
 log = logging.getLogger(__name__)
-
-
-class TrainingError(ValueError):
-    """Training could not start (bad settings for this data set or model)."""
 
 
 def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, record=None,

@@ -25,7 +25,7 @@ from .measure import error_vs_n
 from .sweep import Sweep, bump_sweep, parse_values, relu_sweep, step_sweep, towers_sweep
 from .towers import (
     Construction2D, ConstructedMLP2D, approximation_error2d, bump2d_network, resolve_function2d,
-    step2d_network, tower_network, towers_network,
+    step2d_network, tower_network, towers_network, window_errors2d,
 )
 
 __all__ = [
@@ -34,7 +34,7 @@ __all__ = [
     "logit", "sigmoid", "rise_width", "RISE_10_90", "RISE_1_99", "EDGE_Z", "resolve_function",
     "derivative_bounds", "bump_error_bound", "relu_error_bound", "approximation_error", "error_vs_n",
     "Construction2D", "ConstructedMLP2D", "step2d_network", "bump2d_network", "tower_network",
-    "towers_network", "resolve_function2d", "approximation_error2d",
+    "towers_network", "resolve_function2d", "approximation_error2d", "window_errors2d",
     "Sweep", "bump_sweep", "relu_sweep", "step_sweep", "towers_sweep", "parse_values",
     "Comparison", "train_alongside",
 ]

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..nn import MLP
 from .core import approximation_error, bump_network, relu_network, step_network
-from .towers import towers_network
+from .towers import towers_network, window_errors2d
 
 __all__ = ["Sweep", "bump_sweep", "relu_sweep", "step_sweep", "towers_sweep", "parse_values"]
 
@@ -93,16 +93,29 @@ class Sweep:
                 nan = np.full(len(self), np.nan)
                 self._errors = (nan, nan)
             else:
-                if self.is_2d:
+                if self.is_2d:  # the sup includes the failure windows, which a grid may miss
+                    inside, _ = self.window_errors()
                     pairs = []
                     for k in range(len(self)):
                         xs, ys, out, f = self.grid(k)
                         err = np.abs(out - f)
-                        pairs.append((float(err.max()), float(err.mean())))
+                        pairs.append((float(np.fmax(err.max(), inside[k])), float(err.mean())))
                 else:
                     pairs = [approximation_error(m, samples=samples) for m in self.models]
                 self._errors = tuple(np.array(v) for v in zip(*pairs))
         return self._errors
+
+    def window_errors(self) -> tuple[np.ndarray, np.ndarray]:
+        """2-D sweeps: the sup error inside the failure windows and outside them, every frame
+        (:func:`~nnviz.approx.window_errors2d`): two arrays (len,), NaN where a part is empty."""
+        if getattr(self, "_window_errors", None) is None:
+            if not self.is_2d or self.construction.f is None:
+                nan = np.full(len(self), np.nan)
+                self._window_errors = (nan, nan)
+            else:
+                pairs = [window_errors2d(m, samples=GRID_2D) for m in self.models]
+                self._window_errors = tuple(np.array(v) for v in zip(*pairs))
+        return self._window_errors
 
     def grid(self, k: int, resolution: int = GRID_2D):
         """A 2-D frame on a ``resolution x resolution`` grid of its domain (cached).
@@ -271,8 +284,8 @@ def step_sweep(s: float = 0.5, w="1..500", h: float = 1.0, interval=(0.0, 1.0), 
 
 
 def towers_sweep(f, n="1..16", domain=((0.0, 1.0), (0.0, 1.0)), w=500.0, h: float = 20.0, halved_ends=False,
-                 max_frames: int = 100, title=None) -> Sweep:
+                 max_frames: int = 100, title=None, form: str = "quadrants") -> Sweep:
     """:func:`~nnviz.approx.towers_network` for a range of N (N x N cells) or of w."""
     varying = {"n": parse_values(n, "n", max_frames, limit=32), "w": parse_values(w, "w", max_frames, limit=1e7)}
-    return _sweep(lambda **kw: towers_network(f, domain=domain, h=h, halved_ends=halved_ends, **kw), varying, {},
-                  title)
+    return _sweep(lambda **kw: towers_network(f, domain=domain, h=h, halved_ends=halved_ends, form=form, **kw),
+                  varying, {}, title)

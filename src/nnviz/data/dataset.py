@@ -73,6 +73,11 @@ class Dataset:
         ``x2 = f(x1)`` of :func:`~nnviz.data.above`. Not stored in trace files.
     image_shape : tuple of int or None
         Shape of one input as an image, e.g. ``(8, 8)`` for digits.
+    rng : numpy.random.RandomState or None
+        The random stream after the data set's own draws, for a data set drawn from numpy's
+        legacy stream (``stream = "legacy"``): an initialiser with ``init.stream = "data"``
+        continues it, as a notebook that calls ``numpy.random.seed`` once does. Not stored in
+        trace files.
     """
 
     name: str
@@ -87,6 +92,7 @@ class Dataset:
     class_names: list[str] | None
     target: Callable[[np.ndarray], np.ndarray] | None = None
     image_shape: tuple[int, ...] | None = None
+    rng: Any = None
 
     def __post_init__(self) -> None:
         # Normalise types (so a Dataset rebuilt from HDF5 looks like a fresh one) and check shapes.
@@ -224,8 +230,8 @@ def train_test_split(*arrays: np.ndarray | None, test_fraction: float = 0.2,
         None entries are passed through as ``None, None``.
     test_fraction : float in [0, 1)
         Share of rows for the test part; ``round(n * test_fraction)`` rows.
-    seed : int or numpy Generator
-        Seed (or generator) for the random choice of test rows.
+    seed : int, numpy Generator or RandomState
+        Seed (or generator, continued) for the random choice of test rows.
 
     Returns
     -------
@@ -246,7 +252,8 @@ def train_test_split(*arrays: np.ndarray | None, test_fraction: float = 0.2,
     else:
         if n_test >= n:
             raise ValueError(f"test_fraction={test_fraction} leaves no training samples out of {n}")
-        order = np.random.default_rng(seed).permutation(n)
+        rng = seed if isinstance(seed, np.random.RandomState) else np.random.default_rng(seed)
+        order = rng.permutation(n)
         train, test = np.sort(order[n_test:]), np.sort(order[:n_test])
     result: list[np.ndarray | None] = []
     for a in arrays:

@@ -197,7 +197,7 @@ def from_csv(path: str | Path, target_column: int | str = -1, task: str | None =
 
 
 def digits(test_fraction: float = 0.2, seed: int = 0, encoding: str | None = "onehot",
-           n: int | None = None) -> Dataset:
+           n: int | None = None, scaled: bool = True) -> Dataset:
     """scikit-learn's 1797 handwritten digits, 8x8 pixels (seed 002), scaled to [0, 1].
 
     Parameters
@@ -210,11 +210,14 @@ def digits(test_fraction: float = 0.2, seed: int = 0, encoding: str | None = "on
         Ten classes, so only "onehot" applies.
     n : int, optional
         Use a random subset of n images (faster demos).
+    scaled : bool
+        Divide the pixel values 0..16 by 16 (default). Seed 002 feeds the raw values 0..16:
+        ``scaled = false``.
 
     Returns
     -------
     Dataset
-        X shape (n_train, 64) = pixel values / 16, y shape (n_train, 10),
+        X shape (n_train, 64) = pixel values / 16 (or 0..16), y shape (n_train, 10),
         ``image_shape`` (8, 8), class names "0".."9".
 
     Raises
@@ -227,7 +230,7 @@ def digits(test_fraction: float = 0.2, seed: int = 0, encoding: str | None = "on
     except ImportError as err:
         raise ImportError("the digits data set needs scikit-learn: pip install 'nnviz[sklearn]'") from err
     bunch = load_digits()
-    X, labels = bunch.data / 16.0, bunch.target.astype(np.int64)
+    X, labels = (bunch.data / 16.0 if scaled else bunch.data.astype(np.float64)), bunch.target.astype(np.int64)
     rng = np.random.default_rng(seed)
     if n is not None:
         n = _check_count(n, "n", 2)

@@ -42,11 +42,15 @@ def _shuffle(rng: np.random.Generator, X: np.ndarray, labels: np.ndarray) -> tup
 
 
 def moons(n: int = 100, noise: float = 0.0, seed: int = 0, encoding: str | None = "pm1",
-          test_fraction: float = 0.0, shuffle: bool = True) -> Dataset:
+          test_fraction: float = 0.0, shuffle: bool = True, stream: str = "default") -> Dataset:
     """Two interleaving half circles, exactly as ``sklearn.datasets.make_moons``, scaled by ``X*2-1``.
 
     Class 0 (target -1) is the upper moon, class 1 (target +1) the lower one, as in seed 003.
     Without noise and shuffling the points equal ``make_moons(n, shuffle=False)[0] * 2 - 1``.
+    With ``stream="legacy"`` they equal, point for point and in the same order, seed 003's
+    ``numpy.random.seed(seed); X, t = make_moons(n_samples=n)``: make_moons draws its shuffle (and
+    its noise) from numpy's global stream, so the returned :attr:`Dataset.rng` is that stream
+    after those draws, for the weights to continue it (``init.stream = "data"``).
 
     Parameters
     ----------
@@ -57,6 +61,9 @@ def moons(n: int = 100, noise: float = 0.0, seed: int = 0, encoding: str | None 
         the ``*2-1`` scaling (so it is doubled in the final coordinates).
     shuffle : bool
         Put the points in random order (make_moons' default).
+    stream : {"default", "legacy"}
+        ``numpy.random.default_rng(seed)``, or numpy's legacy global stream as
+        ``numpy.random.seed(seed)`` leaves it, drawn from exactly as make_moons does.
 
     Returns
     -------
@@ -64,18 +71,28 @@ def moons(n: int = 100, noise: float = 0.0, seed: int = 0, encoding: str | None 
         X shape (n_train, 2) in about [-3, 3] x [-2, 2]; y shape (n_train, 1) for "pm1".
     """
     n = _check_count(n, "n", 2)
-    rng = np.random.default_rng(seed)
+    if stream not in ("default", "legacy"):
+        raise ValueError(f"stream must be 'default' or 'legacy', got {stream!r}")
+    legacy = stream == "legacy"
+    rng = np.random.RandomState(seed) if legacy else np.random.default_rng(seed)
     n_out, n_in = n // 2, n - n // 2
     outer = np.linspace(0, np.pi, n_out)
     inner = np.linspace(0, np.pi, n_in)
     X = np.vstack([np.append(np.cos(outer), 1 - np.cos(inner)),
                    np.append(np.sin(outer), 1 - np.sin(inner) - 0.5)]).T
     labels = np.repeat([0, 1], [n_out, n_in])
-    if shuffle:
+    if shuffle and legacy:  # sklearn.utils.shuffle: indices = arange(n); random_state.shuffle(indices)
+        order = np.arange(n)
+        rng.shuffle(order)
+        X, labels = X[order], labels[order]
+    elif shuffle:
         X, labels = _shuffle(rng, X, labels)
     if noise:
-        X = X + noise * rng.standard_normal(X.shape)
-    return _classification("moons", X * 2 - 1, labels, 2, encoding, ["upper", "lower"], test_fraction, rng)
+        X = X + (rng.normal(scale=noise, size=X.shape) if legacy else noise * rng.standard_normal(X.shape))
+    ds = _classification("moons", X * 2 - 1, labels, 2, encoding, ["upper", "lower"], test_fraction, rng)
+    if legacy:
+        ds.rng = rng
+    return ds
 
 
 def circles(n: int = 100, noise: float = 0.0, factor: float = 0.5, seed: int = 0,

@@ -1,8 +1,14 @@
 """Weight initialisers, in one name table.
 
 Each initialiser fills ``W[l]`` (shape (n_{l-1}, n_l)) for every layer ``l = 1..L``; biases are set
-separately (a constant, or normal with a per-layer sigma). All draws come from one
-``numpy.random.Generator``, layer by layer, weights before biases, so a seed fixes everything.
+separately (a constant, or normal with a per-layer sigma). All draws come from one random stream,
+layer by layer, weights before biases (W[1], b[1], W[2], b[2], ...), so a seed fixes everything.
+
+The stream is ``numpy.random.default_rng(seed)`` (``stream="default"``), or numpy's legacy stream
+``numpy.random.RandomState(seed)`` (``stream="legacy"``): the numbers ``numpy.random.seed(seed)``
+followed by ``numpy.random.normal(...)`` calls give, as the course notebooks draw them. A notebook
+that seeds once and draws its data set first (seed 003: ``numpy.random.seed(0)``, make_moons'
+shuffle, then W, B, V) is followed by passing the data set's stream itself as ``seed``.
 
 =============  ==============================================================  ==========
 name           W[l] drawn from                                                  seed
@@ -23,7 +29,28 @@ import numpy as np
 
 from .mlp import MLP
 
-__all__ = ["INITIALIZERS", "initialize"]
+__all__ = ["INITIALIZERS", "STREAMS", "initialize", "random_stream"]
+
+#: The random streams a seed can start: name -> constructor.
+STREAMS = {"default": np.random.default_rng, "legacy": np.random.RandomState}
+
+
+def random_stream(seed, stream: str = "default"):
+    """The generator an initialiser (or a data set) draws from.
+
+    Parameters
+    ----------
+    seed : int, numpy.random.Generator or numpy.random.RandomState
+        A seed, or a generator to continue (used as it is, whatever ``stream`` says).
+    stream : {"default", "legacy"}
+        ``numpy.random.default_rng(seed)`` or ``numpy.random.RandomState(seed)`` (the legacy
+        global stream of ``numpy.random.seed``).
+    """
+    if isinstance(seed, (np.random.Generator, np.random.RandomState)):
+        return seed
+    if stream not in STREAMS:
+        raise ValueError(f"unknown random stream {stream!r}; choose one of: {', '.join(STREAMS)}")
+    return STREAMS[stream](seed)
 
 
 def _per_layer(value, L, what):
@@ -60,10 +87,13 @@ def _randn(rng, shape, l, L, **_):
 #: Name table: initialiser name -> function(rng, shape, l, L, **options) -> W[l].
 INITIALIZERS = {"normal": _normal, "uniform": _uniform, "glorot": _glorot, "he": _he, "randn": _randn}
 _OPTIONS = {"sigma", "low", "high", "gain"}
+#: The options each initialiser reads, with their defaults (what ``--dump-config`` writes).
+OPTION_DEFAULTS = {"normal": {"sigma": 1.0}, "uniform": {"low": 0.0, "high": 1.0}, "glorot": {"gain": 1.0},
+                   "he": {}, "randn": {}}
 
 
-def initialize(model: MLP, weights: str = "glorot", seed: int = 0, bias: float | str = 0.0,
-               bias_sigma: float | Sequence[float] = 1.0, **options) -> MLP:
+def initialize(model: MLP, weights: str = "glorot", seed=0, bias: float | str = 0.0,
+               bias_sigma: float | Sequence[float] = 1.0, stream: str = "default", **options) -> MLP:
     """Draw all parameters of ``model`` in place and return it.
 
     Parameters
@@ -71,13 +101,16 @@ def initialize(model: MLP, weights: str = "glorot", seed: int = 0, bias: float |
     model : MLP
     weights : str
         Name in :data:`INITIALIZERS`.
-    seed : int
-        Seed of the ``numpy.random.default_rng`` used for every draw.
+    seed : int or numpy random generator
+        Seed of the stream used for every draw, or a generator to continue (see :func:`random_stream`).
     bias : float or "normal"
         A constant for every bias (seed 000: 0.1, seed 002: 0.01), or ``"normal"`` to draw
         ``b[l] ~ N(0, bias_sigma_l^2)`` (seed 003: N(0, 1)).
     bias_sigma : float or sequence of float
         Standard deviation(s) when ``bias="normal"``.
+    stream : {"default", "legacy"}
+        Which stream an integer seed starts: ``numpy.random.default_rng`` or numpy's legacy
+        ``RandomState`` (``numpy.random.seed``).
     **options
         ``sigma`` (normal), ``low``/``high`` (uniform), ``gain`` (glorot).
     """
@@ -86,7 +119,7 @@ def initialize(model: MLP, weights: str = "glorot", seed: int = 0, bias: float |
     unknown = set(options) - _OPTIONS
     if unknown:
         raise ValueError(f"unknown initializer option(s) {sorted(unknown)}; valid: {sorted(_OPTIONS)}")
-    rng = np.random.default_rng(seed)
+    rng = random_stream(seed, stream)
     L = model.L
     for l in range(1, L + 1):
         model.W[l] = INITIALIZERS[weights](rng, model.W[l].shape, l, L, **options)

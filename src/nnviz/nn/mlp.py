@@ -29,7 +29,7 @@ from typing import Sequence
 import numpy as np
 
 from .activations import Activation, get_activation
-from .losses import Loss, get_loss
+from .losses import FROM_LOGITS, Loss, get_loss
 
 __all__ = ["MLP", "ForwardPass", "BackwardPass", "forward_many"]
 
@@ -77,11 +77,11 @@ class BackwardPass:
     loss: float = 0.0
 
 
-# Output activation + loss pairs whose delta[L] simplifies to ``y - t`` (the "canonical link").
-# For a sigmoid with binary cross-entropy, dl/dy = (y - t) / (y (1 - y)) and f'(z) = y (1 - y):
-# the product is y - t. The same holds for softmax with cross-entropy. Using the simplified form
-# is exact and stays finite when a probability saturates at 0 or 1.
-_CANONICAL = {("sigmoid", "bce"), ("softmax", "cross_entropy")}
+# Output activation + loss pairs computed from the logits z[L] (nnviz.nn.losses.FROM_LOGITS). For a
+# sigmoid with binary cross-entropy, dl/dy = (y - t) / (y (1 - y)) and f'(z) = y (1 - y): the product
+# is y - t (the "canonical link"); the same holds for softmax with cross-entropy. The closed form, and
+# the cost written as softplus(z) - t z (or logsumexp), stay exact when a probability saturates at 0
+# or 1, so the reported cost and its gradient always agree.
 
 
 class MLP:
@@ -207,11 +207,12 @@ class MLP:
         scale = loss.scale(n)
         delta, dW, db = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)
 
-        dl_da = loss.grad(y, T)  # dl_i/dy_i: where the backward pass starts
+        logits = FROM_LOGITS.get((self.f[L].name, loss.name))
+        dl_da = None if logits else loss.grad(y, T)  # dl_i/dy_i: where the backward pass starts
         for l in range(L, 0, -1):
-            if l == L and (self.f[L].name, loss.name) in _CANONICAL:
-                # eq. (1) simplified: delta[L] = y - t (see _CANONICAL above)
-                delta[L] = y - T
+            if l == L and logits:
+                # eq. (1) in closed form, e.g. delta[L] = y - t (see FROM_LOGITS above)
+                delta[L] = logits.delta(fp.z[L], y, T)
                 dW[L] = scale * (fp.a[L - 1].T @ delta[L])
                 db[L] = scale * delta[L].sum(axis=0) if self.b[L] is not None else None
                 dl_da = delta[L] @ self.W[L].T
@@ -222,12 +223,13 @@ class MLP:
             if l2:
                 dW[l] = dW[l] + l2 * self.W[l]
 
-        return BackwardPass(delta, dW, db, self.cost(y, T, loss, l2))
+        return BackwardPass(delta, dW, db, self.cost(fp, T, loss, l2))
 
-    def cost(self, y: np.ndarray, T: np.ndarray, loss: str | Loss, l2: float = 0.0) -> float:
-        """The cost ``C = reduce_i l(y_i, t_i) + (l2 / 2) * sum_l ||W[l]||^2`` of outputs ``y``."""
+    def cost(self, fp: ForwardPass, T: np.ndarray, loss: str | Loss, l2: float = 0.0) -> float:
+        """The cost ``C = reduce_i l(y_i, t_i) + (l2 / 2) * sum_l ||W[l]||^2`` of a forward pass
+        against targets T (from the logits where the output and loss allow it: exact at saturation)."""
         loss = get_loss(loss) if isinstance(loss, str) else loss
-        C = loss(y, T)
+        C = loss.cost(fp.output, np.asarray(T, dtype=float), fp.z[self.L], self.f[self.L].name)
         if l2:
             C += 0.5 * l2 * sum(float(np.sum(self.W[l] ** 2)) for l in range(1, self.L + 1))
         return C

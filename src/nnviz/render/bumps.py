@@ -275,6 +275,7 @@ class SweepErrorView(_SweepView):
 
     def prepare(self, steps):
         self.sup, self.mean = self.trace.errors()
+        self.inside, self.outside = self.trace.window_errors() if self.trace.is_2d else (None, None)
 
     def setup(self, fig, spec):
         from ..approx import RISE_10_90, bump_error_bound, derivative_bounds, relu_error_bound
@@ -287,6 +288,11 @@ class SweepErrorView(_SweepView):
         ok = np.isfinite(self.sup) & (self.sup > 0)
         ax.plot(v, np.where(ok, self.sup, np.nan), color=OUTPUT_COLOR, lw=1.4, label="sup error")
         ax.plot(v, np.where(self.mean > 0, self.mean, np.nan), color=th.negative, lw=1.4, label="mean error")
+        if self.inside is not None:  # 2-D: the sup error inside the failure windows and outside them
+            ax.plot(v, np.where(self.inside > 0, self.inside, np.nan), color=WINDOW_COLOR, lw=1.2, ls="--",
+                    label="sup in windows")
+            ax.plot(v, np.where(self.outside > 0, self.outside, np.nan), color=th.muted, lw=1.2, ls="-.",
+                    label="sup elsewhere")
         ax.set_xscale("log")
         ax.set_yscale("log")
         # plain numbers at 1, 2, 5, 10, 20, ... (N and w are counts and weights, not powers)
@@ -346,6 +352,12 @@ class SweepErrorView(_SweepView):
         self.dot_mean, = ax.plot([], [], "o", color=th.negative, ms=5, animated=True, zorder=5)
         self.cursor = ax.axvline(v[0], color=th.cursor, lw=0.8, alpha=0.6, animated=True)
         self.artists = [self.cursor, self.dot_sup, self.dot_mean]
+        self.windows_text = []
+        if self.inside is not None:  # the frame's two sups in numbers, top right
+            fs = ax.yaxis.label.get_fontsize() * 0.8
+            self.windows_text = [AxesText(ax, 0.98, y, "", fontsize=fs, color=color, ha="right", va="top")
+                                 for y, color in ((0.97, WINDOW_COLOR), (0.89, th.text))]
+            self.artists += self.windows_text
 
     def update(self, step):
         i = self.at(step)
@@ -353,6 +365,11 @@ class SweepErrorView(_SweepView):
         self.cursor.set_xdata([v, v])
         self.dot_sup.set_data([v], [self.sup[i]])
         self.dot_mean.set_data([v], [self.mean[i]])
+        if self.windows_text:
+            def fmt(e):
+                return "–" if not np.isfinite(e) else f"{e:.3f}"
+            self.windows_text[0].set_text(f"sup in windows {fmt(self.inside[i])}")
+            self.windows_text[1].set_text(f"elsewhere {fmt(self.outside[i])}")
         return self.artists
 
 

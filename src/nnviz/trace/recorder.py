@@ -281,12 +281,13 @@ class Recorder:
             else:
                 fp = model.forward(ds.X)
                 bp = model.backward(fp, ds.y, self._loss, self.l2) if scheduled else None
-            C = bp.loss if bp is not None else model.cost(fp.output, ds.y, self._loss, self.l2)
+            C = bp.loss if bp is not None else model.cost(fp, ds.y, self._loss, self.l2)
             acc = _accuracy(fp.output, ds.labels, ds.encoding)
             test_loss = test_acc = np.nan
             if len(ds.X_test) and self._loss is not None:
-                y_test = model(ds.X_test)
-                test_loss = model.cost(y_test, ds.y_test, self._loss, 0.0)
+                fp_test = model.forward(ds.X_test)
+                y_test = fp_test.output
+                test_loss = model.cost(fp_test, ds.y_test, self._loss, 0.0)
                 test_acc = _accuracy(y_test, ds.labels_test, ds.encoding)
         lr = self.lr if lr is None else float(lr)
         self._writer.record_scalars(k, C, acc, test_loss, test_acc, np.nan if lr is None else lr)
