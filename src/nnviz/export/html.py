@@ -191,6 +191,7 @@ class HtmlWriter(Writer):
     """
 
     description = "self-contained HTML player (scrub, play, step; opens offline)"
+    kind = "player"
 
     def __init__(self, path: PathLike, fps: float = 20, *, meta: Mapping[str, Any] | None = None,
                  image_format: str = "webp", quality: int = 80, autoplay: bool = False,

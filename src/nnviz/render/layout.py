@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .base import View
-from .fasttext import FastText
+from .artists.text import FastText
 from .style import get_theme, rc_params
 
 __all__ = ["Layout", "parse_size"]

@@ -18,11 +18,11 @@ import numpy as np
 from contourpy import LineType, contour_generator
 from matplotlib.collections import LineCollection
 
-from ..nn import forward_many
-from .base import View
-from .fasttext import FastText
-from .raster import RasterField
-from .style import hex_to_rgb
+from ...nn import forward_many
+from ..base import View, register_view
+from ..artists.text import FastText
+from ..artists.raster import RasterField
+from ..style import hex_to_rgb
 
 __all__ = ["BoundaryView", "resolution_for", "field_colors", "grid_for", "threshold_of", "probabilities", "decision_segments",
            "evaluate_steps"]
@@ -204,6 +204,7 @@ def resolution_for(size) -> int:
     return int(np.clip(round(min(size) / 3.75), 96, 320))
 
 
+@register_view
 class BoundaryView(View):
     """The network's decision over the input plane, the data, and the misclassified points.
 
@@ -230,7 +231,7 @@ class BoundaryView(View):
         data = trace.data
         # added features (data.features: sin x, x², ...) are appended to the 2 raw inputs, so the
         # plane is the raw inputs' and the grid goes through the same feature map
-        from ..data.features import input_map
+        from ...data.features import input_map
 
         n_raw, to_inputs = input_map(trace.config, data.X.shape[1])
         if n_raw != 2 or not trace.is_classifier:
@@ -254,7 +255,7 @@ class BoundaryView(View):
             self.lut = confidence_lut(self.data.encoding, self.theme, self.hard, self.levels)
         else:
             self.rgb = field_colors(self.values, self.data.encoding, self.theme, self.hard)
-        from ..data import decode_outputs
+        from ...data import decode_outputs
 
         out = evaluate_steps(self.trace, rec, self.data.X)
         self.wrong = [decode_outputs(o, self.data.encoding) != self.data.labels for o in out]
