@@ -553,7 +553,7 @@ def render_gallery(output="media", names: Sequence[str] | None = None, work=None
         "failed" (with the error). Files are written to a temporary name and moved into place, so a
         failed entry leaves the previous file untouched.
     """
-    from .render.layout import single_threaded_blas
+    from ._threads import single_threaded_blas
 
     entries = find_entries(names)
     output = Path(output)

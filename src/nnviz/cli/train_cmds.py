@@ -50,7 +50,10 @@ def train(spec, output, steps, lr, seed, record, dump_config, quiet):
     parse_schedule(cfg["train"]["record"], cfg["train"]["steps"])  # bad --record fails before work
     output = Path(output or f"{Path(str(spec)).stem}.h5")
     check_writable(output, "trace")
-    with muted_logs("nnviz.train", "nnviz.ode"):  # a divergence is reported below, as the error
+    from .._threads import single_threaded_blas
+
+    # a divergence is reported below, as the error; one BLAS thread: faster for small networks
+    with muted_logs("nnviz.train", "nnviz.ode"), single_threaded_blas():
         trace = run(cfg, trace=output, progress=not quiet)
     with trace:
         if trace.diverged:

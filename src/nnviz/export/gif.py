@@ -31,12 +31,13 @@ from __future__ import annotations
 import logging
 import math
 import queue
+import struct
 import threading
 from pathlib import Path
 from typing import Any, BinaryIO, Sequence
 
 import numpy as np
-from PIL import GifImagePlugin, Image
+from PIL import Image
 
 from .base import PathLike, Writer, register_writer
 
@@ -338,19 +339,15 @@ class GifWriter(Writer):
 
     def _write_header(self, w: int, h: int) -> None:
         assert self._mapper is not None and self._fh is not None
-        im = Image.new("P", (w, h))
         pal = self._mapper.palette.tobytes()
-        im.putpalette(pal + b"\0" * (768 - len(pal)))  # 256 entries, 255 = transparent
-        header, _ = GifImagePlugin.getheader(im, None, {"loop": 0})
-        self._fh.write(b"".join(header))
+        self._fh.write(_gif_header(w, h, pal + b"\0" * (768 - len(pal))))  # 256 entries, 255 = transparent
 
     def _encode(self, frame: np.ndarray) -> None:
         assert self._fh is not None and self._mapper is not None
         cur = self._mapper(frame)
-        params: dict[str, Any] = {
-            "duration": 10 * gif_delay_cs(self._n_encoded, self.fps),
-            "disposal": 1,  # leave this frame in place; the next one draws over it
-        }
+        # disposal 1: leave this frame in place; the next one draws over it
+        params: dict[str, Any] = {"delay_cs": gif_delay_cs(self._n_encoded, self.fps), "disposal": 1,
+                                  "transparency": None}
         if self._canvas is None:
             self._write_header(frame.shape[1], frame.shape[0])
             x0 = y0 = 0
@@ -381,10 +378,26 @@ class GifWriter(Writer):
         self._n_encoded += 1
 
 
+def _gif_header(w: int, h: int, palette: bytes) -> bytes:
+    """GIF89a header: screen descriptor with a 256-entry global colour table, looping forever."""
+    screen = b"GIF89a" + struct.pack("<2H", w, h) + bytes([0x87, 0, 0])  # global table of 2**(7+1)
+    loop = b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", 0) + b"\x00"  # loop 0 = forever
+    return screen + palette + loop
+
+
 def _lzw_frame(sub: np.ndarray, offset: tuple[int, int], params: dict[str, Any]) -> bytes:
-    """Encode palette indices as one GIF frame (control block, descriptor, LZW data)."""
-    im = Image.frombytes("L", (sub.shape[1], sub.shape[0]), np.ascontiguousarray(sub).tobytes())
-    return b"".join(GifImagePlugin.getdata(im, offset, **params))
+    """One GIF frame of palette indices: graphic control block, image descriptor, LZW data.
+
+    The LZW sub-blocks come from Pillow's GIF encoder through its public ``Image.tobytes("gif")``;
+    the bytes are identical to what Pillow's (private) ``GifImagePlugin.getdata`` writes.
+    """
+    h, w = sub.shape
+    tr = params.get("transparency")
+    packed = (1 if tr is not None else 0) | (int(params.get("disposal", 0)) << 2)
+    control = b"!\xf9\x04" + bytes([packed]) + struct.pack("<H", int(params["delay_cs"])) + bytes([tr or 0, 0])
+    descriptor = b"," + struct.pack("<4H", offset[0], offset[1], w, h) + b"\x00"  # no local colour table
+    data = Image.frombytes("L", (w, h), np.ascontiguousarray(sub).tobytes()).tobytes("gif", "L")
+    return control + descriptor + b"\x08" + data + b"\x00"  # 8-bit codes; a 0 block ends the data
 
 
 def _gif_local_palettes(data: bytes) -> tuple[bool, int]:
