@@ -26,8 +26,6 @@ this module (the diagram) and :mod:`.backprop` (``nnviz backprop``'s movie).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
@@ -39,47 +37,15 @@ from ...artists.text import FastText
 from ...base import View, register_view
 from . import captions
 from .numbers import ARROW, format_value, sub, sup
-from .phases import next_params
+from .data import StepData, read_step, resolved_loss
 
-__all__ = ["NetworkView", "StepData", "GRAD_COLORS", "resolved_loss"]
+__all__ = ["NetworkView", "GRAD_COLORS"]
 
 log = logging.getLogger(__name__)
 
 #: Colours of gradients and errors (δ = ∂C/∂z), by sign: kept apart from the weight colours so
 #: that a student never mistakes a gradient for a weight.
 GRAD_COLORS = {"light": ("#C2185B", "#00897B"), "dark": ("#F06292", "#4DB6AC")}
-
-
-@dataclass
-class StepData:
-    """The numbers of one recorded step for one sample (or the probe mean).
-
-    Every list is indexed by layer ``l = 0 .. L`` as in :mod:`nnviz.nn.mlp` (index 0 unused
-    except ``a[0]``, the input). ``gW``/``gb`` are the gradients the edges show.
-    """
-
-    W: list
-    b: list
-    z: list
-    a: list
-    delta: list
-    gW: list
-    gb: list
-    W_next: list | None
-    b_next: list | None
-    target: np.ndarray | None
-    loss: float
-    extra: dict = field(default_factory=dict)
-
-
-def resolved_loss(trace) -> str:
-    """The loss name a trace was trained with ("auto" resolved as the trainer does)."""
-    name = trace.config.get("train", {}).get("loss", "auto")
-    if name == "auto":
-        from ....train import _AUTO  # TODO(lead): read the resolved loss from the trace once it records it
-
-        name = _AUTO.get(trace.data.encoding, _AUTO[None])[1]
-    return name
 
 
 def _mix(base: np.ndarray, color: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -160,44 +126,9 @@ class NetworkView(View):
     def step_data(self, k: int) -> StepData:
         """The numbers of recorded step ``k`` (cached)."""
         k = int(k)
-        if k in self._data:
-            return self._data[k]
-        tr, L = self.trace, self.L
-        params, grads = tr.params(k), tr.grads(k)
-        Z, A, D = tr.preactivations(k), tr.activations(k), tr.deltas(k)
-        X = tr.data.X[tr.probe_index]
-        Y = tr.data.y[tr.probe_index]
-        W = [None] + [np.asarray(p[0], float) for p in params]
-        b = [None] + [None if p[1] is None else np.asarray(p[1], float) for p in params]
-        if self.sample == "mean":
-            pick = lambda M: np.asarray(M, float).mean(axis=0)  # noqa: E731
-            target = None
-            loss = float(tr.loss[k])
-        else:
-            i = self.sample
-            pick = lambda M: np.asarray(M, float)[i]  # noqa: E731
-            target = np.asarray(Y[i], float)
-            from ....nn import get_loss
-
-            aL = np.asarray(A[-1], float)[i][None]
-            loss = float(get_loss(self.loss_name).per_sample(aL, target[None])[0]) if self.n_train > 1 else float(tr.loss[k])
-        a = [pick(X)] + [pick(M) for M in A]
-        z = [None] + [pick(M) for M in Z]
-        delta = [None] + [pick(M) for M in D]
-        if self.sample == "mean":
-            gW = [None] + [np.asarray(g[0], float) for g in grads]
-            gb = [None] + [None if g[1] is None else np.asarray(g[1], float) for g in grads]
-        else:  # the sample's own gradient, eq. (3) and (4) for one sample
-            gW = [None] + [np.outer(a[l - 1], delta[l]) for l in range(1, L + 1)]
-            gb = [None] + [None if b[l] is None else delta[l].copy() for l in range(1, L + 1)]
-        nxt = next_params(tr, k)
-        W_next = b_next = None
-        if nxt is not None:
-            W_next = [None] + [np.asarray(p[0], float) for p in nxt]
-            b_next = [None] + [None if p[1] is None else np.asarray(p[1], float) for p in nxt]
-        d = StepData(W, b, z, a, delta, gW, gb, W_next, b_next, target, loss)
-        self._data[k] = d
-        return d
+        if k not in self._data:
+            self._data[k] = read_step(self.trace, k, self.sample, self.loss_name)
+        return self._data[k]
 
     # ------------------------------------------------------------------ prepare
     def prepare(self, steps):
