@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ["render", "writers", "backprop", "trace", "scenes"]
+ORDER = ["process", "render", "writers", "backprop", "trace", "scenes"]
 ARGS = {"trace": ["--quick"]}
 
 
