@@ -136,6 +136,10 @@ class PaletteMapper:
 
     Keeps a lazily filled lookup table over all 2**24 colours (16 MB), so
     each colour's nearest palette entry (Euclidean RGB) is computed once.
+    The table holds ``255 - index``, so that "not yet known" is 0 and the
+    table starts as zeroed memory the system hands out page by page as
+    colours are met (a filled 16 MB table costs about 25 ms of page faults
+    up front).
 
     Parameters
     ----------
@@ -150,7 +154,7 @@ class PaletteMapper:
             raise ValueError("palette must have 1..255 colours")
         self.palette = np.asarray(palette, np.uint8)
         self._pal = self.palette.astype(np.int32)
-        self._lut = np.full(1 << 24, self._UNKNOWN, np.uint8)
+        self._lut = np.zeros(1 << 24, np.uint8)  # 255 - index; 0: not yet known
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         """Return the ``(H, W)`` uint8 palette indices of an RGB frame."""
@@ -160,15 +164,15 @@ class PaletteMapper:
         codes <<= 8
         codes |= frame[..., 2]
         idx = np.take(self._lut, codes)  # take: 2x faster than fancy indexing here
-        missing = idx == self._UNKNOWN
+        missing = idx == 0
         if missing.any():
             new = np.unique(codes[missing])
             rgb = np.stack([new >> 16, (new >> 8) & 255, new & 255], -1).astype(np.int32)
             for i in range(0, len(new), 4096):
                 d = ((rgb[i : i + 4096, None, :] - self._pal[None]) ** 2).sum(-1)
-                self._lut[new[i : i + 4096]] = d.argmin(1)
+                self._lut[new[i : i + 4096]] = 255 - d.argmin(1)
             idx = np.take(self._lut, codes)
-        return idx
+        return np.subtract(np.uint8(255), idx, out=idx)
 
 
 def _unpack(codes: np.ndarray) -> np.ndarray:
@@ -254,6 +258,7 @@ class GifWriter(Writer):
         self._mapper: PaletteMapper | None = None
         self._same: np.ndarray | None = None  # (256, 256) "close enough" table
         self._canvas: np.ndarray | None = None  # palette indices on screen
+        self._rgb: np.ndarray | None = None  # the last frame encoded
         self._n_encoded = 0
         self._worker: threading.Thread | None = None
         self._error: BaseException | None = None
@@ -344,38 +349,57 @@ class GifWriter(Writer):
 
     def _encode(self, frame: np.ndarray) -> None:
         assert self._fh is not None and self._mapper is not None
-        cur = self._mapper(frame)
         # disposal 1: leave this frame in place; the next one draws over it
         params: dict[str, Any] = {"delay_cs": gif_delay_cs(self._n_encoded, self.fps), "disposal": 1,
                                   "transparency": None}
+        x0 = y0 = 0
         if self._canvas is None:
             self._write_header(frame.shape[1], frame.shape[0])
-            x0 = y0 = 0
-            sub = cur
-            self._canvas = cur
+            sub = self._canvas = self._mapper(frame)
         else:
-            prev = self._canvas
-            diff = (cur != prev) if self._same is None else ~self._same[cur, prev]
-            rows = np.flatnonzero(diff.any(axis=1))
-            if rows.size == 0:  # nothing changed: a 1x1 transparent no-op keeps the timing
-                x0 = y0 = 0
+            # only the box of pixels whose RGB changed is mapped to the palette (a pixel whose
+            # colour is unchanged keeps its index): the changed box of indices lies inside it
+            box = _changed_box(frame, self._rgb)
+            prev = self._canvas[box] if box is not None else None
+            cur = self._mapper(frame[box]) if box is not None else None
+            diff = None if box is None else (cur != prev) if self._same is None else ~self._same[cur, prev]
+            inner = None if diff is None else _bounding_box(diff)
+            if inner is None:  # nothing changed: a 1x1 transparent no-op keeps the timing
                 sub = np.full((1, 1), _TRANSPARENT, np.uint8)
                 params["transparency"] = _TRANSPARENT
             else:
-                y0, y1 = int(rows[0]), int(rows[-1]) + 1
-                cols = np.flatnonzero(diff[y0:y1].any(axis=0))
-                x0, x1 = int(cols[0]), int(cols[-1]) + 1
-                box = (slice(y0, y1), slice(x0, x1))
                 if self._same is not None:
                     cur = np.where(diff, cur, prev)  # within tolerance: keep what is shown
+                self._canvas[box] = cur
+                y0, x0 = box[0].start + inner[0].start, box[1].start + inner[1].start
                 if self.transparency:
-                    sub = np.where(diff[box], cur[box], np.uint8(_TRANSPARENT))
+                    sub = np.where(diff[inner], cur[inner], np.uint8(_TRANSPARENT))
                     params["transparency"] = _TRANSPARENT
                 else:
-                    sub = cur[box]
-                self._canvas = cur
+                    sub = cur[inner]
+        self._rgb = frame
         self._fh.write(_lzw_frame(sub, (x0, y0), params))
         self._n_encoded += 1
+
+
+def _bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+    """The smallest (rows, columns) box holding every True of a 2-D mask, or None."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    cols = np.flatnonzero(mask[y0:y1].any(axis=0))
+    return slice(y0, y1), slice(int(cols[0]), int(cols[-1]) + 1)
+
+
+def _changed_box(frame: np.ndarray, prev: np.ndarray) -> tuple[slice, slice] | None:
+    """The box of pixels whose RGB differs between two (H, W, 3) frames, or None."""
+    h, w = frame.shape[:2]
+    box = _bounding_box(frame.reshape(h, 3 * w) != prev.reshape(h, 3 * w))  # bytes: one pass
+    if box is None:
+        return None
+    rows, cols = box
+    return rows, slice(cols.start // 3, (cols.stop + 2) // 3)
 
 
 def _gif_header(w: int, h: int, palette: bytes) -> bytes:

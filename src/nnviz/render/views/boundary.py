@@ -137,9 +137,11 @@ def confidence_lut(encoding, theme, hard=False, levels=None) -> np.ndarray:
 def signed_confidence(values, encoding):
     """``(y - threshold) / scale`` clipped to [-1, 1]: the quantity the colour shows."""
     theta, s = threshold_of(encoding)
-    u = (values - np.float32(theta)) * np.float32(1.0 / s)
-    u = np.nan_to_num(u, nan=0.0, copy=False)  # a diverged step shows as "no opinion"
-    return np.clip(u, -1.0, 1.0, out=u)
+    u = np.subtract(values, np.float32(theta), dtype=np.float32)  # a new array: values stay as they are
+    u *= np.float32(1.0 / s)
+    np.clip(u, -1.0, 1.0, out=u)  # +-inf -> +-1
+    np.copyto(u, 0.0, where=np.isnan(u))  # a diverged step shows as "no opinion"
+    return u
 
 
 def evaluate_steps(trace, steps, X, layer=None, budget_mb=96, dtype=np.float64, out_dtype=np.float32):
@@ -251,7 +253,7 @@ class BoundaryView(View):
         self.values = field.reshape(len(rec), len(self.ys), len(self.xs), -1)
         self.binary = self.values.shape[-1] == 1
         if self.binary:  # a scalar field, coloured by matplotlib after resampling: crisp at any size
-            self.u = signed_confidence(self.values[..., 0].copy(), self.data.encoding)
+            self.u = signed_confidence(self.values[..., 0], self.data.encoding)
             self.lut = confidence_lut(self.data.encoding, self.theme, self.hard, self.levels)
         else:
             self.rgb = field_colors(self.values, self.data.encoding, self.theme, self.hard)

@@ -245,7 +245,7 @@ class HiddenView(View):
         self.bvalues = out.reshape(len(rec), len(self.bys), n, -1).astype(np.float32)
         if self.bvalues.shape[-1] == 1:  # as the boundary view: a scalar field through its colour table
             self.lut = confidence_lut(self.data.encoding, self.theme, levels=self.levels)
-            self.bfield = signed_confidence(self.bvalues[..., 0].copy(), self.data.encoding)
+            self.bfield = signed_confidence(self.bvalues[..., 0], self.data.encoding)
         else:
             self.lut = None
             self.bfield = field_colors(self.bvalues, self.data.encoding, self.theme)
