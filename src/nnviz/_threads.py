@@ -2,9 +2,9 @@
 
 nnviz's matrix products are small (a 100-sample batch through a 64-50-10 network, a grid of
 points through 50 hidden units). Multithreaded OpenBLAS makes them slower, and badly so when the
-other core is busy: on the 2-core machine under load, training the ``digits`` preset took 81 s with
-two BLAS threads and 12 s with one; a (19200, 2) @ (2, 50) product took 8 ms with two threads and
-0.5 ms with one.
+other core is busy: on the 2-core machine under load, training the ``digits`` preset took 30-81 s
+with two BLAS threads and 12 s with one; a (19200, 2) @ (2, 50) product took 8 ms with two threads
+and 0.5 ms with one.
 """
 
 from __future__ import annotations

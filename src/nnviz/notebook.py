@@ -299,6 +299,7 @@ def animate(source, output=None, *, format: str = "gif", views: Sequence[str] | 
     Animation or Player
         Displays inline; an :class:`Animation` is also a path (``os.fspath``) to ``output``.
     """
+    from .export import classify
     from .render.animate import animate as render
 
     suffix = Path(os.fspath(output)).suffix.lower() if output is not None else "." + str(format).lower().lstrip(".")
@@ -312,7 +313,7 @@ def animate(source, output=None, *, format: str = "gif", views: Sequence[str] | 
                              title=title, max_frames=max_frames, view_options=view_options,
                              labels=list(labels or default_labels), progress=progress,
                              writer_options=writer_options or None)
-            if suffix in (".html", ".htm"):
+            if classify(out).is_player:
                 player = Player.from_file(written)
                 player.path = Path(output) if output is not None else None
                 return player

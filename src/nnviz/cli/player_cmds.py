@@ -13,7 +13,6 @@ import click
 from . import cli, friendly
 from .common import parse_views, source_trace
 
-_STILL_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def _explicit(spec) -> list[int] | None:
@@ -57,7 +56,9 @@ def _check_pattern(output: str, n_steps: int, grid: bool) -> str:
     if output.endswith(("/", os.sep)) or os.path.isdir(output):
         raise ValueError(f"{output} is a folder; give a file name such as "
                          f"{os.path.join(output, 'moons-{step:03d}.png')}")
-    if suffix not in _STILL_SUFFIXES:
+    from ..export import STILL_SUFFIXES
+
+    if suffix not in STILL_SUFFIXES:
         raise ValueError(f"cannot write stills as {name!r}: the name must end in .png, .svg or .pdf")
     has_field = "{step" in name
     if "{" in os.path.dirname(output):
