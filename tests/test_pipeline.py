@@ -169,3 +169,40 @@ def test_activation_facts_come_from_the_name_table():
 def test_layout_is_a_frame_source(moons_trace):
     lay = build_layout([moons_trace], size=(320, 240))
     assert isinstance(lay, Layout) and hasattr(lay, "frames") and hasattr(lay, "savefig")
+
+
+def test_gif_encoder_process_error_is_one_message_and_keeps_the_old_file(tmp_path, monkeypatch):
+    from nnviz.export import gif, open_writer
+    from nnviz.export.forked import can_fork
+
+    if not can_fork():
+        pytest.skip("no forked encoder on this platform")
+    frames = [np.full((48, 64, 3), k, np.uint8) for k in range(12)]
+    plain = tmp_path / "plain.gif"
+    monkeypatch.setenv("NNVIZ_NO_FORK", "1")  # the thread path writes the very same bytes
+    with open_writer(plain, fps=10, palette_frames=frames[:1]) as w:
+        for f in frames:
+            w.write(f)
+    monkeypatch.delenv("NNVIZ_NO_FORK")
+    forked = tmp_path / "forked.gif"
+    with open_writer(forked, fps=10, palette_frames=frames[:1]) as w:
+        for f in frames:
+            w.write(f)
+    assert forked.read_bytes() == plain.read_bytes()
+
+    encode = gif.GifWriter._encode
+
+    def broken(self, frame):
+        if self._n_encoded == 3:
+            raise ValueError("boom")
+        encode(self, frame)
+
+    monkeypatch.setattr(gif.GifWriter, "_encode", broken)
+    old = tmp_path / "old.gif"
+    old.write_bytes(b"old")
+    with pytest.raises(RuntimeError, match="encoder process failed: ValueError: boom"):
+        with open_writer(old, fps=10, palette_frames=frames[:1]) as w:
+            for f in frames:
+                w.write(f)
+    assert old.read_bytes() == b"old" and sorted(p.name for p in tmp_path.iterdir()) == [
+        "forked.gif", "old.gif", "plain.gif"]

@@ -40,6 +40,7 @@ import numpy as np
 from PIL import Image
 
 from .base import PathLike, Writer, register_writer
+from .forked import ForkedEncoder, can_fork
 
 __all__ = ["GifWriter", "read_gif_info", "build_palette", "PaletteMapper", "gif_delay_cs"]
 
@@ -261,6 +262,7 @@ class GifWriter(Writer):
         self._rgb: np.ndarray | None = None  # the last frame encoded
         self._n_encoded = 0
         self._worker: threading.Thread | None = None
+        self._forked: ForkedEncoder | None = None
         self._error: BaseException | None = None
         if self.fps > 50:
             logger.warning("GIF delays are at least 20 ms: %g fps will play at 50 fps", self.fps)
@@ -274,13 +276,15 @@ class GifWriter(Writer):
             if len(self._buffer) >= self.sample_frames:
                 self._flush_buffer()
         else:
-            self._submit(frame.copy())
+            self._submit(frame)
 
     def _finish(self) -> None:
         self._flush_buffer()
+        forked = self._forked is not None
         self._stop_worker()
         assert self._fh is not None
-        self._fh.write(b";")  # trailer
+        if not forked:  # (the encoder process has written the trailer and closed its file)
+            self._fh.write(b";")  # trailer
         self._fh.close()
         self._fh = None
 
@@ -292,19 +296,32 @@ class GifWriter(Writer):
             self._fh = None
 
     # -- internals ---------------------------------------------------------
-    # Frames are mapped to the palette and LZW-coded on a worker thread, so that on a machine with
-    # two cores the encoding overlaps the rendering of the next frames (numpy and Pillow's encoder
-    # release the GIL). The queue is bounded: at most _QUEUE frames wait in memory.
+    # Frames are mapped to the palette and LZW-coded in a forked encoder process
+    # (nnviz.export.forked: on Linux the encoding then runs on the second core beside the
+    # rendering), or else on a worker thread (which overlaps little: the renderer holds the
+    # interpreter lock). At most _QUEUE frames wait in memory.
     _QUEUE = 8
 
     def _submit(self, frame: np.ndarray) -> None:
-        if self._worker is None:
-            self._queue: queue.Queue = queue.Queue(maxsize=self._QUEUE)
-            self._worker = threading.Thread(target=self._work, name="gif-encoder", daemon=True)
-            self._worker.start()
+        if self._forked is None and self._worker is None:
+            if can_fork():
+                self._forked = ForkedEncoder(frame.shape, self._encode, self._child_finish, slots=self._QUEUE)
+            else:
+                self._queue: queue.Queue = queue.Queue(maxsize=self._QUEUE)
+                self._worker = threading.Thread(target=self._work, name="gif-encoder", daemon=True)
+                self._worker.start()
+        if self._forked is not None:
+            self._forked.submit(frame)
+            return
         if self._error is not None:
             raise self._error
-        self._queue.put(frame)
+        self._queue.put(frame.copy())  # the caller may reuse its array
+
+    def _child_finish(self) -> None:
+        """In the encoder process: the trailer, and the file closed."""
+        assert self._fh is not None
+        self._fh.write(b";")
+        self._fh.close()
 
     def _work(self) -> None:
         while True:
@@ -318,6 +335,12 @@ class GifWriter(Writer):
                     self._error = e
 
     def _stop_worker(self, raise_error: bool = True) -> None:
+        if self._forked is not None:
+            forked, self._forked = self._forked, None
+            if raise_error:
+                forked.close()
+            else:
+                forked.kill()
         if self._worker is not None:
             self._queue.put(None)
             self._worker.join()
