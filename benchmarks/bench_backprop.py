@@ -22,7 +22,7 @@ import nnviz  # noqa: E402
 from nnviz.export import open_writer  # noqa: E402
 from nnviz.render.animate import header_text  # noqa: E402
 from nnviz.render.layout import Layout, parse_size  # noqa: E402
-from nnviz.render.network import NetworkView, backprop_frames  # noqa: E402
+from nnviz.render.views.network import NetworkView, backprop_frames  # noqa: E402
 
 SPEC = {
     "name": "bench-2-8-8-1",

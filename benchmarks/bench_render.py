@@ -1,8 +1,8 @@
 """Rendering speed: nnviz's frame pipeline against what a lecturer writes today.
 
 Baseline: matplotlib ``FuncAnimation`` redrawing ``contourf`` + scatter + the loss curve every
-frame (the seed-003 plotting code in a loop), saved with the stock Pillow (GIF) and FFMpeg (MP4)
-writers. nnviz: ``nnviz.render.animate`` on the same trace, same 120 frames, same 640x480 size,
+frame (the seed-003 plotting code in a loop, :mod:`funcanimation_baseline`), saved with the stock
+Pillow (GIF) and FFMpeg (MP4) writers. (``bench_process.py`` times both as whole processes.) nnviz: ``nnviz.render.animate`` on the same trace, same 120 frames, same 640x480 size,
 boundary + loss curve. Both run in this one process, interleaved, the baseline ``--repeat`` times
 and nnviz twice as often (it is 20x shorter); the script prints the best time of each, frames per
 second and the ratio.
@@ -21,39 +21,11 @@ import imageio_ffmpeg
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
+from funcanimation_baseline import baseline  # noqa: E402  (the lecturer's script, also run whole)
 from matplotlib import animation  # noqa: E402
 
 import nnviz  # noqa: E402
 from nnviz.render import animate  # noqa: E402
-
-
-def baseline(trace, steps, path, writer):
-    """The lecturer's version: clear and redraw everything each frame."""
-    X, T = trace.data.X, trace.data.labels
-    lo, hi = X.min(0) - 0.5, X.max(0) + 0.5
-    g1, g2 = np.meshgrid(np.linspace(lo[0], hi[0], 100), np.linspace(lo[1], hi[1], 100))
-    grid = np.column_stack([g1.ravel(), g2.ravel()])
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(6.4, 4.8), dpi=100)
-
-    def draw(i):
-        k = steps[i]
-        ax.clear()
-        ax2.clear()
-        Yg = trace.model_at(k)(grid)[:, 0].reshape(g1.shape)
-        ax.contourf(g1, g2, Yg, levels=[-100, 0, 100], colors=["#0088FF", "#FF8800"], alpha=0.4)
-        ax.contour(g1, g2, Yg, levels=[0], colors="black", linestyles="dashed")
-        ax.scatter(*X[T == 0].T, color="#0088FF", s=12)
-        ax.scatter(*X[T == 1].T, color="#FF8800", s=12)
-        ax.set_title(f"It: {k}, Error: {trace.loss[k]:.3f}")
-        ax2.plot(trace.all_steps, trace.loss, color="k")
-        ax2.axvline(k, color="r")
-        ax2.set_xlabel("step")
-
-    anim = animation.FuncAnimation(fig, draw, frames=len(steps))
-    anim.save(path, writer=writer)
-    plt.close(fig)
 
 
 def main():

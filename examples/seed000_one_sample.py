@@ -31,7 +31,7 @@ assert abs(trace.params(1)[0][0] - (w1 - 0.5 * dw1)).max() < 1e-12
 
 animate(trace, out / "sample131.gif")   # the fit and the cost
 try:  # the backprop diagram (forward, backward, update, every number from the trace)
-    from nnviz.render.network import render_backprop
+    from nnviz.render.views.network import render_backprop
 
     render_backprop(trace, out / "backprop.gif", size=(960, 540), fps=6)
     print("wrote", out / "backprop.gif")

@@ -16,7 +16,7 @@ import numpy as np
 
 from nnviz.approx import bump_network, bump_sweep, seed004_example, towers_sweep
 from nnviz.approx.core import seed004_article_output
-from nnviz.render.bumps import render_sweep
+from nnviz.render.sweeps import render_sweep
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "out")
 out.mkdir(parents=True, exist_ok=True)

@@ -199,7 +199,7 @@ def test_seed004_example_reproduces_the_articles_output():
 
 
 def test_seed004_figure_renders(tmp_path):
-    from nnviz.render.bumps import render_sweep
+    from nnviz.render.sweeps import render_sweep
 
     out = render_sweep(A.Sweep([A.seed004_example()], "n", [5]), tmp_path / "seed004.png", size=(480, 360))
     from PIL import Image
@@ -286,7 +286,8 @@ def test_towers_sweep_reports_window_errors_on_screen(tmp_path):
     sup, _ = sw.errors()
     assert inside.shape == (3,) and np.all(sup >= np.fmax(inside, 0) - 1e-12)
     assert inside[2] < inside[1]
-    from nnviz.render.bumps import SweepErrorView, sweep_layout
+    from nnviz.render.sweeps import sweep_layout
+    from nnviz.render.views.approx_error import SweepErrorView
 
     layout = sweep_layout(sw, size=(640, 480))
     layout.render(2)
@@ -338,7 +339,7 @@ def test_constructed_vs_trained(tmp_path):
 
 
 def test_versus_view_numbers(tmp_path):
-    from nnviz.render.bumps import VersusView
+    from nnviz.render.views.versus import VersusView
 
     net = A.relu_network("seed004", 8)
     cmp = A.train_alongside(net, trace=tmp_path / "v.h5", steps=10, lr=0.01, record="all")
@@ -422,7 +423,9 @@ def test_cli_step_and_towers(tmp_path):
 
 
 def test_bumps_view_numbers_are_the_constructions():
-    from nnviz.render.bumps import BumpsView, SweepErrorView, sweep_header
+    from nnviz.render.sweeps import sweep_header
+    from nnviz.render.views.approx_error import SweepErrorView
+    from nnviz.render.views.bumps import BumpsView
 
     sweep = A.bump_sweep("seed004", "2,4,8")
     view = BumpsView(sweep)

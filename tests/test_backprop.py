@@ -15,7 +15,7 @@ from nnviz.cli import cli
 from nnviz.export import read_gif_info
 from nnviz.render.animate import header_text
 from nnviz.render.layout import Layout
-from nnviz.render.network import (NetworkView, SubFrame, backprop_frames, format_value, next_params, parse_values,
+from nnviz.render.views.network import (NetworkView, SubFrame, backprop_frames, format_value, next_params, parse_values,
                                   phase_frames)
 
 SIZE = (1280, 720)
@@ -241,7 +241,7 @@ def test_bad_options(s131):
 
 # ---------------------------------------------------------------------------------------- gradient flow
 def test_gradflow_norms_and_view(moons_trace, tmp_path):
-    from nnviz.render.gradflow import GradFlowView, gradient_norms
+    from nnviz.render.views.gradflow import GradFlowView, gradient_norms
 
     g = gradient_norms(moons_trace, moons_trace.steps[:3])
     for i, k in enumerate(moons_trace.steps[:3]):
@@ -254,7 +254,7 @@ def test_gradflow_norms_and_view(moons_trace, tmp_path):
 
 def test_deep_presets_show_vanishing_gradients(tmp_path):
     from nnviz.presets import get_preset
-    from nnviz.render.gradflow import gradient_norms
+    from nnviz.render.views.gradflow import gradient_norms
 
     sig, relu = get_preset("deep-sigmoid"), get_preset("deep-relu")
     assert sig["model"]["activation"] == "sigmoid" and relu["model"]["activation"] == "relu"

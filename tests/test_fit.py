@@ -8,7 +8,7 @@ import nnviz
 from nnviz.cli import cli
 from nnviz.export import read_gif_info
 from nnviz.render import VIEWS, animate, build_layout, default_views
-from nnviz.render.fit import FitView
+from nnviz.render.views.fit import FitView
 
 CFG = {
     "name": "tiny-fit",

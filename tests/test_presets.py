@@ -95,7 +95,7 @@ def test_perceptron_preset_is_the_seed_rule_update_for_update(tmp_path):
 def test_features_are_appended_and_the_boundary_uses_them(tmp_path):
     from nnviz.data import make_dataset
     from nnviz.data.features import augment, feature_names
-    from nnviz.render.boundary import BoundaryView
+    from nnviz.render.views.boundary import BoundaryView
 
     ds = make_dataset("circles", n=20, features=["square", "sin"])
     np.testing.assert_allclose(ds.X[:, 2:4], ds.X[:, :2] ** 2)
@@ -126,7 +126,7 @@ def test_digits_presets_scale_the_pixels_or_not():
 
 
 def test_weights_view_draws_the_trace_weights(tmp_path):
-    from nnviz.render.weights import WeightsView, weight_mosaic
+    from nnviz.render.views.weights import WeightsView, weight_mosaic
 
     m = weight_mosaic(np.arange(2 * 4 * 3, dtype=float).reshape(1, 8, 3), (2, 4), cols=2)
     assert m.shape == (1, 5, 9) and np.isnan(m[0, 2]).all()
@@ -168,7 +168,7 @@ def test_ode_gradient_and_derivative_are_exact():
 
 def test_ode_preset_converges_to_the_analytic_solution(tmp_path):
     from nnviz.ode import max_error, ode_of, trial_solution
-    from nnviz.render.ode import OdeView
+    from nnviz.render.views.ode import OdeView
 
     tr = nnviz.train("ode-decay", trace=tmp_path / "ode.h5")
     assert tr.status == "complete" and tr.loss[-1] < 1e-3 * tr.loss[0]

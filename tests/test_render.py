@@ -9,7 +9,7 @@ from nnviz.cli import cli
 from nnviz.data import decode_outputs
 from nnviz.export import probe_video, read_gif_info
 from nnviz.render import BoundaryView, animate, build_layout, select_steps
-from nnviz.render.boundary import threshold_of
+from nnviz.render.views.boundary import threshold_of
 
 
 def run(*args):
@@ -183,7 +183,7 @@ def test_fast_text_atlas_matches_freetype():
     """Header text cut from a glyph atlas must look exactly like FreeType's own rendering."""
     from matplotlib.figure import Figure
 
-    from nnviz.render.fasttext import FastText
+    from nnviz.render.artists.text import FastText
 
     fig = Figure(dpi=100)
     text = "step  40   loss 0.009289   accuracy 94.0%"
@@ -206,7 +206,7 @@ def test_raster_field_matches_interpolating_values_then_the_lut():
     bilinear interpolation of the values at the pixel centres, then the nearest LUT entry."""
     from matplotlib.figure import Figure
 
-    from nnviz.render.raster import RasterField, bilinear_weights
+    from nnviz.render.artists.raster import RasterField, bilinear_weights
 
     rng = np.random.default_rng(0)
     field = rng.uniform(-1.2, 1.2, (23, 31)).astype(np.float32)   # a little outside [-1, 1] too

@@ -20,7 +20,7 @@ from nnviz.cli import cli
 from nnviz.data import TARGETS, linear
 from nnviz.scenes_lib import SCENES, scene_options, using
 from nnviz.approx import bump_network
-from nnviz.render.boundary import evaluate_steps, field_colors, grid_for
+from nnviz.render.views.boundary import evaluate_steps, field_colors, grid_for
 from nnviz.render.style import THEMES
 from nnviz.scenes_lib.compute import default_step_weight, half_planes, perceptron_rule, shown_units, signed_scale
 

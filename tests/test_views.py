@@ -5,8 +5,8 @@ import pytest
 
 import nnviz
 from nnviz.render import VIEWS, Layout, build_layout
-from nnviz.render.hidden import HiddenView, pca_projection
-from nnviz.render.neurons import NeuronsView, activation_scale
+from nnviz.render.views.hidden import HiddenView, pca_projection
+from nnviz.render.views.neurons import NeuronsView, activation_scale
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,6 @@ and network diagrams), at most 64 frames, GIFs with one global palette and 8-ban
 
 from __future__ import annotations
 
-import contextlib
-import io
 import logging
 import shutil
 import tempfile
@@ -87,38 +85,24 @@ class _Context:
 
     def trace(self, preset: str, **overrides):
         """Train ``preset`` once per gallery run (into the scratch folder) and return its trace."""
-        from .train import train
+        from .sources import trace_for
 
         key = (preset, tuple(sorted(overrides.items())))
         if key not in self.traces:
             stem = preset + "".join(f"-{k}{v}" for k, v in sorted(overrides.items()))
-            self.traces[key] = train(preset, trace=self.work / f"{stem}.h5", **overrides)
+            record = overrides.pop("record", None)  # None: the preset's own schedule
+            self.traces[key] = trace_for(preset, self.work / f"{stem}.h5", record=record, **overrides)
         return self.traces[key]
 
 
 # ---------------------------------------------------------------------------- helpers
 def _need_view(name: str):
-    from .render import VIEWS
+    from .render import view_class
 
-    if name not in VIEWS:
-        raise Skip(f"the {name!r} view is not available (its module is not there yet)")
-
-
-def _cli(args: Sequence[str]):
-    """Run an ``nnviz`` command in-process (its own output captured); a missing command is a Skip."""
-    import click
-
-    from .cli import cli
-
-    name = args[0]
-    if name not in cli.commands:
-        raise Skip(f"the command 'nnviz {name}' is not available (its module is not there yet)")
-    out = io.StringIO()
     try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            cli.main(args=list(args), prog_name="nnviz", standalone_mode=False)
-    except click.ClickException as e:
-        raise RuntimeError(f"nnviz {' '.join(args)}: {e.format_message()}") from None
+        view_class(name)
+    except ValueError:
+        raise Skip(f"the {name!r} view is not available (its module is not there yet)") from None
 
 
 def _log_steps(trace, n: int) -> list[int]:
@@ -139,8 +123,7 @@ def _movie(path, traces, views=None, *, steps=None, frames=30, size=(480, 360), 
     ``layout``, if given, is a function returning a :class:`nnviz.render.Layout` (instead of
     :func:`nnviz.render.build_layout` with ``views``).
     """
-    from .export import open_writer
-    from .render import build_layout
+    from .render import build_layout, render
 
     traces = list(traces)
     hold_frames = int(round(hold * fps))
@@ -152,24 +135,14 @@ def _movie(path, traces, views=None, *, steps=None, frames=30, size=(480, 360), 
             steps = sorted(set().union(*[set(_log_steps(t, frames - hold_frames)) for t in traces]))
             if len(steps) > frames - hold_frames:
                 steps = _log_steps(longest, frames - hold_frames)
-    steps = list(steps)
-    steps = steps[: MAX_FRAMES - hold_frames] + [steps[-1]] * hold_frames
-
-    if layout is None:
-        def layout():
-            return build_layout(traces, views, labels, size=size, theme="light", title=title,
-                                view_options=view_options)
-
-    picks = sorted({steps[0], steps[len(steps) // 2], steps[-1]})
-    lay = layout()
-    palette = [f for _, f in lay.frames(picks)]
-    extra = lay.palette_frame()
-    if extra is not None:
-        palette.append(extra)
-    with open_writer(path, fps=fps, palette_frames=palette, colors=colors) as w:
-        for s, f in layout().frames(steps):
-            w.write(f, step=s)
-    return len(steps)
+    steps = list(steps)[: MAX_FRAMES - hold_frames]
+    holds = [1] * len(steps)
+    holds[-1] += hold_frames  # the last frame stays before the GIF loops
+    lay = layout() if layout is not None else build_layout(traces, views, labels, size=size, theme="light",
+                                                          title=title, view_options=view_options)
+    _, n = render(lay, steps, path, fps=fps, holds=holds, palette=[0, len(steps) // 2, len(steps) - 1],
+                  writer_options={"colors": colors})
+    return n
 
 
 # ---------------------------------------------------------------------------- seed 000
@@ -187,7 +160,9 @@ def _learning_rates(path, ctx):
 
 
 def _backprop_sample131(path, ctx):
-    _cli(["backprop", str(ctx.trace("sample131").path), "--size", "960x540", "--fps", "6", "-q", "-o", str(path)])
+    from .render.views.network import render_backprop
+
+    return render_backprop(ctx.trace("sample131"), path, size=(960, 540), fps=6)[1]
 
 
 def _sin2x_tanh(path, ctx):
@@ -310,14 +285,16 @@ def _ode(path, ctx):
 
 
 def _backprop_moons(path, ctx):
-    _cli(["backprop", str(ctx.trace("moons", record="auto").path), "--sample", "mean", "--size", "960x540",
-          "--fps", "6", "-q", "-o", str(path)])
+    from .render.views.network import render_backprop
+
+    return render_backprop(ctx.trace("moons", record="auto"), path, sample="mean", size=(960, 540), fps=6)[1]
 
 
 # ---------------------------------------------------------------------------- seed 003
 def _moons_grid(path, ctx):
-    _cli(["frames", str(ctx.trace("moons", record="auto").path), "--grid", "--steps", "0,1,3,7,15,31,63,127",
-          "--dpi", "80", "-q", "-o", str(path)])
+    from .render.grid import save_grid
+
+    save_grid(ctx.trace("moons", record="auto"), [0, 1, 3, 7, 15, 31, 63, 127], path, dpi=80)
 
 
 # ---------------------------------------------------------------------------- seed 004
@@ -325,11 +302,11 @@ _N_FRAMES = "1,2,3,4,5,6,8,10,12,16,20,24,32,40,48"
 
 
 def _sweep(make, size=(480, 360), fps=6, title=None, hold=1.5):
-    """A construction sweep of :mod:`nnviz.approx` rendered by :mod:`nnviz.render.bumps`."""
+    """A construction sweep of :mod:`nnviz.approx` rendered by :mod:`nnviz.render.sweeps`."""
     def render(path, ctx):
         try:
             from . import approx
-            from .render.bumps import render_sweep
+            from .render.sweeps import render_sweep
         except ImportError as e:
             raise Skip(f"nnviz.approx is not available ({e})") from None
         sweep = make(approx)
@@ -339,10 +316,13 @@ def _sweep(make, size=(480, 360), fps=6, title=None, hold=1.5):
 
 def _seed004_example(path, ctx):
     try:
-        from .approx import seed004_example  # noqa: F401  (the PNG is drawn by `nnviz bumps --example`)
+        from .approx import Sweep, seed004_example
+        from .render.sweeps import render_sweep
     except ImportError as e:
         raise Skip(f"nnviz.approx is not available ({e})") from None
-    _cli(["bumps", "--example", "--size", "480x360", "-q", "-o", str(path)])
+    # what `nnviz bumps --example` draws
+    sweep = Sweep([seed004_example()], "n", [5], title="seed 004's example")
+    render_sweep(sweep, path, views=["bumps"], size=(480, 360), title="seed 004's example")
 
 
 def _fit_seed004(path, ctx):
@@ -360,12 +340,11 @@ def _scene(name, seconds, preset=None):
             import manim  # noqa: F401
         except Exception as e:  # not installed, or a system library missing
             raise Skip(f"manim is not installed ({type(e).__name__})") from None
+        from .scenes_lib import render_scene, video_to_gif
+
         mp4 = ctx.work / f"scene_{name}.mp4"
-        args = ["scene", name, "-q", "l", "--fps", "5", "--duration", str(seconds), "-o", str(mp4)]
-        if preset:
-            args += ["--trace", str(ctx.trace(preset).path)]
-        _cli(args)
-        from .scenes_lib import video_to_gif
+        trace = str(ctx.trace(preset).path) if preset else None
+        render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=5, progress=False)
 
         video_to_gif(mp4, path, fps=5, width=400, colors=64)
     return render
@@ -578,7 +557,7 @@ def render_gallery(output="media", names: Sequence[str] | None = None, work=None
         "failed" (with the error). Files are written to a temporary name and moved into place, so a
         failed entry leaves the previous file untouched.
     """
-    from .render.layout import single_threaded_blas
+    from .nn.threads import one_blas_thread
 
     entries = find_entries(names)
     output = Path(output)
@@ -597,7 +576,7 @@ def render_gallery(output="media", names: Sequence[str] | None = None, work=None
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        with single_threaded_blas(), np.errstate(all="ignore"):
+        with one_blas_thread(), np.errstate(all="ignore"):
             for entry in entries:
                 if bar is not None:
                     bar.set_postfix_str(entry.name)

@@ -182,7 +182,7 @@ def _open(source, trace, tmp: str):
 
     Returns (traces, labels, opened) where ``opened`` are the traces to close afterwards.
     """
-    from .render.animate import _is_trace_file, open_source
+    from .sources import is_trace_file, trace_for
     from .trace import Trace
 
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
@@ -197,11 +197,11 @@ def _open(source, trace, tmp: str):
                              "or a config (dict or .toml)" if not isinstance(s, dict) else
                              "cannot show a config dict directly: train it first with nnviz.train(config, trace=...)")
         stem = Path(os.fspath(s)).stem
-        if _is_trace_file(s):
-            tr = open_source(s)
+        if is_trace_file(s):
+            tr = trace_for(s)
         else:
             tp = Path(trace) if (trace and len(sources) == 1) else Path(tmp) / f"{stem}.h5"
-            tr = open_source(s, trace_path=tp)
+            tr = trace_for(s, tp)
         traces.append(tr)
         labels.append(stem)
         opened.append(tr)
@@ -299,6 +299,7 @@ def animate(source, output=None, *, format: str = "gif", views: Sequence[str] | 
     Animation or Player
         Displays inline; an :class:`Animation` is also a path (``os.fspath``) to ``output``.
     """
+    from .export import classify
     from .render.animate import animate as render
 
     suffix = Path(os.fspath(output)).suffix.lower() if output is not None else "." + str(format).lower().lstrip(".")
@@ -312,7 +313,7 @@ def animate(source, output=None, *, format: str = "gif", views: Sequence[str] | 
                              title=title, max_frames=max_frames, view_options=view_options,
                              labels=list(labels or default_labels), progress=progress,
                              writer_options=writer_options or None)
-            if suffix in (".html", ".htm"):
+            if classify(out).is_player:
                 player = Player.from_file(written)
                 player.path = Path(output) if output is not None else None
                 return player

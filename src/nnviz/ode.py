@@ -45,6 +45,7 @@ from typing import Callable
 import numpy as np
 
 from .nn import MLP
+from .nn.activations import ACTIVATIONS
 from .nn.mlp import BackwardPass
 
 __all__ = ["ODE_LOSS", "SECOND_DERIVATIVES", "DecayODE", "ode_of", "forward_with_tangent",
@@ -56,21 +57,10 @@ log = logging.getLogger(__name__)
 ODE_LOSS = "ode"
 
 
-def _sig(a):
-    return a * (1.0 - a)
-
-
-#: Name table: activation name -> ``f''(z, a)`` (the backward pass of N' needs it).
+#: Name table: activation name -> ``f''(z, a)`` (the backward pass of N' needs it), read from the
+#: activations' own table (:data:`nnviz.nn.activations.ACTIVATIONS`, column ``d2f``).
 SECOND_DERIVATIVES: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
-    "sigmoid": lambda z, a: _sig(a) * (1.0 - 2.0 * a),
-    "logistic": lambda z, a: _sig(a) * (1.0 - 2.0 * a),
-    "tanh": lambda z, a: -2.0 * a * (1.0 - a**2),
-    "identity": lambda z, a: np.zeros_like(z),
-    "linear": lambda z, a: np.zeros_like(z),
-    "softplus": lambda z, a: _sig(1.0 / (1.0 + np.exp(-z))),
-    "elu": lambda z, a: np.where(z > 0, 0.0, a + 1.0),
-    "relu": lambda z, a: np.zeros_like(z),  # 0 almost everywhere: N' is piecewise constant
-}
+    name: act.d2f for name, act in ACTIVATIONS.items() if act.d2f is not None}
 
 
 @dataclass(frozen=True)

@@ -7,53 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli, friendly
-
-
-def _views_option(f):
-    return click.option("--view", "views", default=None, metavar="V1,V2",
-                        help="Panels, comma-separated: boundary, neurons, hidden, loss, fit, network, ... "
-                             "(default: boundary,loss for 2-D classifiers, fit,loss for 1-D fits).")(f)
-
-
-def common_render_options(f):
-    """Options shared by the commands that render frames."""
-    for opt in reversed([
-        click.option("--steps", default=None, metavar="SPEC",
-                     help="Which recorded steps become frames: a range A:B[:K], a schedule "
-                          "(log2, every:K, all) or a list like 0,1,3,7. Default: all recorded, "
-                          "thinned to --max-frames."),
-        click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=20, show_default=True,
-                     help="Frames per second."),
-        click.option("--size", default="640x480", show_default=True, metavar="WxH",
-                     help="Frame size in pixels (even numbers, for video)."),
-        click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
-                     help="Colour theme."),
-        click.option("--title", default=None, help="Title at the top left (default: the preset name)."),
-        click.option("--max-frames", type=click.IntRange(min=1), default=150, show_default=True,
-                     help="At most this many frames when --steps is not given."),
-        click.option("-q", "--quiet", is_flag=True, help="No progress bars."),
-    ]):
-        f = opt(f)
-    return f
-
-
-def parse_view_option(text: str):
-    """``"hidden.layer=1"`` -> ("hidden", "layer", 1): numbers and true/false are converted,
-    anything else stays a string (never evaluated)."""
-    name, sep, raw = text.partition("=")
-    view, dot, key = name.partition(".")
-    if not sep or not dot or not view or not key:
-        raise click.ClickException(f"bad --opt {text!r}: write VIEW.KEY=VALUE, e.g. hidden.layer=1")
-    value: object = raw
-    for convert in (int, float):
-        try:
-            value = convert(raw)
-            break
-        except ValueError:
-            pass
-    if raw.lower() in ("true", "false"):
-        value = raw.lower() == "true"
-    return view.strip(), key.strip(), value
+from .common import check_output_target, common_render_options, parse_view_option, parse_views, source_trace, views_option
 
 
 @cli.command()
@@ -61,7 +15,7 @@ def parse_view_option(text: str):
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Output: .gif, .mp4, .webm, .html, a directory or a {step} pattern for PNG frames, "
                    "or a single .png/.svg/.pdf still (with --step).")
-@_views_option
+@views_option
 @common_render_options
 @click.option("--step", type=int, default=None, help="For a still: the step to draw (default: the last).")
 @click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
@@ -80,29 +34,24 @@ def animate(sources, output, views, steps, fps, size, theme, title, max_frames, 
     Several sources are drawn side by side on a shared step axis, e.g.
     `nnviz animate xor-identity-1 xor-relu-2 -o xor.gif`.
     """
-    from ..render import VIEWS, animate as run, parse_size
+    from ..render import animate as run, parse_size
     from ..render.animate import check_steps_spec
-    from ..export import supported_formats
-    from .train_cmds import check_output_target
 
     size = parse_size(size)
-    view_list = [v.strip() for v in views.split(",") if v.strip()] if views else None
-    for v in view_list or []:
-        if v not in VIEWS:
-            raise click.ClickException(f"unknown view {v!r}; choose from: {', '.join(sorted(VIEWS))}")
-    out = Path(output)
-    still = out.suffix.lower() in (".svg", ".pdf") or (out.suffix.lower() == ".png" and "{" not in out.name)
-    if step is not None and not still:
+    view_list = parse_views(views)
+    target = check_output_target(output)
+    if step is not None and not target.is_still:
         raise click.ClickException("--step draws a single still: use an output ending in .png, .svg or .pdf")
     if step is not None:
         steps = str(step)
     check_steps_spec(steps)
-    check_output_target(output, supported_formats)
     options = {"loss": {"log": log_scale}, "boundary": {"hard": hard, "levels": levels}}
     for view, key, value in (parse_view_option(o) for o in opts):
         options.setdefault(view, {})[key] = value
-    written = run(list(sources), output, views=view_list, steps=steps, fps=fps, size=size, theme=theme,
-                  title=title, trace_path=trace_path, progress=not quiet, max_frames=max_frames,
-                  view_options=options)
+    one = len(sources) == 1
+    traces = [source_trace(s, trace_path if one else None, output, quiet) for s in sources]
+    labels = [Path(str(s)).stem for s in sources]
+    written = run(traces, output, views=view_list, steps=steps, fps=fps, size=size, theme=theme, title=title,
+                  progress=not quiet, max_frames=max_frames, view_options=options, labels=labels)
     if not quiet:
         click.echo(f"wrote {written}")

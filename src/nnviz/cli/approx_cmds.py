@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli, friendly
+from .common import check_output_target, check_writable
 
 
 def _render_options(f):
@@ -44,17 +45,13 @@ def _floats(text: str, count: int, what: str, example: str) -> tuple[float, ...]
 
 
 def _prepare_output(output: str) -> Path:
-    from ..export import supported_formats
-    from .train_cmds import check_output_target
-
-    out = Path(output)
-    check_output_target(out, supported_formats)
-    return out
+    check_output_target(output)
+    return Path(output)
 
 
 def _finish(sweep, out, size, fps, theme, title, hold, quiet, views=None, view_options=None):
     from ..render import parse_size
-    from ..render.bumps import render_sweep
+    from ..render.sweeps import render_sweep
 
     written = render_sweep(sweep, out, views=views, fps=fps, size=parse_size(size), theme=theme, title=title,
                            hold=hold, progress=not quiet, view_options=view_options)
@@ -125,8 +122,6 @@ def bumps(function, interval, n, w, inverse_sigmoid, relu, halved_ends, collapse
             what = "ReLU hats" if relu else ("bumps, σ⁻¹ trick" if inverse_sigmoid else "bumps")
             title = f"{what}: {_short(function if function in _TARGET_NAMES else sweep.construction.name, 16)}"
     if trace_path:
-        from .train_cmds import check_writable
-
         check_writable(Path(trace_path), "trace")
         sweep.to_trace(trace_path).close()
     views = ["bumps"] if (no_error or len(sweep) == 1) else None   # (narrow frames drop it too)
@@ -227,7 +222,7 @@ def versus(function, interval, n, w, relu, collapsed, from_construction, steps, 
     """
     from ..approx import bump_network, relu_network, train_alongside
     from ..render import parse_size
-    from ..render.bumps import render_versus
+    from ..render.sweeps import render_versus
 
     out = _prepare_output(output)
     iv = _floats(interval, 2, "--interval", "A,B, e.g. 0,1") if interval else None

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from . import cli, friendly
-from .animate_cmds import common_render_options
+from .common import check_output_target, common_render_options, source_trace
 
 DEFAULT_SIZE = "1280x720"
 _STILL_PHASES = ["z", "a", "forward", "loss", "delta", "backward", "grad", "gradient", "update"]
@@ -67,11 +65,8 @@ def backprop(source, output, step, sample, phases, detail, later, phase, wide, m
     The frame size defaults to 1280x720 here. Each phase stays on screen for about a second
     whatever the --fps (a higher fps only makes the update's morph smoother).
     """
-    from ..export import supported_formats
-    from ..export.base import is_frames_target
     from ..render import parse_size
-    from ..render.network import render_backprop
-    from .train_cmds import check_output_target
+    from ..render.views.network import render_backprop
 
     sample = _sample(sample)
     ctx = click.get_current_context()
@@ -80,15 +75,13 @@ def backprop(source, output, step, sample, phases, detail, later, phase, wide, m
     size = parse_size(size)
     if step is not None and steps is not None:
         raise click.ClickException("give either --step K or --steps SPEC, not both")
-    out = Path(output)
-    still = out.suffix.lower() in (".svg", ".pdf") or (out.suffix.lower() == ".png" and "{" not in out.name)
-    if phase is not None and not still:
+    target = check_output_target(output)
+    if phase is not None and not target.is_still:
         raise click.ClickException("--phase draws a single still: use an output ending in .png, .svg or .pdf")
-    if not is_frames_target(output):  # (Path() would drop a frames folder's trailing "/")
-        check_output_target(out, supported_formats)
-    written, n = render_backprop(source, output, step=step, steps=steps, sample=sample, phases=phases, detail=detail,
+    trace = source_trace(source, trace_path, output, quiet)
+    written, n = render_backprop(trace, output, step=step, steps=steps, sample=sample, phases=phases, detail=detail,
                                  later=later, phase=phase, fps=fps, size=size, theme=theme, title=title,
-                                 trace_path=trace_path, progress=not quiet, max_frames=max_frames, wide=wide,
-                                 max_units=max_units, rank=rank)
+                                 progress=not quiet, max_frames=max_frames, wide=wide, max_units=max_units,
+                                 rank=rank)
     if not quiet:
         click.echo(f"wrote {written} ({n} frame{'s' if n != 1 else ''})")

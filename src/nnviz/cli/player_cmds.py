@@ -11,8 +11,8 @@ from pathlib import Path
 import click
 
 from . import cli, friendly
+from .common import parse_views, source_trace
 
-_STILL_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def _explicit(spec) -> list[int] | None:
@@ -56,7 +56,9 @@ def _check_pattern(output: str, n_steps: int, grid: bool) -> str:
     if output.endswith(("/", os.sep)) or os.path.isdir(output):
         raise ValueError(f"{output} is a folder; give a file name such as "
                          f"{os.path.join(output, 'moons-{step:03d}.png')}")
-    if suffix not in _STILL_SUFFIXES:
+    from ..export import STILL_SUFFIXES
+
+    if suffix not in STILL_SUFFIXES:
         raise ValueError(f"cannot write stills as {name!r}: the name must end in .png, .svg or .pdf")
     has_field = "{step" in name
     if "{" in os.path.dirname(output):
@@ -111,23 +113,17 @@ def frames(source, output, steps, grid, views, cols, size, dpi, theme, title, ha
     nnviz frames moons --steps log2 -o moons-{step:03d}.pdf
     nnviz frames moons --grid -o moons-grid.png
     """
-    from ..render import VIEWS, build_layout, parse_size
-    from ..render.animate import _is_trace_file, open_source
+    from ..render import build_layout, parse_size, render
     from ..render.grid import save_grid
 
     size = parse_size(size)
-    view_list = [v.strip() for v in views.split(",") if v.strip()] if views else None
-    for v in view_list or []:
-        if v not in VIEWS:
-            raise click.ClickException(f"unknown view {v!r}; choose from: {', '.join(sorted(VIEWS))}")
+    view_list = parse_views(views)
     if grid and view_list and len(view_list) > 1:
         raise click.ClickException("--grid shows one view per panel: give a single --view")
     _check_pattern(output, 1, grid)  # fail on a bad name before any training
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if not _is_trace_file(source) and trace_path is None:
-        trace_path = out.parent / f"{Path(source).stem}.h5"
-    trace = open_source(source, trace_path=trace_path, progress=not quiet)
+    trace = source_trace(source, trace_path, output, quiet)
     chosen, missing = still_steps(trace, steps)
     if missing:
         what = f"step {missing[0]} has" if len(missing) == 1 else f"steps {', '.join(map(str, missing))} have"
@@ -149,15 +145,10 @@ def frames(source, output, steps, grid, views, cols, size, dpi, theme, title, ha
             raise click.ClickException(f"the pattern {out.name!r} gives the same name to several steps; "
                                        "use e.g. {step:05d}")
         if suffix == ".png":  # the animation's own frames: same pixels as the GIF/MP4, fast
-            from ..export import open_writer
-
-            target = output if "{step" in out.name else str(out)
-            with open_writer(target) as w:
-                for step, frame in layout.frames(chosen):
-                    w.write(frame, step=step)
+            render(layout, chosen, output)
         else:  # vector stills, one figure each
             for step, name in zip(chosen, names):
-                layout.savefig(name, step)
+                render(layout, [step], name)
         written = names
     if not quiet:
         shown = ", ".join(str(p) for p in written[:3]) + (f", ... ({len(written)} files)" if len(written) > 3 else "")

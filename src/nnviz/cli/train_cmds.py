@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from . import cli, friendly, muted_logs
+from .common import check_writable, record_option
 
 
 @cli.command()
@@ -22,38 +23,6 @@ def presets():
         click.echo(f"seed {seed}")
         for p in groups[seed]:
             click.echo(f"  {p.name:<{width}}  {p.description}")
-
-
-def check_writable(path: Path, what="output"):
-    """Fail early, before any work, if ``path`` cannot be written."""
-    import os
-
-    from ..safefile import check_output
-
-    path = check_output(path, what)  # a directory, device, FIFO or socket is refused, never opened
-    make_parent(path, what)
-    target = path if path.exists() else path.parent  # nothing is created or opened here
-    if not os.access(target, os.W_OK) or (target is path.parent and not os.access(target, os.X_OK)):
-        raise click.ClickException(f"cannot write {what} {path}: permission denied")
-
-
-def make_parent(path: Path, what="output"):
-    """Create the folder an output goes into (``-o out/moons.gif`` just works)."""
-    parent = Path(path).parent
-    if parent.exists():
-        if not parent.is_dir():
-            raise click.ClickException(f"cannot write {what} {path}: {parent} is a file, not a directory")
-        return
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise click.ClickException(f"cannot write {what} {path}: cannot create folder {parent} ({e.strerror})") from None
-
-
-def record_option(f):
-    return click.option("--record", default=None, metavar="SCHEDULE",
-                        help="When to store full tensors: all, every:K, log2, auto, none, or a list "
-                             "like 0,1,5. Loss and accuracy are stored every step.")(f)
 
 
 @cli.command()
@@ -109,31 +78,3 @@ def info(trace_file):
 
     with load_trace(trace_file) as trace:
         _print_summary(trace)
-
-
-def check_output_target(out: Path, supported_formats=None):
-    """Fail early, before training or rendering, on an unsupported or unwritable output."""
-    import os
-
-    from ..export import WRITERS
-    from ..export.base import is_frames_target
-
-    frames = is_frames_target(str(out))  # str: a trailing "/" means a folder of frames
-    out = Path(out)
-    suffix = out.suffix.lower()
-    known = {s for cls in WRITERS.values() for s in cls.suffixes} | {".svg", ".pdf", ".png"}
-    if not frames and suffix not in known:
-        listed = "; ".join(supported_formats()) if supported_formats else ", ".join(sorted(known))
-        raise click.ClickException(
-            f"cannot write {out}: unsupported output type '{suffix or out.name}'. Supported: {listed}; "
-            "also .svg/.pdf stills")
-    # the nearest existing folder must be a writable directory
-    probe = out.parent if not frames else out
-    while not probe.exists() and probe != probe.parent:
-        probe = probe.parent
-    if probe.exists() and not probe.is_dir():
-        raise click.ClickException(f"cannot write {out}: {probe} is a file, not a directory")
-    if not os.access(probe, os.W_OK):
-        raise click.ClickException(f"cannot write {out}: directory {probe} is not writable")
-    if not frames:
-        make_parent(out)

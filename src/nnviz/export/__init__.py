@@ -17,10 +17,10 @@ from .base import (
     FormatError,
     OutputPathError,
     Writer,
-    open_writer,
     register_writer,
     supported_formats,
 )
+from .targets import STILL_SUFFIXES, Target, classify, open_writer, supported_outputs
 from .gif import GifWriter, read_gif_info
 from .png import PngFramesWriter, PngWriter
 from .video import Mp4Writer, WebmWriter, probe_video
@@ -31,6 +31,10 @@ __all__ = [
     "register_writer",
     "supported_formats",
     "open_writer",
+    "classify",
+    "Target",
+    "STILL_SUFFIXES",
+    "supported_outputs",
     "FormatError",
     "OutputPathError",
     "GifWriter",

@@ -25,7 +25,6 @@ __all__ = [
     "WRITERS",
     "register_writer",
     "supported_formats",
-    "open_writer",
     "FormatError",
     "OutputPathError",
     "is_frames_target",
@@ -72,6 +71,8 @@ class Writer:
     description: ClassVar[str] = ""
     #: True if the output is a single file (False: a folder of files).
     single_file: ClassVar[bool] = True
+    #: What the output is (see :mod:`nnviz.export.targets`): "movie", "player", "frames" or "still".
+    kind: ClassVar[str] = "movie"
 
     def __init__(self, path: PathLike, fps: float = 20, **options: Any) -> None:
         if options:
@@ -366,55 +367,3 @@ def is_frames_target(path: PathLike) -> bool:
         suffix = os.path.splitext(s)[1].lower()
         return not any(suffix and suffix in c.suffixes for c in WRITERS.values())
     return False
-
-
-def open_writer(path: PathLike, fps: float = 20, **options: Any) -> Writer:
-    """Open the writer that matches ``path``.
-
-    ``.gif`` -> GIF, ``.mp4`` -> H.264 MP4, ``.webm`` -> VP9 WebM, a folder
-    (existing, or a path ending in ``/``) or a name with a ``{step}`` field
-    (``moons-{step:03d}.png``) -> one PNG per frame, a plain ``.png`` -> a
-    single still image. Other writers (e.g. HTML) add suffixes via
-    :func:`register_writer`.
-
-    Parameters
-    ----------
-    path : str or os.PathLike
-        Output path; its suffix chooses the format (case-insensitive).
-    fps : float, default 20
-        Frames per second, > 0.
-    **options
-        Passed to the writer class (e.g. ``crf=18`` for MP4,
-        ``palette_frames=[...]`` for GIF).
-
-    Returns
-    -------
-    Writer
-        An open writer; use it as a context manager.
-
-    Raises
-    ------
-    FormatError
-        If the path does not name a supported format.
-    OutputPathError
-        If the output cannot be written (checked now, before any frame).
-    ValueError
-        If ``fps`` is not > 0.
-    """
-    check_fps(fps)
-    s = os.fspath(path)
-    if is_frames_target(s):
-        cls = WRITERS.get("png-frames")
-    else:
-        suffix = os.path.splitext(s)[1].lower()
-        cls = next((c for c in WRITERS.values() if suffix and suffix in c.suffixes), None)
-        if cls is None:
-            what = f"suffix {suffix!r}" if suffix else "no suffix"
-            raise FormatError(
-                f"cannot tell the output format of {s!r} ({what}); supported: "
-                + "; ".join(supported_formats())
-            )
-    if cls is None:  # pragma: no cover - png module always registers it
-        raise FormatError("PNG frames writer is not available")
-    logger.debug("open_writer(%r) -> %s", s, cls.__name__)
-    return cls(s, fps=fps, **options)

@@ -31,14 +31,16 @@ from __future__ import annotations
 import logging
 import math
 import queue
+import struct
 import threading
 from pathlib import Path
 from typing import Any, BinaryIO, Sequence
 
 import numpy as np
-from PIL import GifImagePlugin, Image
+from PIL import Image
 
 from .base import PathLike, Writer, register_writer
+from .forked import ForkedEncoder, can_fork
 
 __all__ = ["GifWriter", "read_gif_info", "build_palette", "PaletteMapper", "gif_delay_cs"]
 
@@ -135,6 +137,10 @@ class PaletteMapper:
 
     Keeps a lazily filled lookup table over all 2**24 colours (16 MB), so
     each colour's nearest palette entry (Euclidean RGB) is computed once.
+    The table holds ``255 - index``, so that "not yet known" is 0 and the
+    table starts as zeroed memory the system hands out page by page as
+    colours are met (a filled 16 MB table costs about 25 ms of page faults
+    up front).
 
     Parameters
     ----------
@@ -149,7 +155,7 @@ class PaletteMapper:
             raise ValueError("palette must have 1..255 colours")
         self.palette = np.asarray(palette, np.uint8)
         self._pal = self.palette.astype(np.int32)
-        self._lut = np.full(1 << 24, self._UNKNOWN, np.uint8)
+        self._lut = np.zeros(1 << 24, np.uint8)  # 255 - index; 0: not yet known
 
     def __call__(self, frame: np.ndarray) -> np.ndarray:
         """Return the ``(H, W)`` uint8 palette indices of an RGB frame."""
@@ -159,15 +165,15 @@ class PaletteMapper:
         codes <<= 8
         codes |= frame[..., 2]
         idx = np.take(self._lut, codes)  # take: 2x faster than fancy indexing here
-        missing = idx == self._UNKNOWN
+        missing = idx == 0
         if missing.any():
             new = np.unique(codes[missing])
             rgb = np.stack([new >> 16, (new >> 8) & 255, new & 255], -1).astype(np.int32)
             for i in range(0, len(new), 4096):
                 d = ((rgb[i : i + 4096, None, :] - self._pal[None]) ** 2).sum(-1)
-                self._lut[new[i : i + 4096]] = d.argmin(1)
+                self._lut[new[i : i + 4096]] = 255 - d.argmin(1)
             idx = np.take(self._lut, codes)
-        return idx
+        return np.subtract(np.uint8(255), idx, out=idx)
 
 
 def _unpack(codes: np.ndarray) -> np.ndarray:
@@ -253,8 +259,10 @@ class GifWriter(Writer):
         self._mapper: PaletteMapper | None = None
         self._same: np.ndarray | None = None  # (256, 256) "close enough" table
         self._canvas: np.ndarray | None = None  # palette indices on screen
+        self._rgb: np.ndarray | None = None  # the last frame encoded
         self._n_encoded = 0
         self._worker: threading.Thread | None = None
+        self._forked: ForkedEncoder | None = None
         self._error: BaseException | None = None
         if self.fps > 50:
             logger.warning("GIF delays are at least 20 ms: %g fps will play at 50 fps", self.fps)
@@ -268,13 +276,15 @@ class GifWriter(Writer):
             if len(self._buffer) >= self.sample_frames:
                 self._flush_buffer()
         else:
-            self._submit(frame.copy())
+            self._submit(frame)
 
     def _finish(self) -> None:
         self._flush_buffer()
+        forked = self._forked is not None
         self._stop_worker()
         assert self._fh is not None
-        self._fh.write(b";")  # trailer
+        if not forked:  # (the encoder process has written the trailer and closed its file)
+            self._fh.write(b";")  # trailer
         self._fh.close()
         self._fh = None
 
@@ -286,19 +296,32 @@ class GifWriter(Writer):
             self._fh = None
 
     # -- internals ---------------------------------------------------------
-    # Frames are mapped to the palette and LZW-coded on a worker thread, so that on a machine with
-    # two cores the encoding overlaps the rendering of the next frames (numpy and Pillow's encoder
-    # release the GIL). The queue is bounded: at most _QUEUE frames wait in memory.
+    # Frames are mapped to the palette and LZW-coded in a forked encoder process
+    # (nnviz.export.forked: on Linux the encoding then runs on the second core beside the
+    # rendering), or else on a worker thread (which overlaps little: the renderer holds the
+    # interpreter lock). At most _QUEUE frames wait in memory.
     _QUEUE = 8
 
     def _submit(self, frame: np.ndarray) -> None:
-        if self._worker is None:
-            self._queue: queue.Queue = queue.Queue(maxsize=self._QUEUE)
-            self._worker = threading.Thread(target=self._work, name="gif-encoder", daemon=True)
-            self._worker.start()
+        if self._forked is None and self._worker is None:
+            if can_fork():
+                self._forked = ForkedEncoder(frame.shape, self._encode, self._child_finish, slots=self._QUEUE)
+            else:
+                self._queue: queue.Queue = queue.Queue(maxsize=self._QUEUE)
+                self._worker = threading.Thread(target=self._work, name="gif-encoder", daemon=True)
+                self._worker.start()
+        if self._forked is not None:
+            self._forked.submit(frame)
+            return
         if self._error is not None:
             raise self._error
-        self._queue.put(frame)
+        self._queue.put(frame.copy())  # the caller may reuse its array
+
+    def _child_finish(self) -> None:
+        """In the encoder process: the trailer, and the file closed."""
+        assert self._fh is not None
+        self._fh.write(b";")
+        self._fh.close()
 
     def _work(self) -> None:
         while True:
@@ -312,6 +335,12 @@ class GifWriter(Writer):
                     self._error = e
 
     def _stop_worker(self, raise_error: bool = True) -> None:
+        if self._forked is not None:
+            forked, self._forked = self._forked, None
+            if raise_error:
+                forked.close()
+            else:
+                forked.kill()
         if self._worker is not None:
             self._queue.put(None)
             self._worker.join()
@@ -338,53 +367,84 @@ class GifWriter(Writer):
 
     def _write_header(self, w: int, h: int) -> None:
         assert self._mapper is not None and self._fh is not None
-        im = Image.new("P", (w, h))
         pal = self._mapper.palette.tobytes()
-        im.putpalette(pal + b"\0" * (768 - len(pal)))  # 256 entries, 255 = transparent
-        header, _ = GifImagePlugin.getheader(im, None, {"loop": 0})
-        self._fh.write(b"".join(header))
+        self._fh.write(_gif_header(w, h, pal + b"\0" * (768 - len(pal))))  # 256 entries, 255 = transparent
 
     def _encode(self, frame: np.ndarray) -> None:
         assert self._fh is not None and self._mapper is not None
-        cur = self._mapper(frame)
-        params: dict[str, Any] = {
-            "duration": 10 * gif_delay_cs(self._n_encoded, self.fps),
-            "disposal": 1,  # leave this frame in place; the next one draws over it
-        }
+        # disposal 1: leave this frame in place; the next one draws over it
+        params: dict[str, Any] = {"delay_cs": gif_delay_cs(self._n_encoded, self.fps), "disposal": 1,
+                                  "transparency": None}
+        x0 = y0 = 0
         if self._canvas is None:
             self._write_header(frame.shape[1], frame.shape[0])
-            x0 = y0 = 0
-            sub = cur
-            self._canvas = cur
+            sub = self._canvas = self._mapper(frame)
         else:
-            prev = self._canvas
-            diff = (cur != prev) if self._same is None else ~self._same[cur, prev]
-            rows = np.flatnonzero(diff.any(axis=1))
-            if rows.size == 0:  # nothing changed: a 1x1 transparent no-op keeps the timing
-                x0 = y0 = 0
+            # only the box of pixels whose RGB changed is mapped to the palette (a pixel whose
+            # colour is unchanged keeps its index): the changed box of indices lies inside it
+            box = _changed_box(frame, self._rgb)
+            prev = self._canvas[box] if box is not None else None
+            cur = self._mapper(frame[box]) if box is not None else None
+            diff = None if box is None else (cur != prev) if self._same is None else ~self._same[cur, prev]
+            inner = None if diff is None else _bounding_box(diff)
+            if inner is None:  # nothing changed: a 1x1 transparent no-op keeps the timing
                 sub = np.full((1, 1), _TRANSPARENT, np.uint8)
                 params["transparency"] = _TRANSPARENT
             else:
-                y0, y1 = int(rows[0]), int(rows[-1]) + 1
-                cols = np.flatnonzero(diff[y0:y1].any(axis=0))
-                x0, x1 = int(cols[0]), int(cols[-1]) + 1
-                box = (slice(y0, y1), slice(x0, x1))
                 if self._same is not None:
                     cur = np.where(diff, cur, prev)  # within tolerance: keep what is shown
+                self._canvas[box] = cur
+                y0, x0 = box[0].start + inner[0].start, box[1].start + inner[1].start
                 if self.transparency:
-                    sub = np.where(diff[box], cur[box], np.uint8(_TRANSPARENT))
+                    sub = np.where(diff[inner], cur[inner], np.uint8(_TRANSPARENT))
                     params["transparency"] = _TRANSPARENT
                 else:
-                    sub = cur[box]
-                self._canvas = cur
+                    sub = cur[inner]
+        self._rgb = frame
         self._fh.write(_lzw_frame(sub, (x0, y0), params))
         self._n_encoded += 1
 
 
+def _bounding_box(mask: np.ndarray) -> tuple[slice, slice] | None:
+    """The smallest (rows, columns) box holding every True of a 2-D mask, or None."""
+    rows = np.flatnonzero(mask.any(axis=1))
+    if rows.size == 0:
+        return None
+    y0, y1 = int(rows[0]), int(rows[-1]) + 1
+    cols = np.flatnonzero(mask[y0:y1].any(axis=0))
+    return slice(y0, y1), slice(int(cols[0]), int(cols[-1]) + 1)
+
+
+def _changed_box(frame: np.ndarray, prev: np.ndarray) -> tuple[slice, slice] | None:
+    """The box of pixels whose RGB differs between two (H, W, 3) frames, or None."""
+    h, w = frame.shape[:2]
+    box = _bounding_box(frame.reshape(h, 3 * w) != prev.reshape(h, 3 * w))  # bytes: one pass
+    if box is None:
+        return None
+    rows, cols = box
+    return rows, slice(cols.start // 3, (cols.stop + 2) // 3)
+
+
+def _gif_header(w: int, h: int, palette: bytes) -> bytes:
+    """GIF89a header: screen descriptor with a 256-entry global colour table, looping forever."""
+    screen = b"GIF89a" + struct.pack("<2H", w, h) + bytes([0x87, 0, 0])  # global table of 2**(7+1)
+    loop = b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", 0) + b"\x00"  # loop 0 = forever
+    return screen + palette + loop
+
+
 def _lzw_frame(sub: np.ndarray, offset: tuple[int, int], params: dict[str, Any]) -> bytes:
-    """Encode palette indices as one GIF frame (control block, descriptor, LZW data)."""
-    im = Image.frombytes("L", (sub.shape[1], sub.shape[0]), np.ascontiguousarray(sub).tobytes())
-    return b"".join(GifImagePlugin.getdata(im, offset, **params))
+    """One GIF frame of palette indices: graphic control block, image descriptor, LZW data.
+
+    The LZW sub-blocks come from Pillow's GIF encoder through its public ``Image.tobytes("gif")``;
+    the bytes are identical to what Pillow's (private) ``GifImagePlugin.getdata`` writes.
+    """
+    h, w = sub.shape
+    tr = params.get("transparency")
+    packed = (1 if tr is not None else 0) | (int(params.get("disposal", 0)) << 2)
+    control = b"!\xf9\x04" + bytes([packed]) + struct.pack("<H", int(params["delay_cs"])) + bytes([tr or 0, 0])
+    descriptor = b"," + struct.pack("<4H", offset[0], offset[1], w, h) + b"\x00"  # no local colour table
+    data = Image.frombytes("L", (w, h), np.ascontiguousarray(sub).tobytes()).tobytes("gif", "L")
+    return control + descriptor + b"\x08" + data + b"\x00"  # 8-bit codes; a 0 block ends the data
 
 
 def _gif_local_palettes(data: bytes) -> tuple[bool, int]:

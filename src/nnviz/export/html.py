@@ -7,6 +7,8 @@ reveal.js or other HTML slides through an ``<iframe>``.
 Frames are stored once each (identical frames are deduplicated) as base64 WebP (lossy, about
 15-25 kB for a 640x480 frame) or PNG, inside a
 ``<script type="application/json">`` block; a small script draws the current frame on a canvas.
+The page, its style sheet and its script are package data files beside this module
+(``player/player.html``, ``player.css``, ``player.js``), filled in with :func:`player_document`.
 
 Controls: a scrub slider, play/pause, playback speed, first/back/forward/last buttons, the
 keyboard (left/right arrows step, space plays or pauses, Home/End jump to the ends), a label
@@ -32,6 +34,7 @@ import logging
 import math
 import os
 import re
+from importlib import resources
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -191,6 +194,7 @@ class HtmlWriter(Writer):
     """
 
     description = "self-contained HTML player (scrub, play, step; opens offline)"
+    kind = "player"
 
     def __init__(self, path: PathLike, fps: float = 20, *, meta: Mapping[str, Any] | None = None,
                  image_format: str = "webp", quality: int = 80, autoplay: bool = False,
@@ -372,10 +376,10 @@ def player_document(*, images: Sequence[str], frame_image: Sequence[int], labels
     css_values = {k.upper(): v for k, v in colors.items()}
     css_values.update(W=str(w), H=str(h),
                       MAXW_VIEW=f"min({w}px, max(320px, calc((100vh - 165px) * {w / h:.5f})))")
-    values = {"TITLE": _escape(title), "CSS": _fill(_CSS, css_values), "FIT": json.dumps(fit),
-              "W": str(w), "H": str(h), "N1": str(len(frame_image) - 1), "JS": _JS,
+    values = {"TITLE": _escape(title), "CSS": _fill(_asset("player.css"), css_values), "FIT": json.dumps(fit),
+              "W": str(w), "H": str(h), "N1": str(len(frame_image) - 1), "JS": _asset("player.js"),
               "DATA": _json_for_script(data)}
-    return _fill(_TEMPLATE, values)
+    return _fill(_asset("player.html"), values)
 
 
 def _fill(template: str, values: Mapping[str, str]) -> str:
@@ -416,318 +420,6 @@ def read_player(path: PathLike) -> dict[str, Any]:
     }
 
 
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="nnviz">
-<title>__TITLE__</title>
-<style>__CSS__</style>
-<script>(function(){var f=__FIT__;if(f==="width"||(f==="auto"&&location.href==="about:srcdoc"))document.documentElement.className+=" nnviz-fit-width";})();</script>
-</head>
-<body>
-<div class="nnviz-player" id="nnviz-player" data-frame="0" data-playing="false">
-<canvas id="nnviz-frame" width="__W__" height="__H__" role="img" aria-label="__TITLE__"></canvas>
-<div class="nnviz-bar">
-<button type="button" id="nnviz-first" title="First frame (Home)" aria-label="first frame"><svg viewBox="0 0 16 16"><path d="M3 3h2v10H3zM13 3v10L6 8z"/></svg></button>
-<button type="button" id="nnviz-prev" title="Step back (left arrow)" aria-label="step back"><svg viewBox="0 0 16 16"><path d="M12 3v10L4 8z"/></svg></button>
-<button type="button" id="nnviz-play" class="nnviz-play" title="Play / pause (space)" aria-label="play"><svg viewBox="0 0 16 16"><path class="nnviz-icon-play" d="M4 2.5v11L13 8z"/><path class="nnviz-icon-pause" d="M3.5 2.5h3v11h-3zM9.5 2.5h3v11h-3z"/></svg></button>
-<button type="button" id="nnviz-next" title="Step forward (right arrow)" aria-label="step forward"><svg viewBox="0 0 16 16"><path d="M4 3v10l8-5z"/></svg></button>
-<button type="button" id="nnviz-last" title="Last frame (End)" aria-label="last frame"><svg viewBox="0 0 16 16"><path d="M11 3h2v10h-2zM3 3v10l7-5z"/></svg></button>
-<input type="range" id="nnviz-slider" min="0" max="__N1__" step="1" value="0" aria-label="frame">
-<select id="nnviz-speed" title="Playback speed" aria-label="playback speed">
-<option value="0.25">0.25&times;</option><option value="0.5">0.5&times;</option><option value="1" selected>1&times;</option><option value="2">2&times;</option><option value="4">4&times;</option>
-</select>
-</div>
-<div class="nnviz-info"><span id="nnviz-label" aria-live="polite"></span><span id="nnviz-counter"></span></div>
-<svg id="nnviz-curve" class="nnviz-curve" role="img" aria-label="loss curve; click to jump"></svg>
-</div>
-<script type="application/json" id="nnviz-data">__DATA__</script>
-<script>__JS__</script>
-</body>
-</html>
-"""
-
-_CSS = """
-html,body{margin:0;padding:0;background:__BG__;color:__FG__;}
-body{font:14px/1.35 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;}
-.nnviz-player{max-width:__MAXW_VIEW__;margin:0 auto;padding:4px 6px 6px;box-sizing:border-box;outline:none;}
-html.nnviz-fit-width .nnviz-player{max-width:__W__px;}
-#nnviz-frame{display:block;width:100%;height:auto;aspect-ratio:__W__/__H__;image-rendering:auto;}
-.nnviz-bar{display:flex;align-items:center;gap:4px;margin-top:6px;}
-.nnviz-bar button{flex:none;width:32px;height:28px;padding:0;border:1px solid __GRID__;border-radius:5px;
-  background:__BUTTON__;color:__FG__;cursor:pointer;display:flex;align-items:center;justify-content:center;}
-.nnviz-bar button:hover{border-color:__MUTED__;}
-.nnviz-bar button:focus-visible,#nnviz-slider:focus-visible,#nnviz-speed:focus-visible{outline:2px solid __CURSOR__;outline-offset:1px;}
-.nnviz-bar button svg{width:14px;height:14px;fill:currentColor;}
-.nnviz-bar button.nnviz-play{width:40px;}
-.nnviz-icon-pause{display:none;}
-.nnviz-player[data-playing="true"] .nnviz-icon-pause{display:inline;}
-.nnviz-player[data-playing="true"] .nnviz-icon-play{display:none;}
-#nnviz-slider{flex:1;min-width:60px;margin:0 6px;accent-color:__CURSOR__;cursor:pointer;}
-#nnviz-speed{flex:none;height:28px;border:1px solid __GRID__;border-radius:5px;background:__BUTTON__;color:__FG__;font:inherit;font-size:13px;}
-.nnviz-info{display:flex;justify-content:space-between;align-items:baseline;gap:12px;margin:6px 2px 2px;
-  font-family:"DejaVu Sans Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:14px;font-variant-numeric:tabular-nums;}
-#nnviz-label{white-space:pre-wrap;}
-#nnviz-counter{color:__MUTED__;font-size:12px;white-space:nowrap;}
-.nnviz-curve{display:block;width:100%;height:100px;cursor:pointer;touch-action:none;user-select:none;-webkit-user-select:none;}
-.nnviz-curve text{font:10.5px system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;fill:__MUTED__;}
-"""
-
-_JS = r"""
-(function () {
-  "use strict";
-  var D = JSON.parse(document.getElementById("nnviz-data").textContent);
-  var C = D.colors, n = D.image.length;
-  var root = document.getElementById("nnviz-player");
-  var canvas = document.getElementById("nnviz-frame"), ctx = canvas.getContext("2d");
-  var slider = document.getElementById("nnviz-slider"), speedSel = document.getElementById("nnviz-speed");
-  var label = document.getElementById("nnviz-label"), counter = document.getElementById("nnviz-counter");
-  var playBtn = document.getElementById("nnviz-play"), svg = document.getElementById("nnviz-curve");
-  var SVGNS = svg.namespaceURI;  // the HTML parser puts inline <svg> in the SVG namespace
-  var cur = 0, playing = false, speed = 1, lastTime = 0;
-
-  // Frames: decoded lazily by the browser from the embedded data URIs.
-  var imgs = D.images.map(function (b64) {
-    var im = new Image();
-    im.src = "data:" + D.mime + ";base64," + b64;
-    return im;
-  });
-
-  function draw() {
-    var im = imgs[D.image[cur]];
-    if (im.complete && im.naturalWidth) {
-      ctx.drawImage(im, 0, 0, canvas.width, canvas.height);
-    } else {
-      im.addEventListener("load", function () { if (imgs[D.image[cur]] === im) draw(); }, {once: true});
-    }
-  }
-
-  function show(i) {
-    i = Math.max(0, Math.min(n - 1, Math.round(i)));
-    cur = i;
-    draw();
-    slider.value = String(i);
-    label.textContent = D.label[i];
-    counter.textContent = "frame " + (i + 1) + " / " + n;
-    root.setAttribute("data-frame", String(i));
-    root.setAttribute("data-step", D.step[i] === null ? "" : String(D.step[i]));
-    moveCursor();
-  }
-
-  function setPlaying(p) {
-    playing = p;
-    root.setAttribute("data-playing", p ? "true" : "false");
-    playBtn.setAttribute("aria-label", p ? "pause" : "play");
-  }
-  function play() {
-    if (n < 2) return;
-    if (cur >= n - 1) show(0);
-    setPlaying(true);
-    lastTime = performance.now();
-    requestAnimationFrame(tick);
-  }
-  function pause() { setPlaying(false); }
-  function toggle() { if (playing) pause(); else play(); }
-  function tick(t) {
-    if (!playing) return;
-    var dt = 1000 / (D.fps * speed);
-    if (t - lastTime >= dt) {
-      lastTime = (t - lastTime > 4 * dt) ? t : lastTime + dt;  // keep time, but never race to catch up
-      if (cur + 1 >= n) {
-        if (D.loop) show(0); else { pause(); return; }
-      } else {
-        show(cur + 1);
-      }
-    }
-    requestAnimationFrame(tick);
-  }
-  function stepBy(k) { pause(); show(cur + k); }
-
-  document.getElementById("nnviz-first").addEventListener("click", function () { pause(); show(0); });
-  document.getElementById("nnviz-prev").addEventListener("click", function () { stepBy(-1); });
-  document.getElementById("nnviz-next").addEventListener("click", function () { stepBy(1); });
-  document.getElementById("nnviz-last").addEventListener("click", function () { pause(); show(n - 1); });
-  playBtn.addEventListener("click", toggle);
-  slider.addEventListener("input", function () { pause(); show(+slider.value); });
-  speedSel.addEventListener("change", function () { speed = +speedSel.value || 1; });
-
-  document.addEventListener("keydown", function (e) {
-    if (e.altKey || e.ctrlKey || e.metaKey) return;
-    var tag = e.target && e.target.tagName;
-    if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && e.target !== slider)) return;
-    switch (e.key) {
-      case "ArrowRight": case "ArrowUp": stepBy(1); break;
-      case "ArrowLeft": case "ArrowDown": stepBy(-1); break;
-      case " ": case "Spacebar": case "k": if (!e.repeat) toggle(); break;
-      case "Home": pause(); show(0); break;
-      case "End": pause(); show(n - 1); break;
-      default: return;
-    }
-    e.preventDefault();
-  });
-  // a focused button would also "click" on the space key's release
-  document.addEventListener("keyup", function (e) { if (e.key === " " || e.key === "Spacebar") e.preventDefault(); });
-
-  // ---------------------------------------------------------------- loss curve
-  var CV = D.curve, geom = null, cursorLine = null, cursorDot = null;
-  function color(c) { return C[c] || c; }
-  function el(name, attrs, parent) {
-    var e = document.createElementNS(SVGNS, name);
-    for (var k in attrs) e.setAttribute(k, attrs[k]);
-    if (parent) parent.appendChild(e);
-    return e;
-  }
-  function fmt(v) {
-    if (v === 0) return "0";
-    var a = Math.abs(v);
-    if (a >= 1e4 || a < 1e-3) return v.toExponential(1).replace("e+", "e");
-    return String(+v.toPrecision(3));
-  }
-  function bsearch(xs, x) {  // index of the last xs[i] <= x (0 if none)
-    var lo = 0, hi = xs.length - 1;
-    if (x <= xs[0]) return 0;
-    while (lo < hi) { var mid = (lo + hi + 1) >> 1; if (xs[mid] <= x) lo = mid; else hi = mid - 1; }
-    return lo;
-  }
-  function buildCurve() {
-    while (svg.firstChild) svg.removeChild(svg.firstChild);
-    geom = null;
-    if (!CV || !CV.steps.length) { svg.style.display = "none"; return; }  // no scalars: no curve
-    var W = svg.clientWidth || canvas.clientWidth || D.width, H = svg.clientHeight || 100;
-    svg.setAttribute("viewBox", "0 0 " + W + " " + H);
-    var hasRight = CV && CV.series.some(function (s) { return s.axis === "right"; });
-    var m = {l: 44, r: hasRight ? 38 : 10, t: 8, b: 17};
-    var x0 = m.l, x1 = W - m.r, y0 = H - m.b, y1 = m.t;
-    var steps = CV.steps;
-    var smin = Math.min(steps[0], D.step[0] || 0), smax = Math.max(steps[steps.length - 1], 1);
-    var xs = function (s) { return x0 + (x1 - x0) * (s - smin) / Math.max(smax - smin, 1e-9); };
-    // left axis: loss
-    var lo = Infinity, hi = -Infinity, log = CV && CV.log;
-    (CV ? CV.series : []).forEach(function (s) {
-      if (s.axis !== "left") return;
-      s.values.forEach(function (v) { if (v !== null && (!log || v > 0)) { lo = Math.min(lo, v); hi = Math.max(hi, v); } });
-    });
-    if (!isFinite(lo)) { lo = 0; hi = 1; }
-    if (!log) { lo = Math.min(lo, 0); if (hi <= lo) hi = lo + 1; }
-    else { if (hi <= lo) hi = lo * 10; }
-    var tr = log ? function (v) { return Math.log10(Math.max(v, lo)); } : function (v) { return v; };
-    var tlo = tr(lo), thi = tr(hi);
-    var ysL = function (v) { return y0 - (y0 - y1) * (tr(v) - tlo) / (thi - tlo); };
-    var ysR = function (v) { return y0 - (y0 - y1) * v; };
-    // frame grid and axes
-    el("rect", {x: x0, y: y1, width: Math.max(0, x1 - x0), height: Math.max(0, y0 - y1), fill: "none", stroke: C.grid}, svg);
-    if (D.step.length > 1 && (x1 - x0) / D.step.length >= 5) {  // where the frames are, if sparse enough to see
-      var ticks = el("path", {stroke: C.muted, "stroke-width": 1, opacity: 0.55}, svg), d = "";
-      D.step.forEach(function (s) { if (s !== null) d += "M" + xs(s).toFixed(1) + " " + y0 + "v4"; });
-      ticks.setAttribute("d", d);
-    }
-    el("text", {x: x0 - 4, y: y1 + 8, "text-anchor": "end"}, svg).textContent = fmt(hi);
-    el("text", {x: x0 - 4, y: y0, "text-anchor": "end"}, svg).textContent = fmt(lo);
-    el("text", {x: x0 - 4, y: (y0 + y1) / 2 + 4, "text-anchor": "end"}, svg).textContent = "loss";
-    el("text", {x: x0, y: H - 2, "text-anchor": "start"}, svg).textContent = "step " + smin;
-    el("text", {x: x1, y: H - 2, "text-anchor": "end"}, svg).textContent = String(smax);
-    if (hasRight) {
-      el("text", {x: x1 + 4, y: y1 + 8, fill: C.accuracy, style: "fill:" + C.accuracy}, svg).textContent = "100%";
-      el("text", {x: x1 + 4, y: y0, style: "fill:" + C.accuracy}, svg).textContent = "0%";
-      el("text", {x: x1 + 4, y: (y0 + y1) / 2 + 4, style: "fill:" + C.accuracy}, svg).textContent = "acc";
-    }
-    // series, with a legend centred in the bottom row
-    var legend = [];
-    (CV ? CV.series : []).forEach(function (s) {
-      var ys = s.axis === "right" ? ysR : ysL, d = "", pen = false;
-      for (var i = 0; i < CV.steps.length; i++) {
-        var v = s.values[i];
-        if (v === null || (log && s.axis === "left" && !(v > 0))) { pen = false; continue; }
-        d += (pen ? "L" : "M") + xs(CV.steps[i]).toFixed(1) + " " + ys(v).toFixed(1);
-        pen = true;
-      }
-      var a = {d: d, fill: "none", stroke: color(s.color), "stroke-width": s.axis === "right" ? 1.2 : 1.5,
-               "stroke-linejoin": "round", opacity: s.axis === "right" ? 0.85 : 1};
-      if (s.dash) a["stroke-dasharray"] = "4 3";
-      el("path", a, svg);
-      var t = el("text", {x: 0, y: H - 2, style: "fill:" + color(s.color)}, svg);
-      t.textContent = (s.dash ? "- - " : "\u2014 ") + s.name;
-      legend.push(t);
-    });
-    if (legend.length > 1) {
-      var widths = legend.map(function (t) { return t.getComputedTextLength ? t.getComputedTextLength() : 6 * t.textContent.length; });
-      var total = widths.reduce(function (a, b) { return a + b; }, 0) + 14 * (legend.length - 1);
-      var lx = (x0 + x1) / 2 - total / 2;
-      legend.forEach(function (t, i) { t.setAttribute("x", lx.toFixed(1)); lx += widths[i] + 14; });
-    } else {
-      legend.forEach(function (t) { t.parentNode.removeChild(t); });
-    }
-    cursorLine = el("line", {y1: y1, y2: y0, stroke: C.cursor, "stroke-width": 1.5}, svg);
-    cursorDot = el("circle", {r: 3.5, fill: C.cursor}, svg);
-    geom = {xs: xs, ysL: ysL, x0: x0, x1: x1, smin: smin, smax: smax, log: log, lo: lo};
-    moveCursor();
-  }
-  function moveCursor() {
-    if (!geom || !cursorLine) return;
-    var s = D.step[cur];
-    if (s === null) { cursorLine.setAttribute("visibility", "hidden"); cursorDot.setAttribute("visibility", "hidden"); return; }
-    var x = Math.max(geom.x0, Math.min(geom.x1, geom.xs(s))).toFixed(1);
-    cursorLine.setAttribute("x1", x); cursorLine.setAttribute("x2", x);
-    cursorLine.setAttribute("visibility", "visible");
-    var v = null;
-    if (CV && CV.series.length && CV.series[0].axis === "left") v = CV.series[0].values[bsearch(CV.steps, s)];
-    if (v === null || (geom.log && !(v > 0))) { cursorDot.setAttribute("visibility", "hidden"); return; }
-    cursorDot.setAttribute("cx", x); cursorDot.setAttribute("cy", geom.ysL(v).toFixed(1));
-    cursorDot.setAttribute("visibility", "visible");
-  }
-  function frameAtX(clientX) {
-    var r = svg.getBoundingClientRect(), vb = svg.viewBox.baseVal;
-    var x = (clientX - r.left) * (vb && vb.width ? vb.width / r.width : 1);
-    var s = geom.smin + (geom.smax - geom.smin) * (x - geom.x0) / Math.max(geom.x1 - geom.x0, 1);
-    var best = 0, bd = Infinity;
-    for (var i = 0; i < n; i++) {
-      if (D.step[i] === null) continue;
-      var dd = Math.abs(D.step[i] - s);
-      if (dd < bd) { bd = dd; best = i; }
-    }
-    return best;
-  }
-  var dragging = false;
-  svg.addEventListener("pointerdown", function (e) {
-    if (!geom) return;
-    dragging = true;
-    try { svg.setPointerCapture(e.pointerId); } catch (err) {}
-    pause(); show(frameAtX(e.clientX));
-    e.preventDefault();
-  });
-  svg.addEventListener("pointermove", function (e) { if (dragging && geom) show(frameAtX(e.clientX)); });
-  svg.addEventListener("pointerup", function () { dragging = false; });
-  svg.addEventListener("pointercancel", function () { dragging = false; });
-
-  // ------------------------------------------------------------------ sizing
-  function reserveLabel() {  // room for the longest label, so nothing below jumps while playing
-    var longest = D.label.reduce(function (a, b) { return b.length > a.length ? b : a; }, "");
-    label.style.minHeight = "";
-    label.textContent = longest;
-    var h = label.offsetHeight;
-    label.textContent = D.label[cur];
-    if (h) label.style.minHeight = h + "px";
-  }
-  function fitFrame() {  // notebooks: grow the enclosing iframe to the player
-    if (document.documentElement.className.indexOf("nnviz-fit-width") < 0) return;
-    try {
-      var fe = window.frameElement;
-      if (fe) fe.style.height = Math.ceil(root.getBoundingClientRect().bottom + window.scrollY + 2) + "px";
-    } catch (err) { /* cross-origin parent: keep the given height */ }
-  }
-  var resizeTimer = null;
-  window.addEventListener("resize", function () {
-    clearTimeout(resizeTimer);
-    resizeTimer = setTimeout(function () { reserveLabel(); buildCurve(); fitFrame(); }, 60);
-  });
-
-  buildCurve();
-  show(0);
-  reserveLabel();
-  fitFrame();
-  if (D.autoplay) play();
-  window.nnvizPlayer = {show: show, play: play, pause: pause, get frame() { return cur; }, get n() { return n; }};
-})();
-"""
+def _asset(name: str) -> str:
+    """A file of the player (``player.html``, ``.css``, ``.js``), shipped as package data."""
+    return (resources.files(__package__) / "player" / name).read_text(encoding="utf-8")

@@ -47,6 +47,7 @@ class PngFramesWriter(Writer):
     """
 
     description = "one PNG per frame"
+    kind = "frames"
     path_hint = "a folder such as out/, or a pattern such as name-{step:05d}.png"
     single_file = False
 
@@ -142,6 +143,7 @@ class PngWriter(Writer):
     """
 
     description = "a single still image (exactly one frame)"
+    kind = "still"
 
     def __init__(self, path: PathLike, fps: float = 20, *, compress_level: int = 6) -> None:
         super().__init__(path, fps)

@@ -153,7 +153,7 @@ class MLP:
             z = z + self.b[l]
         return z, self.f[l](z)
 
-    def layer_backward(self, l, a_prev, z, a, dl_da, scale):
+    def layer_backward(self, l, a_prev, z, a, dl_da, scale, delta=None):
         """Backward rule of layer ``l``, the mirror of :meth:`layer_forward`.
 
         Parameters
@@ -165,6 +165,9 @@ class MLP:
             Each sample's ``dl_i/da[l]``: from the loss at the top, from the layer above otherwise.
         scale : float
             ``dC/dl_i`` (1/n for a mean loss, 1 for a sum).
+        delta : ndarray of shape (n_samples, n_l), optional
+            ``delta[l]`` when it is already known (an output layer whose eq. (1) has a closed form
+            from the logits, such as ``y - t``); otherwise computed from ``dl_da``.
 
         Returns
         -------
@@ -172,7 +175,8 @@ class MLP:
             ``delta[l]``; the gradients of ``W[l]`` and ``b[l]`` (without L2); and ``dl/da[l-1]``,
             the sum ``sum_k delta_k^l w_jk^l`` that the layer below multiplies by its own ``f'``.
         """
-        delta = self.f[l].backward(z, a, dl_da)  # eq. (1) at the top, eq. (2) below it
+        if delta is None:
+            delta = self.f[l].backward(z, a, dl_da)  # eq. (1) at the top, eq. (2) below it
         dW = scale * (a_prev.T @ delta)  # eq. (3)
         db = scale * delta.sum(axis=0) if self.b[l] is not None else None  # eq. (4)
         dl_da_prev = delta @ self.W[l].T
@@ -208,18 +212,13 @@ class MLP:
         delta, dW, db = [None] * (L + 1), [None] * (L + 1), [None] * (L + 1)
 
         logits = FROM_LOGITS.get((self.f[L].name, loss.name))
-        dl_da = None if logits else loss.grad(y, T)  # dl_i/dy_i: where the backward pass starts
+        dl_da = None if logits else loss.grad(y, T)  # each sample's dl_i/dy_i: where the backward pass starts
         for l in range(L, 0, -1):
-            if l == L and logits:
-                # eq. (1) in closed form, e.g. delta[L] = y - t (see FROM_LOGITS above)
-                delta[L] = logits.delta(fp.z[L], y, T)
-                dW[L] = scale * (fp.a[L - 1].T @ delta[L])
-                db[L] = scale * delta[L].sum(axis=0) if self.b[L] is not None else None
-                dl_da = delta[L] @ self.W[L].T
-            else:
-                delta[l], dW[l], db[l], dl_da = self.layer_backward(
-                    l, fp.a[l - 1], fp.z[l], fp.a[l], dl_da, scale
-                )
+            # a from-logits pair's eq. (1) in closed form, e.g. delta[L] = y - t (see FROM_LOGITS above)
+            known = logits.delta(fp.z[L], y, T) if l == L and logits else None
+            delta[l], dW[l], db[l], dl_da = self.layer_backward(
+                l, fp.a[l - 1], fp.z[l], fp.a[l], dl_da, scale, delta=known
+            )
             if l2:
                 dW[l] = dW[l] + l2 * self.W[l]
 

@@ -1,7 +1,10 @@
-"""From a preset or a trace to an animation file: the pipeline behind ``nnviz animate``."""
+"""From traces to an animation file: what ``nnviz animate`` draws (frame steps, layout, header).
+
+Renderers take traces (open, or trace files); turning a preset name or a config into a trace is
+:func:`nnviz.sources.trace_for`'s job. The frames go through :func:`nnviz.render.pipeline.render`.
+"""
 
 from __future__ import annotations
-
 
 import logging
 from pathlib import Path
@@ -9,41 +12,26 @@ from typing import Sequence
 
 import numpy as np
 
-from .base import View
+from .base import view_class
 from .layout import Layout
 
-__all__ = ["VIEWS", "register_view", "select_steps", "build_layout", "animate", "open_source",
-           "default_views", "header_text", "player_meta"]
+__all__ = ["select_steps", "build_layout", "animate", "default_views", "header_text", "player_meta",
+           "check_steps_spec", "as_trace"]
 
 log = logging.getLogger(__name__)
-
-#: View registry: name -> View class (``--view`` choices come from here).
-VIEWS: dict[str, type[View]] = {}
-
-
-def register_view(cls: type[View]) -> type[View]:
-    """Class decorator adding a view to :data:`VIEWS` under ``cls.name``."""
-    VIEWS[cls.name] = cls
-    return cls
-
-
-def _view_class(name: str) -> type[View]:
-    if name not in VIEWS:
-        raise ValueError(f"unknown view {name!r}; choose from: {', '.join(sorted(VIEWS))}")
-    return VIEWS[name]
 
 
 def default_views(trace) -> list[str]:
     """What to show for a trace: boundary + loss for 2-D classifiers, fit + loss for 1-D fits."""
-    if trace.config.get("train", {}).get("loss") == "ode" and "ode" in VIEWS:  # nnviz.ode (seed 002)
+    if trace.config.get("train", {}).get("loss") == "ode":  # nnviz.ode (seed 002)
         return ["ode", "loss"]
     if trace.is_classifier and _raw_inputs(trace) == 2:
         return ["boundary", "loss"]
-    if trace.is_classifier and trace.data.image_shape and "weights" in VIEWS:  # digits (seed 002)
+    if trace.is_classifier and trace.data.image_shape:  # digits (seed 002)
         return ["weights", "loss"]
-    if not trace.is_classifier and trace.sizes[0] == 1 and trace.sizes[-1] == 1 and "fit" in VIEWS:
+    if not trace.is_classifier and trace.sizes[0] == 1 and trace.sizes[-1] == 1:
         return ["fit", "loss"]
-    return ["network", "loss"] if "network" in VIEWS else ["loss"]
+    return ["network", "loss"]
 
 
 def _raw_inputs(trace) -> int:
@@ -98,11 +86,6 @@ def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int
     return [int(s) for s in chosen]
 
 
-def _is_trace_file(source) -> bool:
-    p = Path(str(source))
-    return p.suffix in (".h5", ".hdf5") or (p.is_file() and p.suffix != ".toml")
-
-
 def check_steps_spec(spec) -> None:
     """Raise ValueError for a malformed ``--steps`` before any training or rendering work."""
     if spec is None or not isinstance(spec, str):
@@ -121,21 +104,24 @@ def check_steps_spec(spec) -> None:
         parse_schedule(spec, 10)
 
 
-def open_source(source, trace_path=None, record="auto", progress=False, quiet=False):
-    """A Trace from a trace file, a Trace, a preset name or a TOML config (trained first)."""
+def as_trace(source):
+    """An open trace from a Trace or a trace file; anything else is refused (renderers never train).
+
+    Raises
+    ------
+    ValueError
+        For a preset name or a config: turn it into a trace first with
+        :func:`nnviz.sources.trace_for`.
+    """
     from ..trace import Trace, load_trace
-    from ..train import train
 
     if isinstance(source, Trace):
         return source
     p = Path(str(source))
-    if _is_trace_file(p):
+    if p.suffix.lower() in (".h5", ".hdf5") or (p.is_file() and p.suffix.lower() != ".toml"):
         return load_trace(p)
-    trace_path = Path(trace_path or f"{p.stem}.h5")
-    tr = train(str(source), trace=trace_path, record=record, progress=progress)
-    if tr.diverged:
-        log.warning("%s (the trace up to there is in %s)", tr.message, trace_path)
-    return tr
+    raise ValueError(f"{source!r} is not a trace: renderers draw traces; train it first with "
+                     "nnviz.sources.trace_for (or `nnviz train`)")
 
 
 def header_text(trace):
@@ -161,14 +147,14 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
     view_options = {k: dict(o) for k, o in (view_options or {}).items()}
     views = list(views or default_views(traces[0]))
     for v in views:
-        _view_class(v)
+        view_class(v)
     if "boundary" in views:  # a grid as fine as the frame (unless asked otherwise)
-        from .boundary import resolution_for
+        from .views.boundary import resolution_for
 
         view_options.setdefault("boundary", {}).setdefault("resolution", resolution_for(size))
     if len(traces) == 1:
         tr = traces[0]
-        row = [_view_class(v)(tr, theme=theme, **view_options.get(v, {})) for v in views]
+        row = [view_class(v)(tr, theme=theme, **view_options.get(v, {})) for v in views]
         if len(row) >= 3 and "loss" in views and size[0] < 1.5 * size[1]:
             # three or more panels in a 4:3 frame: the loss curve becomes a full-width strip
             # below the others, which keep the height they need (16:9 frames keep one row)
@@ -182,11 +168,11 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
     for v in views:
         if v == "loss":
             continue
-        rows.append([_view_class(v)(tr, theme=theme, label=f"{lab}", **view_options.get(v, {}))
+        rows.append([view_class(v)(tr, theme=theme, label=f"{lab}", **view_options.get(v, {}))
                      for tr, lab in zip(traces, labels)])
     heights = [1.0] * len(rows)
     if "loss" in views:
-        rows.append([_view_class("loss")(traces[0], theme=theme, runs=list(zip(labels, traces)),
+        rows.append([view_class("loss")(traces[0], theme=theme, runs=list(zip(labels, traces)),
                                          **view_options.get("loss", {}))])
         heights.append(0.6)
     longest = max(traces, key=lambda t: int(t.all_steps[-1]))
@@ -196,20 +182,22 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
 
 
 def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), theme="light",
-            title=None, trace_path=None, progress=False, max_frames=150, view_options=None,
-            labels=None, writer_options=None) -> Path:
+            title=None, progress=False, max_frames=150, view_options=None, labels=None,
+            writer_options=None) -> Path:
     """Render an animation (or a still) of one or several training runs.
 
     Parameters
     ----------
-    source : str, Path, Trace, or a list of them
-        Preset names (trained first), trace files, or open traces. Several sources are shown
-        side by side on a shared step axis.
+    source : Trace, str or Path, or a list of them
+        Open traces or trace files (a preset is trained first with
+        :func:`nnviz.sources.trace_for`). Several sources are shown side by side on a shared
+        step axis.
     output : str or Path
-        ``.gif``, ``.mp4``, ``.webm``, a ``{step}`` pattern or a directory (PNG frames), or a
-        single ``.png``/``.svg``/``.pdf`` still (of the last selected step).
+        ``.gif``, ``.mp4``, ``.webm``, ``.html``, a ``{step}`` pattern or a directory (PNG
+        frames), or a single ``.png``/``.svg``/``.pdf`` still (of the last selected step); see
+        :func:`nnviz.export.classify`.
     views : list of str, optional
-        Names from :data:`VIEWS`; default from :func:`default_views`.
+        Names from :data:`nnviz.render.VIEWS`; default from :func:`default_views`.
     steps : str or list of int, optional
         Which recorded steps become frames (see :func:`select_steps`).
     fps : float
@@ -217,12 +205,14 @@ def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), 
         Frame size in pixels.
     theme : {"light", "dark"}
     title : str, optional
-    trace_path : str or Path, optional
-        Where to keep the trace when training a preset (default: next to the output).
     progress : bool
         Show a progress bar.
     max_frames : int
         Thin the recorded steps to at most this many frames when ``steps`` is None.
+    view_options : dict, optional
+        ``{view name: {option: value}}``.
+    labels : list of str, optional
+        Names of the runs (default: the trace files' stems).
     writer_options : dict, optional
         Extra options for the writer (e.g. ``{"autoplay": True}`` for ``.html``).
 
@@ -230,51 +220,26 @@ def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), 
     -------
     Path of the written output.
     """
-    from ..export import open_writer
+    from ..export import classify
+    from .pipeline import render
 
-    target = str(output)  # keeps a trailing "/" (a folder of PNG frames) that Path would drop
-    output = Path(output)
+    target = classify(output)  # an unknown suffix fails before any work
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
-    traces = []
-    for s in sources:
-        tp = None
-        if isinstance(s, (str, Path)) and not _is_trace_file(s):  # a preset or config: train it
-            stem = Path(str(s)).stem
-            tp = trace_path if (trace_path and len(sources) == 1) else output.parent / f"{stem}.h5"
-        traces.append(open_source(s, trace_path=tp, progress=progress))
+    traces = [as_trace(s) for s in sources]
     if labels is None:
-        labels = [Path(str(s)).stem if isinstance(s, (str, Path)) else t.path.stem for s, t in zip(sources, traces)]
+        labels = [t.path.stem for t in traces]
     frame_steps = select_steps(traces[0], steps, max_frames) if len(traces) == 1 else _shared_steps(traces, steps, max_frames)
     if title is None:
         title = " vs ".join(labels) if len(traces) > 1 else traces[0].config.get("name", labels[0])
-    suffix = output.suffix.lower()
-    if views is None and suffix in (".html", ".htm"):  # the player draws its own loss curve
+    if views is None and target.is_player:  # the player draws its own loss curve
         views = [v for v in default_views(traces[0]) if v != "loss"] or None
     layout = build_layout(traces, views, labels, size=size, theme=theme, title=title, view_options=view_options)
-
-    if suffix in (".svg", ".pdf") or (suffix == ".png" and "{" not in output.name):
-        layout.savefig(output, frame_steps[-1])
-        return output
-
-    writer_opts = {}
-    if suffix in (".html", ".htm"):  # the HTML player's label and loss curve
-        writer_opts["meta"] = player_meta(traces, labels, title, log=(view_options or {}).get("loss", {}).get("log", False))
-    frames = layout.frames(frame_steps)
-    if progress:
-        from tqdm import tqdm
-
-        frames = tqdm(frames, total=len(frame_steps), desc=f"rendering {output.name}", unit="frame", leave=False)
-    frames = iter(frames)
-    first_step, first = next(frames)
-    if suffix == ".gif":  # one palette for the whole movie: the first frame + every field colour
-        extra = layout.palette_frame()
-        writer_opts["palette_frames"] = [first] + ([] if extra is None else [extra])
-    writer_opts.update(writer_options or {})
-    with open_writer(target, fps=fps, **writer_opts) as w:
-        w.write(first, step=first_step)
-        for step, frame in frames:
-            w.write(frame, step=step)
-    return output
+    opts = {}
+    if target.is_player:  # the HTML player's label and loss curve
+        opts["meta"] = player_meta(traces, labels, title, log=(view_options or {}).get("loss", {}).get("log", False))
+    opts.update(writer_options or {})
+    written, _ = render(layout, frame_steps, output, fps=fps, progress=progress, writer_options=opts)
+    return written
 
 
 def player_meta(traces, labels=None, title=None, log=False) -> dict:

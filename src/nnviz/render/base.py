@@ -6,8 +6,9 @@ figure once, keeps it as a background, and per frame restores it and draws only 
 (blitting on matplotlib's Agg canvas). Views do all heavy numerics in :meth:`View.prepare`, once
 for every frame step, vectorised over the steps.
 
-Writing a new view::
+Writing a new view: one module in ``nnviz/render/views/`` with a registered class::
 
+    @register_view
     class MyView(View):
         name = "mine"
 
@@ -23,11 +24,99 @@ Writing a new view::
 
 from __future__ import annotations
 
+import importlib
+import inspect
+import pkgutil
+
 import numpy as np
 
 from .style import Theme, get_theme
 
-__all__ = ["View", "nearest_recorded"]
+__all__ = ["View", "nearest_recorded", "VIEWS", "register_view", "view_class", "view_names", "load_views"]
+
+#: The view registry: name -> View class, filled by :func:`register_view` only (``--view`` choices,
+#: error messages and layouts read it). Complete once :func:`load_views` has run.
+VIEWS: dict[str, type["View"]] = {}
+
+
+def register_view(cls: type["View"]) -> type["View"]:
+    """Class decorator adding a view to :data:`VIEWS` under ``cls.name``.
+
+    Raises
+    ------
+    ValueError
+        If another class already has that name.
+    """
+    other = VIEWS.get(cls.name)
+    if other is not None and other.__qualname__ != cls.__qualname__:
+        raise ValueError(f"two views are called {cls.name!r}: {other.__module__}.{other.__qualname__} "
+                         f"and {cls.__module__}.{cls.__qualname__}")
+    VIEWS[cls.name] = cls
+    return cls
+
+
+_loaded = False
+
+
+def load_views() -> dict[str, type["View"]]:
+    """Import every module of :mod:`nnviz.render.views` (their decorators fill :data:`VIEWS`).
+
+    Raises
+    ------
+    RuntimeError
+        If a view module defines a public View subclass that is not registered: a new view
+        that was forgotten would otherwise silently never be offered.
+    """
+    global _loaded
+    if _loaded:
+        return VIEWS
+    from . import views as package
+
+    names = [m.name for m in pkgutil.walk_packages(package.__path__, package.__name__ + ".")]
+    for name in names:
+        _check_registered(importlib.import_module(name))
+    _loaded = True
+    return VIEWS
+
+
+def view_names(source: str = "trace") -> list[str]:
+    """Sorted names of the registered views that draw a ``source`` ("trace" or "sweep")."""
+    return sorted(n for n, c in load_views().items() if c.source == source)
+
+
+def _import_view_module(name: str) -> None:
+    """Import ``views/<name>.py`` (the module named after a view), checking its registrations."""
+    module_name = f"{__package__}.views.{name.replace('-', '_')}"
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as e:
+        if e.name != module_name:
+            raise
+        return
+    _check_registered(module)
+
+
+def _check_registered(module) -> None:
+    for attr, obj in vars(module).items():
+        if (inspect.isclass(obj) and issubclass(obj, View) and obj.__module__ == module.__name__
+                and not attr.startswith("_") and VIEWS.get(obj.name) is not obj):
+            raise RuntimeError(f"{module.__name__}.{attr} is a View but is not registered: "
+                               "decorate it with @register_view (nnviz.render.base)")
+
+
+def view_class(name: str, source: str = "trace") -> type["View"]:
+    """The registered view called ``name``; ValueError listing the valid names otherwise.
+
+    Only the view's own module is imported (``views/<name>.py``), so a movie of two views does not
+    load the other ten.
+    """
+    if name not in VIEWS and isinstance(name, str) and name.replace("-", "_").isidentifier():
+        _import_view_module(name)
+    cls = VIEWS.get(name) or load_views().get(name)
+    if cls is None or cls.source != source:
+        what = "view" if source == "trace" else f"{source} view"
+        raise ValueError(f"unknown {what} {name!r}; choose from: {', '.join(view_names(source))}")
+    return cls
 
 
 def nearest_recorded(trace, step: int) -> int:
@@ -54,6 +143,8 @@ class View:
     width = 1.0
     #: whether the view needs full tensors (False: scalars are enough)
     needs_tensors = True
+    #: what the view draws: "trace" (a training run) or "sweep" (a construction sweep, nnviz.approx)
+    source = "trace"
 
     def __init__(self, trace, theme: str | Theme = "light", label: str | None = None, **options):
         self.trace = trace

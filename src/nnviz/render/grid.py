@@ -17,7 +17,8 @@ import matplotlib as mpl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .animate import VIEWS, default_views
+from .animate import default_views
+from .base import view_class
 from .style import get_theme, rc_params
 
 __all__ = ["snapshot_grid", "save_grid", "panel_title", "grid_view"]
@@ -71,8 +72,7 @@ def snapshot_grid(trace, steps: Sequence[int], *, view: str | None = None, cols:
     if not steps:
         raise ValueError("a snapshot grid needs at least one step")
     name = view or grid_view(trace)
-    if name not in VIEWS:
-        raise ValueError(f"unknown view {name!r}; choose from: {', '.join(sorted(VIEWS))}")
+    cls = view_class(name)
     n = len(steps)
     if cols is None:
         rows = math.ceil(n / 4)
@@ -81,7 +81,6 @@ def snapshot_grid(trace, steps: Sequence[int], *, view: str | None = None, cols:
     rows = math.ceil(n / cols)
     pw, ph = panel_size or (2.7, 2.5)
     th = get_theme(theme)
-    cls = VIEWS[name]
     with mpl.rc_context(rc_params(th, 0.85)):
         fig = Figure(figsize=(cols * pw, rows * ph + (0.35 if title else 0.0)), dpi=dpi, layout="constrained")
         FigureCanvasAgg(fig)

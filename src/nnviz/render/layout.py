@@ -8,7 +8,6 @@ never held in memory and ``savefig`` is never called per frame.
 
 from __future__ import annotations
 
-import contextlib
 from typing import Iterator, Sequence
 
 import matplotlib as mpl
@@ -16,25 +15,12 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..nn.threads import one_blas_thread
 from .base import View
-from .fasttext import FastText
+from .artists.text import FastText
 from .style import get_theme, rc_params
 
 __all__ = ["Layout", "parse_size"]
-
-
-def single_threaded_blas():
-    """One BLAS thread while rendering.
-
-    Frame work is many small matrix products, which multithreaded OpenBLAS slows down badly
-    when the other core is busy (here: the video encoder). Measured on 2 cores under load:
-    a (19200, 2) @ (2, 50) product takes 8 ms with 2 threads and 0.5 ms with one.
-    """
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def rgba_to_rgb(buffer) -> np.ndarray:
@@ -146,7 +132,7 @@ class Layout:
         a phase of a training step); it is passed to the views as it is.
         """
         steps = [s if isinstance(s, int) else int(s) for s in steps]
-        with single_threaded_blas():
+        with one_blas_thread():
             yield from self._frames(steps)
 
     def _frames(self, steps):

@@ -249,6 +249,68 @@ def grid_search_figure(gs, path=None, size=(760, 380), theme="light") -> Figure:
     return fig
 
 
+class _GridSearchFrames:
+    """The heat map filling in, as a frame source for :func:`nnviz.render.pipeline.render`.
+
+    Frame key ``k`` shows the first ``k`` runs of the training order, the last of them boxed
+    (``k`` = ``len(order)``: the full map, no box).
+    """
+
+    def __init__(self, gs, values, size, theme, which):
+        from matplotlib.patches import Rectangle
+
+        self.gs, self.values, self.size, self.theme, self.which = gs, values, size, get_theme(theme), which
+        self.scale = max(0.7, min(size[1] / 480, size[0] / 560))
+        with mpl.rc_context(rc_params(self.theme, self.scale)):
+            fig = self.fig = _figure(size)
+            ax = fig.subplots()
+            shown = np.zeros(values.shape, bool)
+            self.im, self.texts = _heatmap(ax, values, gs.diverged, gs.etas, gs.lambdas, self.theme,
+                                           f"digits: {which} accuracy after {gs.epochs} epochs", shown=shown,
+                                           fontsize="small")
+            fig.colorbar(self.im, ax=ax, shrink=0.9, pad=0.02)
+            self.box = Rectangle((-0.5, -0.5), 1, 1, fill=False, ec=CLASS_COLORS[3], lw=2.0, visible=False)
+            ax.add_patch(self.box)
+
+    def _show(self, k):
+        order = list(self.gs.order)
+        shown = np.zeros(self.values.shape, bool)
+        for cell in order[:k]:
+            shown[cell] = True
+        self.im.set_data(np.ma.masked_invalid(np.where(shown, self.values, np.nan)))
+        for (i, j), t in np.ndenumerate(self.texts):
+            t.set_visible(bool(shown[i, j]))
+        cell = order[k - 1] if 0 < k <= len(order) else None
+        self.box.set_visible(cell is not None)
+        if cell is not None:  # the run just finished
+            self.box.set_xy((cell[1] - 0.5, cell[0] - 0.5))
+        return [self.im, self.box] + list(self.texts.ravel())
+
+    def frames(self, keys):
+        from .layout import rgba_to_rgb
+
+        dynamic = self._show(0)
+        for a in dynamic:
+            a.set_animated(True)
+        with mpl.rc_context(rc_params(self.theme, self.scale)):
+            canvas = self.fig.canvas
+            canvas.draw()
+            background = canvas.copy_from_bbox(self.fig.bbox)
+            renderer = canvas.get_renderer()
+            for k in keys:
+                canvas.restore_region(background)
+                for a in self._show(int(k)):
+                    if a.get_visible():
+                        a.draw(renderer)
+                yield k, rgba_to_rgb(canvas.buffer_rgba())
+
+    def savefig(self, path, key):
+        for a in self._show(int(key)):
+            a.set_animated(False)
+        with mpl.rc_context(rc_params(self.theme, self.scale)):
+            self.fig.savefig(path, dpi=self.fig.dpi, facecolor=self.theme.background)
+
+
 def grid_search_animation(gs, output, size=(480, 360), fps: float = 6, theme="light", hold: float = 2.0,
                           which: str = "test") -> Path:
     """The test (or train) accuracy heat map filling in, one cell per frame, in training order.
@@ -257,7 +319,7 @@ def grid_search_animation(gs, output, size=(480, 360), fps: float = 6, theme="li
     ----------
     gs : GridSearch
     output : str or Path
-        ``.gif``, ``.mp4``, ... (any :func:`nnviz.export.open_writer` target).
+        ``.gif``, ``.mp4``, ... (any target of :func:`nnviz.export.classify`).
     size : (int, int)
     fps : float
     theme : str
@@ -269,55 +331,14 @@ def grid_search_animation(gs, output, size=(480, 360), fps: float = 6, theme="li
     -------
     Path
     """
-    from ..export import open_writer
-    from .layout import rgba_to_rgb
+    from .pipeline import render
 
     if which not in ("test", "train"):
         raise ValueError(f"which must be 'test' or 'train', got {which!r}")
-    th = get_theme(theme)
     values = gs.test_accuracy if which == "test" else gs.train_accuracy
-    scale = max(0.7, min(size[1] / 480, size[0] / 560))
-    with mpl.rc_context(rc_params(th, scale)):
-        fig = _figure(size)
-        ax = fig.subplots()
-        shown = np.zeros(values.shape, bool)
-        im, texts = _heatmap(ax, values, gs.diverged, gs.etas, gs.lambdas, th,
-                             f"digits: {which} accuracy after {gs.epochs} epochs", shown=shown, fontsize="small")
-        fig.colorbar(im, ax=ax, shrink=0.9, pad=0.02)
-        im.set_animated(True)
-        for t in texts.ravel():
-            t.set_animated(True)
-        from matplotlib.patches import Rectangle
-
-        box = Rectangle((-0.5, -0.5), 1, 1, fill=False, ec=CLASS_COLORS[3], lw=2.0, animated=True, visible=False)
-        ax.add_patch(box)
-        canvas = fig.canvas
-        canvas.draw()
-        background = canvas.copy_from_bbox(fig.bbox)
-        renderer = canvas.get_renderer()
-        frames_hold = max(1, int(round(hold * fps)))
-        order = list(gs.order) + [None] * frames_hold
-        output = Path(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        def frame(shown, cell=None):
-            im.set_data(np.ma.masked_invalid(np.where(shown, values, np.nan)))
-            canvas.restore_region(background)
-            im.draw(renderer)
-            for i, j in zip(*np.nonzero(shown)):
-                texts[i, j].set_visible(True)
-                texts[i, j].draw(renderer)
-            if cell is not None:  # the run just finished
-                box.set_xy((cell[1] - 0.5, cell[0] - 0.5))
-                box.set_visible(True)
-                box.draw(renderer)
-            return rgba_to_rgb(canvas.buffer_rgba())
-
-        options = {}
-        if output.suffix.lower() == ".gif":  # one palette with every colour of the full map
-            options["palette_frames"] = [frame(np.ones(values.shape, bool), (0, 0))]
-        with open_writer(output, fps=fps, **options) as w:
-            for k, cell in enumerate(order):
-                if cell is not None:
-                    shown[cell] = True
-                w.write(frame(shown, cell), step=k)
-    return output
+    source = _GridSearchFrames(gs, values, size, theme, which)
+    n = len(gs.order)
+    keys = list(range(1, n + 1)) + [n + 1]  # n + 1: the full map without the box, held
+    holds = [1] * n + [max(1, int(round(hold * fps)))]
+    written, _ = render(source, keys, output, fps=fps, holds=holds, palette=[n - 1])  # the full map, boxed
+    return written

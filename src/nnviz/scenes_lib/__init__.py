@@ -194,10 +194,10 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
 
     with tempfile.TemporaryDirectory(prefix="nnviz-scene-") as tmp:
         if preset:  # train first, so that a bad preset or an unsuitable network fails before rendering
-            from ..train import train
+            from ..sources import trace_for
 
             trace = Path(tmp) / "preset.h5"
-            train(preset, trace=trace, record="auto", progress=progress).close()
+            trace_for(preset, trace, record="auto", progress=progress).close()
         if trace:
             from ..trace import load_trace
 

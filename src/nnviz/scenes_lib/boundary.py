@@ -27,7 +27,7 @@ class BoundaryData:
 
     def __init__(self, trace, resolution: int = 160):
         from ..data import decode_outputs
-        from ..render.boundary import evaluate_steps, field_colors, grid_for
+        from ..render.views.boundary import evaluate_steps, field_colors, grid_for
         from ..render.style import THEMES
 
         DecisionBoundary.check(trace)
@@ -45,7 +45,7 @@ class BoundaryData:
 
     def contours(self, i: int) -> list:
         """The decision boundary at recorded step index ``i``: a list of (m, 2) polylines."""
-        from ..render.boundary import decision_segments
+        from ..render.views.boundary import decision_segments
 
         if i not in self._lines:
             self._lines[i] = decision_segments(self.xs, self.ys, self.values[i], self.data.encoding)

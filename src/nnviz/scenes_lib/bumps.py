@@ -253,7 +253,7 @@ class ConstructedVsTrained(NNVizScene):
             raise ValueError(f"{trace.path.name} has no recorded tensors")
 
     def construct(self):
-        from ..render.boundary import evaluate_steps
+        from ..render.views.boundary import evaluate_steps
 
         tr = scene_trace("constructed-vs-trained", self.default_spec, record="auto")
         self.check(tr)

@@ -253,16 +253,17 @@ def scene_trace(name: str, default_spec, record: str = "auto"):
     record : str
         Recording schedule for a trace trained here (smooth animation wants many steps).
     """
-    import nnviz
+    from ..sources import trace_for
+    from ..trace import load_trace
 
     opts = scene_options()
     if opts.trace:
-        return nnviz.load_trace(opts.trace)
+        return load_trace(opts.trace)
     spec = opts.preset or default_spec
     stem = Path(spec).stem if isinstance(spec, str) else name
     path = traces_dir() / f"{stem}.h5"
     log.info("training %s into %s", spec if isinstance(spec, str) else name, path)
-    return nnviz.train(spec, trace=path, record=record)
+    return trace_for(spec, path, record=record)
 
 
 def duration(default: float) -> float:

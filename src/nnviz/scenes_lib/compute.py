@@ -8,9 +8,9 @@
 * :func:`signed_scale` -- a robust scale for colouring signed values.
 
 A 2-D classifier's output over the input plane, its colours and its decision boundary come from
-:mod:`nnviz.render.boundary` (:func:`~nnviz.render.boundary.grid_for`,
-:func:`~nnviz.render.boundary.evaluate_steps`, :func:`~nnviz.render.boundary.field_colors` with the
-dark theme, :func:`~nnviz.render.boundary.decision_segments`), so that videos and GIFs look alike.
+:mod:`nnviz.render.views.boundary` (:func:`~nnviz.render.views.boundary.grid_for`,
+:func:`~nnviz.render.views.boundary.evaluate_steps`, :func:`~nnviz.render.views.boundary.field_colors` with the
+dark theme, :func:`~nnviz.render.views.boundary.decision_segments`), so that videos and GIFs look alike.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ Colour scale
 The colours are the boundary view's: the panel colour at the centre of the scale, orange above it,
 blue below, stronger further away, in the same flat bands (option ``levels``, default 8 per side,
 0 for a smooth ramp): the boundary view's lookup table
-(:func:`~nnviz.render.boundary.confidence_lut`) indexed by the scaled value
+(:func:`~nnviz.render.views.boundary.confidence_lut`) indexed by the scaled value
 ``u = (a - centre) / half_width`` clipped to [-1, 1], so the bands are iso-lines of the activation
 at fixed fractions of the scale. The scale is fixed per neuron for the whole animation, so a colour
 change on screen is a change of the neuron, never of the scale:
@@ -41,25 +41,14 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.font_manager import FontProperties
 
-from .animate import register_view
-from .base import View
+from ...nn import get_activation
+from ..base import View, register_view
 from .boundary import confidence_lut, evaluate_steps, grid_for
-from .fastimage import fast_imshow
-from .style import hex_to_rgb
+from ..artists.image import fast_imshow
+from ..style import hex_to_rgb
 
-__all__ = ["NeuronsView", "activation_scale", "SCALES"]
+__all__ = ["NeuronsView", "activation_scale"]
 
-#: Fixed colour scales of bounded activations: name -> (centre, half width).
-SCALES: dict[str, tuple[float, float]] = {
-    "tanh": (0.0, 1.0),
-    "sigmoid": (0.5, 0.5),
-    "logistic": (0.5, 0.5),
-    "step": (0.5, 0.5),
-    "softmax": (0.5, 0.5),
-}
-_PRETTY = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "tanh": "tanh", "sigmoid": "sigmoid",
-           "logistic": "sigmoid", "identity": "linear", "linear": "linear", "step": "step",
-           "softplus": "softplus", "softmax": "softmax"}
 _N_SCALE_STEPS = 48  # recorded steps (spread over the run) that fix the scale of unbounded units
 
 
@@ -79,8 +68,9 @@ def activation_scale(name: str, values: np.ndarray | None = None) -> tuple[np.nd
     centre, half_width : ndarray of shape (n_units,)
     """
     n = values.shape[-1] if values is not None else 1
-    if name in SCALES:
-        c, s = SCALES[name]
+    fixed = get_activation(name).scale  # a bounded activation's own range (the name table's)
+    if fixed is not None:
+        c, s = fixed
         return np.full(n, c), np.full(n, s)
     if values is None:
         raise ValueError(f"activation {name!r} is unbounded: its scale needs the values")
@@ -92,9 +82,9 @@ def activation_scale(name: str, values: np.ndarray | None = None) -> tuple[np.nd
 
 
 def _scale_label(name: str) -> str:
-    if name in SCALES:
-        c, s = SCALES[name]
-        lo, hi = c - s, c + s
+    bounds = get_activation(name).range
+    if bounds is not None:
+        lo, hi = bounds
         return f"{lo:g} … {hi:g}".replace("-", "−")
     return "0 … max" if name in ("relu", "softplus") else "±max|a|"
 
@@ -263,7 +253,7 @@ class NeuronsView(View):
             n, name = self.trace.sizes[l], self.trace.activation_names[l - 1]
             centre = x0 + w / 2
             # as legible as the tick labels of the other panels, whatever the frame size
-            ax.annotate(f"{n} {_PRETTY.get(name, name)}", (centre, 0.0), xytext=(0, 3),
+            ax.annotate(f"{n} {get_activation(name).title}", (centre, 0.0), xytext=(0, 3),
                         textcoords="offset points", ha="center", va="bottom", fontsize=fs_small,
                         color=th.muted, annotation_clip=False)
             ax.annotate(f"layer {l}", (centre, 0.0), xytext=(0, 3 + 1.3 * fs_small),

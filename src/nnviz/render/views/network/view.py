@@ -9,33 +9,6 @@ pass, ``δ`` on the nodes, ``w`` (or ``∂C/∂w``) on the edges. Wide layers (s
 units) show the ``max_units`` most important units and a "… +34" marker, or (``wide="strips"``)
 every unit as a thin column with the weight matrices as heat strips.
 
-Phases of one training step
----------------------------
-A frame key is an ``int``, the training step. The phases of a step are frame keys too:
-:class:`SubFrame` is an ``int`` (the step, so every other view and the layout header treat it as
-that step) that carries ``phase``, ``layer``, ``t`` (morph fraction) and ``hold`` (how many
-movie frames it is shown for). :func:`phase_frames` lists the sub-frames of one step:
-
-=============  ===============================================================  ==========
-phase          what appears                                                      equation
-=============  ===============================================================  ==========
-``z``, l       ``z^l = a^{l-1} W^l + b^l`` on layer l (l = 1 .. L)               forward
-``a``, l       ``a^l = f(z^l)`` fills layer l                                    forward
-``loss``       the target ``t`` and the loss at the output                       C
-``delta``, L   the output error ``δ^L``                                          (1)
-``grad``, l    edges into layer l show ``∂C/∂w`` (gradient colours), ``∂C/∂b``  (3), (4)
-``delta``, l   ``δ^l`` from ``δ^{l+1}`` (l = L-1 .. 1)                           (2)
-``update``, t  edges morph from ``W(k)`` to ``W(k+1)`` (t = 1/m .. 1)           update
-=============  ===============================================================  ==========
-
-``detail="phases"`` groups them into six sub-frames: ``forward`` (every z and a), ``loss``, the
-output error (``delta``, L), ``backward`` (every δ), ``gradient`` (every ∂C/∂w) and the update
-(t = 1). A plain ``int`` key shows the state after the forward pass (what
-``nnviz animate --view network`` draws). The layout passes keys through unchanged
-(:meth:`nnviz.render.layout.Layout.frames` keeps ``int`` subclasses), so a sub-frame sequence is
-simply the list of steps given to ``Layout.frames``; :func:`render_backprop` writes each sub-frame
-``hold`` times.
-
 Numbers
 -------
 Every number printed comes from the trace: ``z``, ``a``, ``δ`` of probe sample ``sample`` (or
@@ -44,369 +17,35 @@ the next parameters from ``trace.params(k + 1)`` (or, for full-batch gradient de
 ``k + 1`` is not recorded, ``W - lr * dW``). Edge gradients are the chosen sample's own
 ``∂l/∂w_jk = δ_j a_k`` (eq. 3 for one sample), or the trace's batch gradient ``dW`` with
 ``sample="mean"``. Values print with :func:`format_value` (3 significant digits).
+
+The package is split by job: :mod:`.phases` (the sub-frames of a training step),
+:mod:`.numbers` (how values print), :mod:`.captions` (captions and the equations panel),
+this module (the diagram) and :mod:`.backprop` (``nnviz backprop``'s movie).
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import re
-from dataclasses import dataclass, field
-
 import numpy as np
-from matplotlib import font_manager
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.colors import to_rgb
-from matplotlib.ft2font import FT2Font, LoadFlags
-from matplotlib.patches import FancyBboxPatch
-from matplotlib.text import Text
 from matplotlib.transforms import offset_copy
 
-from .animate import register_view
-from .base import View
+from ....nn import get_activation
+from ...artists.text import FastText
+from ...base import View, register_view
+from . import captions
+from .numbers import ARROW, format_value, sub, sup
+from .data import StepData, read_step, resolved_loss
 
-__all__ = ["NetworkView", "SubFrame", "phase_frames", "backprop_frames", "format_value", "parse_values",
-           "next_params", "FastLabel", "PHASES", "render_backprop"]
+__all__ = ["NetworkView", "GRAD_COLORS"]
 
 log = logging.getLogger(__name__)
-
-#: Phase names of a training step (see the module docstring).
-PHASES = ("z", "a", "forward", "loss", "delta", "backward", "grad", "gradient", "update")
 
 #: Colours of gradients and errors (δ = ∂C/∂z), by sign: kept apart from the weight colours so
 #: that a student never mistakes a gradient for a weight.
 GRAD_COLORS = {"light": ("#C2185B", "#00897B"), "dark": ("#F06292", "#4DB6AC")}
-
-#: Fixed colour scales of bounded activations: name -> (centre, half width) (as the neurons view).
-_SCALES = {"tanh": (0.0, 1.0), "sigmoid": (0.5, 0.5), "logistic": (0.5, 0.5), "step": (0.5, 0.5),
-           "softmax": (0.5, 0.5)}
-_PRETTY = {"relu": "ReLU", "leaky_relu": "leaky ReLU", "elu": "ELU", "tanh": "tanh", "sigmoid": "sigmoid",
-           "logistic": "sigmoid", "identity": "linear", "linear": "linear", "step": "step",
-           "softplus": "softplus", "softmax": "softmax"}
-_SUP = str.maketrans("0123456789+-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-MINUS = "\u2212"
-ARROW = "\u2009→\u2009"  # between thin spaces
-
-
-def sup(v) -> str:
-    """``sup(12)`` -> ``"¹²"``."""
-    return str(v).translate(_SUP)
-
-
-def sub(v) -> str:
-    """``sub(12)`` -> ``"₁₂"``."""
-    return str(v).translate(_SUB)
-
-
-# ---------------------------------------------------------------------------------------- numbers
-def format_value(v: float, digits: int = 3) -> str:
-    """A number as printed on the diagram: ``digits`` significant digits, a true minus sign.
-
-    >>> format_value(0.54184321), format_value(-1.26542147), format_value(0.00012345)
-    ('0.542', '−1.27', '1.23e−04')
-    """
-    v = float(v)
-    if not math.isfinite(v):
-        return "nan" if math.isnan(v) else ("inf" if v > 0 else MINUS + "inf")
-    if abs(v) < 1e-9:  # rounding noise (e.g. the mean of centred data): printed as 0
-        return "0"
-    mag = math.floor(math.log10(abs(v)))
-    if -3 <= mag < 4:
-        s = f"{v:.{max(digits - 1 - mag, 0)}f}"
-        # rounding may add a digit (9.996 -> "10.00"): recompute with the new magnitude
-        if len(s.lstrip("-").replace(".", "").lstrip("0")) > digits and "." in s:
-            s = f"{v:.{max(digits - 2 - mag, 0)}f}"
-    else:
-        s = f"{v:.{digits - 1}e}"
-    return s.replace("-", MINUS)
-
-
-_NUMBER = re.compile(r"[-\u2212]?(?:\d+\.?\d*|\.\d+)(?:e[-\u2212+]?\d+)?|[-\u2212]?inf|nan")
-
-
-def parse_values(text: str) -> list[float]:
-    """The numbers in a label, e.g. ``"b: 0.105 → 0.353"`` -> [0.105, 0.353] (tests use it)."""
-    body = text.split("=", 1)[1] if "=" in text else (text.split(":", 1)[1] if ":" in text else text)
-    return [float(m.replace(MINUS, "-")) for m in _NUMBER.findall(body)]
-
-
-# ---------------------------------------------------------------------------------------- frame keys
-class SubFrame(int):
-    """A frame key for one phase of training step ``step``: an ``int`` equal to the step.
-
-    Views that know nothing of phases see the step; the network view reads the attributes.
-
-    Attributes
-    ----------
-    phase : str
-        One of :data:`PHASES`.
-    layer : int or None
-        The layer the phase works on.
-    t : float
-        Morph fraction of the ``update`` phase, in (0, 1].
-    hold : int
-        How many movie frames show this sub-frame (>= 1).
-    """
-
-    def __new__(cls, step, phase: str, layer: int | None = None, t: float = 1.0, hold: int = 1):
-        if phase not in PHASES:
-            raise ValueError(f"unknown phase {phase!r}; choose from: {', '.join(PHASES)}")
-        obj = super().__new__(cls, int(step))
-        obj.phase, obj.layer, obj.t, obj.hold = phase, layer, float(t), max(1, int(hold))
-        return obj
-
-    @property
-    def step(self) -> int:
-        return int(self)
-
-    def __repr__(self):
-        extra = f", t={self.t:g}" if self.phase == "update" else ""
-        return f"SubFrame({int(self)}, {self.phase!r}, layer={self.layer}{extra}, hold={self.hold})"
-
-    def __reduce__(self):
-        return (SubFrame, (int(self), self.phase, self.layer, self.t, self.hold))
-
-
-#: Seconds each kind of sub-frame stays on screen (converted to frames with the fps).
-HOLD_SECONDS = {"z": 0.7, "a": 0.7, "forward": 1.4, "loss": 1.2, "delta": 1.1, "backward": 1.2, "grad": 1.1,
-                "gradient": 1.2, "update_end": 1.2}
-
-
-def next_params(trace, step: int):
-    """``[(W, b)]`` after the update of ``step``, or None if the trace cannot tell.
-
-    ``trace.params(step + 1)`` when that step is recorded; for full-batch gradient descent
-    ``W - lr * dW`` (exactly what the trainer did); None otherwise (the last step, or an
-    optimizer with state such as Adam between recorded steps).
-    """
-    step = int(step)
-    if step + 1 in set(int(s) for s in trace.steps):
-        return trace.params(step + 1)
-    if step >= int(trace.all_steps[-1]):
-        return None
-    t = trace.config.get("train", {})
-    full_batch = not (0 < int(t.get("batch_size", 0)) < len(trace.data.X))
-    if t.get("optimizer") in ("gd", "sgd") and full_batch:
-        lr = float(trace.lr[step])
-        return [(W - lr * dW, None if b is None else b - lr * db)
-                for (W, b), (dW, db) in zip(trace.params(step), trace.grads(step))]
-    return None
-
-
-def phase_frames(trace, step: int, detail: str = "layers", morph: int = 6, fps: float | None = None,
-                 update_only: bool = False) -> list[SubFrame]:
-    """The sub-frames of one training step.
-
-    Parameters
-    ----------
-    trace : Trace
-    step : int
-        A recorded step.
-    detail : {"layers", "phases"}
-        Layer by layer (``4 L + 1`` sub-frames before the update) or six coarse phases.
-    morph : int
-        Sub-frames of the update morph (``detail="layers"``; the coarse update is one).
-    fps : float, optional
-        Sets each sub-frame's ``hold`` from :data:`HOLD_SECONDS`; None: hold 1.
-    update_only : bool
-        Only the update (for the later steps of a sequence).
-
-    Returns
-    -------
-    list of SubFrame
-        ``4 L + 1 + morph`` (layers) or 6 (phases) sub-frames; the update is left out when the
-        trace cannot tell the next parameters (see :func:`next_params`).
-    """
-    if detail not in ("layers", "phases"):
-        raise ValueError(f"detail must be 'layers' or 'phases', got {detail!r}")
-    L = len(trace.sizes) - 1
-
-    def hold(kind):
-        return 1 if fps is None else max(1, round(HOLD_SECONDS[kind] * fps))
-
-    keys: list[SubFrame] = []
-    if not update_only:
-        if detail == "layers":
-            for l in range(1, L + 1):
-                keys += [SubFrame(step, "z", l, hold=hold("z")), SubFrame(step, "a", l, hold=hold("a"))]
-            keys.append(SubFrame(step, "loss", L, hold=hold("loss")))
-            for l in range(L, 0, -1):
-                keys += [SubFrame(step, "delta", l, hold=hold("delta")), SubFrame(step, "grad", l, hold=hold("grad"))]
-        else:
-            keys += [SubFrame(step, "forward", L, hold=hold("forward")), SubFrame(step, "loss", L, hold=hold("loss")),
-                     SubFrame(step, "delta", L, hold=hold("delta")), SubFrame(step, "backward", 1, hold=hold("backward")),
-                     SubFrame(step, "gradient", 1, hold=hold("gradient"))]
-    if next_params(trace, step) is not None:
-        m = 1 if detail == "phases" else max(1, int(morph))
-        for i in range(1, m + 1):
-            keys.append(SubFrame(step, "update", None, t=i / m, hold=hold("update_end") if i == m else 1))
-    return keys
-
-
-def backprop_frames(trace, steps, detail="layers", morph=6, fps=None, later="update") -> list[SubFrame]:
-    """Sub-frames of several steps: the first with every phase, the later ones as ``later`` says.
-
-    ``later="update"`` shows only the update of the later steps, ``"full"`` every phase.
-    """
-    if later not in ("update", "full"):
-        raise ValueError(f"later must be 'update' or 'full', got {later!r}")
-    keys = []
-    for i, k in enumerate(steps):
-        keys += phase_frames(trace, k, detail, morph, fps, update_only=(i > 0 and later == "update"))
-    if not keys:
-        raise ValueError("no phase to draw: the selected steps have no recorded update")
-    return keys
-
-
-# ---------------------------------------------------------------------------------------- text
-class FastLabel(Text):
-    """A :class:`matplotlib.text.Text` that draws itself without text layout when animated.
-
-    Animated (movie frames), it renders its one line with FreeType into a cached bitmap and draws
-    that (about 50 µs instead of a few ms); not animated (stills, SVG/PDF), it is an ordinary
-    Text, so vector output keeps real text. ``box`` paints a background behind it, in both modes.
-    """
-
-    _fonts: dict = {}
-    _glyphs: dict = {}  # (font path, size, dpi) -> {char: (alpha, descent, bearing, advance)}
-
-    def __init__(self, x, y, text="", box=None, **kwargs):
-        super().__init__(x, y, text, **kwargs)
-        self._box = box  # (facecolor, alpha) or None
-        if box is not None:
-            self.set_bbox(dict(boxstyle="square,pad=0.15", facecolor=box[0], edgecolor="none", alpha=box[1]))
-        self._cache: dict = {}
-
-    def _font(self):
-        path = font_manager.findfont(self.get_fontproperties())
-        if path not in FastLabel._fonts:
-            FastLabel._fonts[path] = FT2Font(path)
-        return path, FastLabel._fonts[path]
-
-    def _coverage(self, text, size, dpi):
-        """The text's coverage mask, composed from cached glyphs (no kerning, like a terminal).
-
-        Returns (alpha of shape (h, w), ascent, descent, row of the baseline from the top).
-        FreeType lays out a whole string in about 1 ms; a cached glyph costs microseconds.
-        """
-        path, f = self._font()
-        f.set_size(size, dpi)
-        px = size * dpi / 72.0 / f.units_per_EM
-        asc, desc = f.ascender * px, -f.descender * px
-        glyphs = FastLabel._glyphs.setdefault((path, size, dpi), {})
-        for c in text:
-            if c not in glyphs:
-                f.set_text(c, 0.0, flags=LoadFlags.FORCE_AUTOHINT)
-                f.draw_glyphs_to_bitmap(antialiased=True)
-                a = np.asarray(f.get_image()).astype(np.float32) / 255.0
-                g = f.load_char(ord(c), flags=LoadFlags.FORCE_AUTOHINT)
-                glyphs[c] = (a, f.get_descent() / 64.0, g.horiBearingX / 64.0, g.horiAdvance / 64.0)
-        width = sum(glyphs[c][3] for c in text)
-        base = int(round(asc)) + 1
-        out = np.zeros((int(math.ceil(asc + desc)) + 2, int(math.ceil(width)) + 2), np.float32)
-        pen = 0.0
-        for c in text:
-            a, d, bx, adv = glyphs[c]
-            h, w = a.shape
-            x0, y0 = int(round(pen + bx)), int(round(base + d)) - h
-            pen += adv
-            if not (h and w):
-                continue
-            ys, xs = max(y0, 0), max(x0, 0)
-            ye, xe = min(y0 + h, out.shape[0]), min(x0 + w, out.shape[1])
-            if ye > ys and xe > xs:
-                out[ys:ye, xs:xe] = np.maximum(out[ys:ye, xs:xe], a[ys - y0: ye - y0, xs - x0: xe - x0])
-        return out, asc, desc, base, width
-
-    def _bitmap(self, dpi):
-        text, size = self.get_text(), self.get_fontsize()
-        color = to_rgb(self.get_color())
-        key = (text, size, dpi, color, self._box)
-        hit = self._cache.get(key)
-        if hit is not None:
-            return hit
-        if len(self._cache) > 256:
-            self._cache.clear()
-        alpha, asc, desc, base, width = self._coverage(text, size, dpi)
-        fg = np.array(color, np.float32)
-        pad = int(round(0.15 * size * dpi / 72.0)) if self._box is not None else 0
-        if pad:
-            alpha = np.pad(alpha, pad)
-        if self._box is not None:
-            bg = np.array(to_rgb(self._box[0]), np.float32)
-            a_bg = float(self._box[1])
-            out_a = alpha + a_bg * (1 - alpha)
-            rgb = (fg * alpha[..., None] + bg * a_bg * (1 - alpha)[..., None]) / np.maximum(out_a, 1e-6)[..., None]
-            rgba = np.dstack([rgb * 255, out_a * 255]).round().astype(np.uint8)
-        else:
-            rgba = np.empty(alpha.shape + (4,), np.uint8)
-            rgba[..., :3] = (fg * 255).astype(np.uint8)
-            rgba[..., 3] = (alpha * 255).round().astype(np.uint8)
-        below = alpha.shape[0] - (base + pad)  # rows of the bitmap below the baseline
-        hit = (rgba, asc, desc, width, pad, below)
-        self._cache[key] = hit
-        return hit
-
-    def draw(self, renderer):
-        if not self.get_visible() or not self.get_text():
-            return
-        if not self.get_animated():
-            return super().draw(renderer)
-        fig = self.get_figure(root=True)
-        rgba, asc, desc, width, pad, below = self._bitmap(fig.dpi)
-        x, y = self.get_transform().transform(self.get_unitless_position())
-        ha, va = self.get_horizontalalignment(), self.get_verticalalignment()
-        x0 = x - {"left": 0.0, "center": width / 2, "right": width}[ha] - pad
-        if va == "top":
-            base = y - asc
-        elif va == "bottom":
-            base = y + desc
-        elif va in ("center", "center_baseline"):
-            base = y - (asc - desc) / 2
-        else:  # baseline
-            base = y
-        gc = renderer.new_gc()
-        renderer.draw_image(gc, round(x0), round(base - below), rgba[::-1])
-        gc.restore()
-
-
-# ---------------------------------------------------------------------------------------- data
-@dataclass
-class StepData:
-    """The numbers of one recorded step for one sample (or the probe mean).
-
-    Every list is indexed by layer ``l = 0 .. L`` as in :mod:`nnviz.nn.mlp` (index 0 unused
-    except ``a[0]``, the input). ``gW``/``gb`` are the gradients the edges show.
-    """
-
-    W: list
-    b: list
-    z: list
-    a: list
-    delta: list
-    gW: list
-    gb: list
-    W_next: list | None
-    b_next: list | None
-    target: np.ndarray | None
-    loss: float
-    extra: dict = field(default_factory=dict)
-
-
-def resolved_loss(trace) -> str:
-    """The loss name a trace was trained with ("auto" resolved as the trainer does)."""
-    name = trace.config.get("train", {}).get("loss", "auto")
-    if name == "auto":
-        from ..build import _AUTO
-
-        name = _AUTO.get(trace.data.encoding, _AUTO[None])[1]
-    return name
-
-
-def _bounded_scale(name):
-    return _SCALES.get(name)
 
 
 def _mix(base: np.ndarray, color: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -487,44 +126,9 @@ class NetworkView(View):
     def step_data(self, k: int) -> StepData:
         """The numbers of recorded step ``k`` (cached)."""
         k = int(k)
-        if k in self._data:
-            return self._data[k]
-        tr, L = self.trace, self.L
-        params, grads = tr.params(k), tr.grads(k)
-        Z, A, D = tr.preactivations(k), tr.activations(k), tr.deltas(k)
-        X = tr.data.X[tr.probe_index]
-        Y = tr.data.y[tr.probe_index]
-        W = [None] + [np.asarray(p[0], float) for p in params]
-        b = [None] + [None if p[1] is None else np.asarray(p[1], float) for p in params]
-        if self.sample == "mean":
-            pick = lambda M: np.asarray(M, float).mean(axis=0)  # noqa: E731
-            target = None
-            loss = float(tr.loss[k])
-        else:
-            i = self.sample
-            pick = lambda M: np.asarray(M, float)[i]  # noqa: E731
-            target = np.asarray(Y[i], float)
-            from ..nn import get_loss
-
-            aL = np.asarray(A[-1], float)[i][None]
-            loss = float(get_loss(self.loss_name).per_sample(aL, target[None])[0]) if self.n_train > 1 else float(tr.loss[k])
-        a = [pick(X)] + [pick(M) for M in A]
-        z = [None] + [pick(M) for M in Z]
-        delta = [None] + [pick(M) for M in D]
-        if self.sample == "mean":
-            gW = [None] + [np.asarray(g[0], float) for g in grads]
-            gb = [None] + [None if g[1] is None else np.asarray(g[1], float) for g in grads]
-        else:  # the sample's own gradient, eq. (3) and (4) for one sample
-            gW = [None] + [np.outer(a[l - 1], delta[l]) for l in range(1, L + 1)]
-            gb = [None] + [None if b[l] is None else delta[l].copy() for l in range(1, L + 1)]
-        nxt = next_params(tr, k)
-        W_next = b_next = None
-        if nxt is not None:
-            W_next = [None] + [np.asarray(p[0], float) for p in nxt]
-            b_next = [None] + [None if p[1] is None else np.asarray(p[1], float) for p in nxt]
-        d = StepData(W, b, z, a, delta, gW, gb, W_next, b_next, target, loss)
-        self._data[k] = d
-        return d
+        if k not in self._data:
+            self._data[k] = read_step(self.trace, k, self.sample, self.loss_name)
+        return self._data[k]
 
     # ------------------------------------------------------------------ prepare
     def prepare(self, steps):
@@ -548,7 +152,7 @@ class NetworkView(View):
         X = self.trace.data.X
         self.ascale.append((0.0, float(np.abs(X).max()) or 1.0))
         for l in range(1, L + 1):
-            s = _bounded_scale(self.acts[l - 1])
+            s = get_activation(self.acts[l - 1]).scale
             if s is None:
                 m = max(float(np.abs(d.a[l]).max()) for d in ds)
                 s = (0.0, m if m > 0 else 1.0)
@@ -638,7 +242,7 @@ class NetworkView(View):
         before = {id(a) for x in axes for a in x.get_children()}
         self._build(fig, ax, W_px, H_px)
         if self.eq_ax is not None:
-            self._equations(fig, self.eq_ax, renderer)
+            captions.draw_equations(self, fig, self.eq_ax, renderer)
             self.artists += list(self.eq_boxes.values())
         self._owned = [a for x in axes for a in x.get_children() if id(a) not in before]
         for a in self._owned:
@@ -752,7 +356,7 @@ class NetworkView(View):
         title_fs = 0.85 * self._rc_fontsize
         width_of = lambda text, fs: 0.6 * fs * self.px * len(text)  # noqa: E731  (DejaVu Sans, roughly)
         for l in range(L + 1):
-            act = "" if l == 0 else _PRETTY.get(self.acts[l - 1], self.acts[l - 1])
+            act = "" if l == 0 else get_activation(self.acts[l - 1]).title
             count = f" ({n[l]})" if n[l] > 1 else ""
             if l == 0:
                 names = [f"input{count}", f"in{count}"]
@@ -799,9 +403,10 @@ class NetworkView(View):
     # ------------------------------------------------------------------ dynamic artists
     def _label(self, ax, x, y, dx=0.0, dy=0.0, ha="center", va="center", gid=None, size=None, color=None, box=True):
         tr = ax.transData if (dx == 0 and dy == 0) else offset_copy(ax.transData, fig=ax.figure, x=dx, y=dy, units="dots")
-        t = FastLabel(x, y, "", box=(self.theme.background, 0.82) if box else None, ha=ha, va=va,
-                      fontsize=size or self.fs, color=color or self.theme.text, transform=tr, gid=gid,
-                      animated=True, clip_on=False, zorder=6)
+        t = FastText(ax.figure, x, y, "", box=(self.theme.background, 0.82) if box else None, ha=ha, va=va,
+                     family="sans-serif",
+                     fontsize=size or self.fs, color=color or self.theme.text, transform=tr, gid=gid,
+                     animated=True, clip_on=False, zorder=6)
         t._offset = (dx, dy)
         ax.add_artist(t)
         t.set_clip_on(False)
@@ -810,7 +415,7 @@ class NetworkView(View):
 
     def _dynamic(self, fig, ax):
         th, L, n = self.theme, self.L, self.sizes
-        self.labels: list[FastLabel] = []
+        self.labels: list[FastText] = []
         r = self.r
         # edges, one collection for every layer that is drawn as edges
         segs, self.edge_index = [], []  # (l, k, j) per segment
@@ -866,8 +471,8 @@ class NetworkView(View):
         self.artists = [self.edges] + [im for im, _ in self.strips.values()] + [self.rings, self.nodes]
 
         # labels
-        self.node_labels = {}  # (l, j) -> {quantity: FastLabel}
-        self.compact_labels = {}  # (l, j) -> FastLabel
+        self.node_labels = {}  # (l, j) -> {quantity: FastText}
+        self.compact_labels = {}  # (l, j) -> FastText
         line = self.line_px
         for l in range(L + 1):
             if not self._labelled(l) or self.dense[l]:
@@ -931,8 +536,9 @@ class NetworkView(View):
                             size=0.66 * self._rc_fontsize, color=th.muted, gid=f"unit[{l}][{j}]")
             t.set_text(str(j + 1))
         # caption (what happens in this sub-frame)
-        self.caption = FastLabel(0.0, 1.0, "", ha="left", va="top", fontsize=0.95 * self._rc_fontsize, color=th.text,
-                                 transform=ax.transAxes, animated=True, clip_on=False, gid="caption")
+        self.caption = FastText(ax.figure, 0.0, 1.0, "", ha="left", va="top", fontsize=0.95 * self._rc_fontsize,
+                                color=th.text, family="sans-serif", transform=ax.transAxes, animated=True,
+                                clip_on=False, gid="caption")
         ax.add_artist(self.caption)
         self.artists += self.labels + [self.caption]
 
@@ -966,64 +572,6 @@ class NetworkView(View):
         return x + dx, y + dy
 
     # ------------------------------------------------------------------ equations
-    def _equations(self, fig, ax, renderer=None):
-        th = self.theme
-        ax.set_axis_off()
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
-        fs = 1.02 * self._rc_fontsize
-        loss_tex = _LOSS_TEX.get(self.loss_name, r"C = \mathrm{loss}(a^L, t)")
-        if self.l2:
-            loss_tex += r" + \frac{\lambda}{2}\sum_l \Vert W^l\Vert^2"
-        rows = [
-            ("F", "", r"$z_j^l = \sum_k w_{jk}^l\, a_k^{l-1} + b_j^l,\;\; a_j^l = f(z_j^l)$"),
-            ("C", "", f"${loss_tex}$"),
-            ("1", "(1)", r"$\delta_j^L = f\,'(z_j^L)\,\dfrac{\partial C}{\partial a_j^L}$"),
-            ("2", "(2)", r"$\delta_j^l = \sum_k \delta_k^{l+1}\, w_{kj}^{l+1}\, f\,'(z_j^l)$"),
-            ("3", "(3)", r"$\dfrac{\partial C}{\partial w_{jk}^l} = \delta_j^l\, a_k^{l-1}$"),
-            ("4", "(4)", r"$\dfrac{\partial C}{\partial b_j^l} = \delta_j^l$"),
-            ("U", "", r"$w \leftarrow w - \eta\, \frac{\partial C}{\partial w},\;\; b \leftarrow b - \eta\, \frac{\partial C}{\partial b}$"),
-        ]
-        heads = {"F": "forward", "C": "loss", "1": "backward", "U": "update"}
-        top, bottom = 0.84, 0.13
-        step = (top - bottom) / (len(rows) - 1)
-        ax.text(0.0, 0.995, "backpropagation (seed 002)", ha="left", va="top", color=th.text,
-                fontsize=0.95 * self._rc_fontsize, weight="bold")
-        self.eq_boxes = {}
-        hl = self.grad_colors[0]
-        renderer = renderer or fig.canvas.get_renderer()
-        ax_w = max(ax.get_window_extent(renderer).width, 50.0)
-        tag_w = 0.9 * fs * self.px * 1.9 + 6  # "(1) "
-        x_eq = min(tag_w / ax_w, 0.2)
-        texts = []
-        for i, (key, tag, tex) in enumerate(rows):
-            y = top - i * step
-            if key in heads:
-                ax.text(0.0, y + 0.42 * step, heads[key], ha="left", va="center", color=th.muted,
-                        fontsize=0.7 * self._rc_fontsize)
-            ax.text(0.0, y, tag, ha="left", va="center", color=th.text, fontsize=0.9 * fs)
-            texts.append(ax.text(x_eq, y, tex, ha="left", va="center", color=th.text, fontsize=fs))
-        # the widest equation must fit the panel: shrink every equation alike if it does not
-        widest = max(t.get_window_extent(renderer).width for t in texts)
-        room = (1.0 - x_eq) * ax_w - 4
-        if widest > room:
-            for t in texts:
-                t.set_fontsize(fs * max(room / widest, 0.5))
-        for i, (key, tag, tex) in enumerate(rows):
-            y = top - i * step
-            box = FancyBboxPatch((-0.02, y - 0.36 * step), 1.02, 0.72 * step, boxstyle="round,pad=0.005,rounding_size=0.02",
-                                 facecolor=hl, edgecolor=hl, alpha=0.16, lw=1.2, animated=True, zorder=0)
-            ax.add_patch(box)
-            box.set_clip_on(False)
-            box.set_visible(False)
-            self.eq_boxes[key] = box
-        note = ax.text(0.0, 0.015, "w$_{jk}^l$: from unit k of layer l−1 to unit j of layer l\n"
-                       "(nnviz stores it as W[l][k, j])", ha="left", va="bottom", color=th.muted,
-                       fontsize=0.66 * self._rc_fontsize, linespacing=1.3)
-        w = note.get_window_extent(renderer).width
-        if w > ax_w - 2:
-            note.set_fontsize(0.66 * self._rc_fontsize * max((ax_w - 2) / w, 0.5))
-
     # ------------------------------------------------------------------ per frame
     def state(self, key) -> dict:
         """What sub-frame ``key`` shows: the layers with z, a, δ, gradients; the loss; the morph."""
@@ -1049,43 +597,6 @@ class NetworkView(View):
         elif phase == "update":
             st.update(delta=1, update=float(t), eqs=("U",))
         return st
-
-    def caption_text(self, key, st, d: StepData) -> str:
-        L, phase, layer = self.L, st["phase"], getattr(key, "layer", None)
-        who = "batch mean" if self.sample == "mean" else f"sample {self.sample}"
-        if phase is None:
-            return f"forward pass ({who})"
-        if phase == "z":
-            return f"forward, layer {layer}: z{sup(layer)} = a{sup(layer - 1)}·W{sup(layer)} + b{sup(layer)}"
-        if phase == "forward":
-            return f"forward pass ({who}): z and a of every layer"
-        if phase == "a":
-            return f"forward, layer {layer}: a{sup(layer)} = {_fname(self.acts[layer - 1])}(z{sup(layer)})"
-        if phase == "loss":
-            return f"loss at the output: {'C' if self.sample == 'mean' or self.n_train == 1 else 'l'} = {self.fmt(d.loss)}"
-        if phase == "delta":
-            if layer == L:
-                return f"output error δ{sup(L)} = f′(z{sup(L)}) ∂C/∂a{sup(L)}   (1)"
-            return f"backward, layer {layer}: δ{sup(layer)} from δ{sup(layer + 1)} and W{sup(layer + 1)}   (2)"
-        if phase == "backward":
-            return "backward pass: every δ, top to bottom   (1), (2)"
-        if phase == "gradient":
-            return "gradients of every layer: ∂C/∂w = δ a, ∂C/∂b = δ   (3), (4)"
-        if phase == "grad":
-            what = "sample's own gradient" if self.sample != "mean" else "batch gradient"
-            return f"gradient of layer {layer}: ∂C/∂w = δ{sup(layer)} a{sup(layer - 1)} ({what})   (3), (4)"
-        if phase == "update":
-            lr = float(self.trace.lr[int(key)]) if len(self.trace.lr) > int(key) else float("nan")
-            done = f"{round(st['update'] * 100):d}%"
-            train = self.trace.config.get("train", {})
-            opt = train.get("optimizer", "gd")
-            if opt not in ("gd", "sgd"):  # the weights still come from the trace; the rule is the optimizer's
-                return f"update by {_OPTIMIZERS.get(opt, opt)} (η = {lr:g}): W(k) → W(k+1)   {done}"
-            if 0 < int(train.get("batch_size", 0) or 0) < self.n_train:
-                return f"update: w ← w − η ∂C/∂w, η = {lr:g} (minibatch gradient)   {done}"
-            batch = "" if self.n_train == 1 else " (batch gradient)"
-            return f"update: w ← w − η ∂C/∂w, η = {lr:g}{batch}   {done}"
-        return ""
 
     def _edge_colors(self, values, scale, pos, neg, floor=0.12):
         s = np.clip(np.abs(values) / scale, 0, 1) ** self.power
@@ -1195,7 +706,7 @@ class NetworkView(View):
                     lab.set_text(f(d.W_next[l][kk, jj] if t >= 1 else d.W[l][kk, jj]))
             else:
                 lab.set_text(f(d.W[l][kk, jj]))
-        self.caption.set_text(self.caption_text(key, st, d))
+        self.caption.set_text(captions.caption_text(self, key, st, d))
         if self.eq_ax is not None:
             for q, box in self.eq_boxes.items():
                 box.set_visible(q in st["eqs"])
@@ -1239,138 +750,5 @@ class _LazyAxes(Axes):
         return super().draw(renderer)
 
 
-_OPTIMIZERS = {"adam": "Adam", "momentum": "momentum", "lbfgs": "L-BFGS"}
-
-
 def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
-
-
-def _fname(act: str) -> str:
-    return {"sigmoid": "σ", "logistic": "σ", "identity": "id", "linear": "id"}.get(act, act)
-
-
-_LOSS_TEX = {
-    "half_sse": r"C = \frac{1}{2}\sum_i (a_i^L - t_i)^2",
-    "mse": r"C = \frac{1}{n}\sum_i (a_i^L - t_i)^2",
-    "bce": r"C = -\frac{1}{n}\sum_i [t_i \ln a_i^L + (1-t_i)\ln(1-a_i^L)]",
-    "log_loss": r"C = -\frac{1}{n}\sum_i [t_i \ln a_i^L + (1-t_i)\ln(1-a_i^L)]",
-    "cross_entropy": r"C = -\frac{1}{n}\sum_i \sum_k t_{ik} \ln a_{ik}^L",
-    "perceptron": r"C = \frac{1}{n}\sum_i \max(0,\, -t_i\, a_i^L)",
-    "hinge": r"C = \frac{1}{n}\sum_i \max(0,\, 1 - t_i\, a_i^L)",
-}
-
-
-# ---------------------------------------------------------------------------------------- pipeline
-def render_backprop(source, output, *, step=None, steps=None, sample=0, phases=True, detail="layers",
-                    later="update", morph_seconds=0.8, phase=None, fps=10, size=(1280, 720), theme="light",
-                    title=None, trace_path=None, progress=False, max_frames=150, wide="subset",
-                    max_units=16, rank="weight", palette_colors=255):
-    """Render the backprop flow of a training run: the phases of one step, or of a sequence.
-
-    Parameters
-    ----------
-    source : str, Path or Trace
-        A preset name or config (trained first), or a trace file.
-    output : str or Path
-        ``.gif``/``.mp4``/``.webm``, PNG frames (folder or ``{step}`` pattern: numbered by frame),
-        or a single still ``.png``/``.svg``/``.pdf`` (of ``phase``, default "grad" of layer 1:
-        every value of the step at once).
-    step : int, optional
-        The training step to show (default: the first recorded step). Must be recorded.
-    steps : str or list of int, optional
-        Several steps (see :func:`nnviz.render.select_steps`); the first shows every phase, the
-        later ones only their update (``later="full"``: every phase).
-    sample : int or "mean"
-    phases : bool
-        False: one frame per step (the forward state), like ``nnviz animate --view network``.
-    detail : {"layers", "phases"}
-    morph_seconds : float
-        Duration of the update morph.
-    phase : str, optional
-        The phase of a still: one of :data:`PHASES` (the last layer or t = 1).
-
-    Returns
-    -------
-    (Path, int)
-        The written output and the number of movie frames.
-    """
-    from pathlib import Path
-
-    from ..export import open_writer
-    from ..export.base import is_frames_target
-    from .animate import header_text, open_source, select_steps, _is_trace_file
-    from .layout import Layout
-
-    raw = str(output)  # Path() would drop the trailing "/" of a frames folder
-    output = Path(output)
-    if isinstance(source, (str, Path)) and not _is_trace_file(source):
-        trace_path = trace_path or output.parent / f"{Path(str(source)).stem}.h5"
-    trace = open_source(source, trace_path=trace_path, progress=progress)
-    recorded = [int(s) for s in trace.steps]
-    if step is not None and steps is not None:
-        raise ValueError("give either a step or steps, not both")
-    if steps is not None:
-        chosen = select_steps(trace, steps, max_frames)
-    else:
-        k = recorded[0] if step is None else int(step)
-        if k not in recorded:
-            i = int(np.searchsorted(recorded, k))
-            near = recorded[max(0, i - 3): i + 3]
-            raise ValueError(f"step {k} is not recorded; nearby recorded steps: {', '.join(map(str, near))}")
-        chosen = [k]
-    view = NetworkView(trace, theme=theme, sample=sample, wide=wide, max_units=max_units, rank=rank,
-                       equations=True if phases or phase else "auto")
-    if title is None:
-        name = trace.config.get("name", Path(str(trace.path)).stem)
-        who = "batch mean" if sample == "mean" else f"sample {sample}"
-        title = f"{name} · backprop · {who}"
-    layout = Layout([[view]], size=size, theme=theme, title=title, header=header_text(trace))
-    suffix = output.suffix.lower()
-    still = suffix in (".svg", ".pdf") or (suffix == ".png" and "{" not in output.name and not raw.endswith("/"))
-    if still:
-        ph = phase or ("grad" if phases else None)
-        if ph is None:
-            key = chosen[-1]
-        else:
-            layer = {"z": trace.L, "a": trace.L, "forward": trace.L, "loss": trace.L, "delta": 1, "backward": 1,
-                     "grad": 1, "gradient": 1}.get(ph)
-            key = SubFrame(chosen[-1], ph, layer)
-        layout.savefig(output, key)
-        return output, 1
-    if phases:
-        # PNG frames are slides to step through: the update is one slide, not a morph
-        morph = max(1, round(morph_seconds * fps)) if (detail == "layers" and not is_frames_target(raw)) else 1
-        keys = backprop_frames(trace, chosen, detail=detail, morph=morph, fps=fps, later=later)
-    else:
-        keys = list(chosen)
-    # a movie holds each phase on screen; PNG frames (slides to step through) get one file each
-    holds = [1 if is_frames_target(raw) else getattr(k, "hold", 1) for k in keys]
-    n_total = sum(holds)
-    opts = {}
-    if suffix == ".gif":
-        # palette from frames that hold every colour: weights, gradients (the last gradient
-        # frame shows them in every layer) and the end
-        grads = [k for k in keys if getattr(k, "phase", None) in ("grad", "gradient")]
-        picks = [keys[0]] + grads[-1:] + [keys[len(keys) // 2], keys[-1]]
-        pal_layout = Layout([[NetworkView(trace, theme=theme, sample=sample, wide=wide, max_units=max_units, rank=rank,
-                                          equations=view.equations)]], size=size, theme=theme, title=title,
-                            header=header_text(trace))
-        opts["palette_frames"] = [f for _, f in pal_layout.frames(picks)]
-        opts["colors"] = palette_colors
-    frames = layout.frames(keys)
-    if progress:
-        from tqdm import tqdm
-
-        frames = tqdm(frames, total=len(keys), desc=f"rendering {output.name}", unit="frame", leave=False)
-    i = 0
-    with open_writer(raw, fps=fps, **opts) as w:
-        for (key, frame), hold in zip(frames, holds):
-            for _ in range(hold):
-                w.write(frame, step=i)
-                i += 1
-    return output, n_total
-
-
-# the gradient-flow view registers itself too (render/__init__ imports this module)
-from . import gradflow as _gradflow  # noqa: E402,F401

@@ -18,11 +18,11 @@ import numpy as np
 from contourpy import LineType, contour_generator
 from matplotlib.collections import LineCollection
 
-from ..nn import forward_many
-from .base import View
-from .fasttext import FastText
-from .raster import RasterField
-from .style import hex_to_rgb
+from ...nn import forward_many
+from ..base import View, register_view
+from ..artists.text import FastText
+from ..artists.raster import RasterField
+from ..style import hex_to_rgb
 
 __all__ = ["BoundaryView", "resolution_for", "field_colors", "grid_for", "threshold_of", "probabilities", "decision_segments",
            "evaluate_steps"]
@@ -137,9 +137,11 @@ def confidence_lut(encoding, theme, hard=False, levels=None) -> np.ndarray:
 def signed_confidence(values, encoding):
     """``(y - threshold) / scale`` clipped to [-1, 1]: the quantity the colour shows."""
     theta, s = threshold_of(encoding)
-    u = (values - np.float32(theta)) * np.float32(1.0 / s)
-    u = np.nan_to_num(u, nan=0.0, copy=False)  # a diverged step shows as "no opinion"
-    return np.clip(u, -1.0, 1.0, out=u)
+    u = np.subtract(values, np.float32(theta), dtype=np.float32)  # a new array: values stay as they are
+    u *= np.float32(1.0 / s)
+    np.clip(u, -1.0, 1.0, out=u)  # +-inf -> +-1
+    np.copyto(u, 0.0, where=np.isnan(u))  # a diverged step shows as "no opinion"
+    return u
 
 
 def evaluate_steps(trace, steps, X, layer=None, budget_mb=96, dtype=np.float64, out_dtype=np.float32):
@@ -204,6 +206,7 @@ def resolution_for(size) -> int:
     return int(np.clip(round(min(size) / 3.75), 96, 320))
 
 
+@register_view
 class BoundaryView(View):
     """The network's decision over the input plane, the data, and the misclassified points.
 
@@ -230,7 +233,7 @@ class BoundaryView(View):
         data = trace.data
         # added features (data.features: sin x, x², ...) are appended to the 2 raw inputs, so the
         # plane is the raw inputs' and the grid goes through the same feature map
-        from ..data.features import input_map
+        from ...data.features import input_map
 
         n_raw, to_inputs = input_map(trace.config, data.X.shape[1])
         if n_raw != 2 or not trace.is_classifier:
@@ -250,11 +253,11 @@ class BoundaryView(View):
         self.values = field.reshape(len(rec), len(self.ys), len(self.xs), -1)
         self.binary = self.values.shape[-1] == 1
         if self.binary:  # a scalar field, coloured by matplotlib after resampling: crisp at any size
-            self.u = signed_confidence(self.values[..., 0].copy(), self.data.encoding)
+            self.u = signed_confidence(self.values[..., 0], self.data.encoding)
             self.lut = confidence_lut(self.data.encoding, self.theme, self.hard, self.levels)
         else:
             self.rgb = field_colors(self.values, self.data.encoding, self.theme, self.hard)
-        from ..data import decode_outputs
+        from ...data import decode_outputs
 
         out = evaluate_steps(self.trace, rec, self.data.X)
         self.wrong = [decode_outputs(o, self.data.encoding) != self.data.labels for o in out]

@@ -14,8 +14,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib import colormaps
 
-from .animate import register_view
-from .base import View
+from ..base import View, register_view
 
 __all__ = ["GradFlowView", "gradient_norms"]
 

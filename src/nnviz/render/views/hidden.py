@@ -38,18 +38,14 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib.collections import LineCollection
 
-from ..nn import forward_many
-from .animate import register_view
-from .base import View
+from ...nn import forward_many, get_activation
+from ..base import View, register_view
 from .boundary import (confidence_lut, decision_segments, evaluate_steps, field_colors, grid_for,
                        signed_confidence)
-from .raster import RasterField
+from ..artists.raster import RasterField
 
 __all__ = ["HiddenView", "pca_projection"]
 
-#: Ranges of bounded activations (drawn directly with these limits).
-_RANGES = {"tanh": (-1.0, 1.0), "sigmoid": (0.0, 1.0), "logistic": (0.0, 1.0), "step": (0.0, 1.0),
-           "softmax": (0.0, 1.0)}
 _N_LIMIT_STEPS = 48
 
 
@@ -198,8 +194,9 @@ class HiddenView(View):
             self.pca_mean, self.P, self.explained = pca_projection(np.nan_to_num(H_X[ok[-1]]))
         Y = self.project(H)  # (n_ref, n_pts, 2)
         # fixed limits: the activation's range when drawn directly, else everything over the run
-        if self.mode == "direct" and self.act in _RANGES:
-            lo, hi = _RANGES[self.act]
+        bounds = get_activation(self.act).range  # a bounded activation's own range
+        if self.mode == "direct" and bounds is not None:
+            lo, hi = bounds
             lim = np.array([[lo, lo], [hi, hi]], float)
         else:
             finite = Y[np.isfinite(Y).all(-1)]
@@ -248,7 +245,7 @@ class HiddenView(View):
         self.bvalues = out.reshape(len(rec), len(self.bys), n, -1).astype(np.float32)
         if self.bvalues.shape[-1] == 1:  # as the boundary view: a scalar field through its colour table
             self.lut = confidence_lut(self.data.encoding, self.theme, levels=self.levels)
-            self.bfield = signed_confidence(self.bvalues[..., 0].copy(), self.data.encoding)
+            self.bfield = signed_confidence(self.bvalues[..., 0], self.data.encoding)
         else:
             self.lut = None
             self.bfield = field_colors(self.bvalues, self.data.encoding, self.theme)

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..nn import forward_many
-from ..ode import ODE_LOSS, ode_of
-from .animate import register_view
-from .base import View
-from .fasttext import FastText
-from .style import CLASS_COLORS
+from ...nn import forward_many
+from ...ode import ODE_LOSS, ode_of
+from ..base import View, register_view
+from ..artists.text import FastText
+from ..style import CLASS_COLORS
 
 __all__ = ["OdeView"]
 
 _COLOR = CLASS_COLORS[3]
 
 
+@register_view
 class OdeView(View):
     """Trial solution against the analytic solution, with the error on a log axis.
 
@@ -134,6 +134,3 @@ class OdeView(View):
             e = np.where(self.err[i] > 0, self.err[i], np.nan)
             self.err_line.set_data(self.x, e)
         return self.artists
-
-
-register_view(OdeView)

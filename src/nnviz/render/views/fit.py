@@ -20,13 +20,12 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 
-from ..nn import forward_many
-from .animate import register_view
-from .base import View
-from .fasttext import FastText
-from .style import CLASS_COLORS
+from ...nn import forward_many
+from ..base import View, register_view
+from ..artists.text import axes_text
+from ..style import CLASS_COLORS
 
-__all__ = ["FitView", "OUTPUT_COLOR", "fit_limits", "AxesText"]
+__all__ = ["FitView", "OUTPUT_COLOR", "fit_limits"]
 
 #: Colour of the network's output curve (the class colours 0/1 are kept for the contributions).
 OUTPUT_COLOR = CLASS_COLORS[3]
@@ -48,24 +47,7 @@ def fit_limits(values_list, pad: float = 0.12, cap: float = 1.0) -> tuple[float,
     return lo - pad * span, hi + pad * span
 
 
-class AxesText(FastText):
-    """A :class:`~nnviz.render.fasttext.FastText` anchored in axes coordinates (cheap per-frame text)."""
-
-    def __init__(self, ax, x, y, text="", **kwargs):
-        super().__init__(ax.figure, 0.0, 0.0, text, **kwargs)
-        self._anchor = (ax, float(x), float(y))
-        self.set_animated(True)
-        self.set_zorder(10)  # above the axes when a still draws the figure in zorder
-        ax.figure.add_artist(self)
-
-    def draw(self, renderer):
-        ax, x, y = self._anchor
-        fig = self.get_figure()
-        px, py = ax.transAxes.transform((x, y))
-        self.x, self.y = px / fig.bbox.width, py / fig.bbox.height
-        super().draw(renderer)
-
-
+@register_view
 class FitView(View):
     """Target, data, the network's output and each hidden neuron's weighted contribution.
 
@@ -191,7 +173,7 @@ class FitView(View):
         ax.set_ylabel("y")
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize="small",
                   borderaxespad=0.2, handlelength=1.6, columnspacing=1.0)
-        self.note = AxesText(ax, 0.98, 0.03, "", fontsize=ax.xaxis.label.get_fontsize() * 0.9,
+        self.note = axes_text(ax, 0.98, 0.03, "", fontsize=ax.xaxis.label.get_fontsize() * 0.9,
                              color=OUTPUT_COLOR, ha="right", va="bottom")
         self.artists.append(self.note)
         if self.label:
@@ -244,6 +226,3 @@ class FitView(View):
             else:
                 self.res_art.set_offsets(np.column_stack([self.data.X[:, 0], self.res[i]]))
         return self.artists
-
-
-register_view(FitView)

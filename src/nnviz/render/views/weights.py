@@ -19,11 +19,10 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import to_rgb
 
-from ..nn import forward_many
-from .animate import register_view
-from .base import View
-from .fasttext import FastText
-from .style import hex_to_rgb
+from ...nn import forward_many
+from ..base import View, register_view
+from ..artists.text import FastText
+from ..style import hex_to_rgb
 
 __all__ = ["WeightsView", "weight_mosaic", "diverging_lut"]
 
@@ -67,6 +66,7 @@ def weight_mosaic(values: np.ndarray, shape, cols: int, gap: int = 1, fill=np.na
     return out
 
 
+@register_view
 class WeightsView(View):
     """Hidden neurons' input weights as images, their change since step 0, and test predictions.
 
@@ -128,7 +128,7 @@ class WeightsView(View):
         self.gap_rgb = (np.array(to_rgb(self.theme.background)) * 255).astype(np.uint8)
         if self.predictions:
             out = forward_many(self.samples, Ws, bs, tr.activation_names)   # (n_rec, n_samples, k)
-            from ..data import decode_outputs
+            from ...data import decode_outputs
 
             self.predicted = np.stack([decode_outputs(o, self.data.encoding) for o in out])
 
@@ -195,6 +195,3 @@ class WeightsView(View):
                 right.set_text(str(self.data.class_names[p]) if ok else "")
                 wrong.set_text("" if ok else str(self.data.class_names[p]))
         return self.artists
-
-
-register_view(WeightsView)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .base import View
+from ..base import View, register_view
 
 __all__ = ["CurvesView"]
 
 
+@register_view
 class CurvesView(View):
     """Loss and accuracy over training; the full curves are static, the cursor moves.
 

@@ -1,0 +1,166 @@
+"""What the commands share: output checks, options that mean one thing everywhere, ParamTypes,
+and the way a command turns its PRESET|TRACE argument into a trace."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+__all__ = ["check_writable", "make_parent", "check_output_target", "record_option", "views_option",
+           "common_render_options", "parse_view_option", "parse_views", "source_trace", "SIZE", "SizeType"]
+
+
+class SizeType(click.ParamType):
+    """``WIDTHxHEIGHT`` -> (width, height), even and within 64..7680x4320."""
+
+    name = "WxH"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, tuple):
+            return value
+        from ..render.layout import parse_size
+
+        try:
+            return parse_size(value)
+        except ValueError as e:
+            self.fail(str(e), param, ctx)
+
+
+SIZE = SizeType()
+
+
+def check_writable(path: Path, what="output"):
+    """Fail early, before any work, if ``path`` cannot be written."""
+    import os
+
+    from ..safefile import check_output
+
+    path = check_output(path, what)  # a directory, device, FIFO or socket is refused, never opened
+    make_parent(path, what)
+    target = path if path.exists() else path.parent  # nothing is created or opened here
+    if not os.access(target, os.W_OK) or (target is path.parent and not os.access(target, os.X_OK)):
+        raise click.ClickException(f"cannot write {what} {path}: permission denied")
+
+
+def make_parent(path: Path, what="output"):
+    """Create the folder an output goes into (``-o out/moons.gif`` just works)."""
+    parent = Path(path).parent
+    if parent.exists():
+        if not parent.is_dir():
+            raise click.ClickException(f"cannot write {what} {path}: {parent} is a file, not a directory")
+        return
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise click.ClickException(f"cannot write {what} {path}: cannot create folder {parent} ({e.strerror})") from None
+
+
+def record_option(f):
+    return click.option("--record", default=None, metavar="SCHEDULE",
+                        help="When to store full tensors: all, every:K, log2, auto, none, or a list "
+                             "like 0,1,5. Loss and accuracy are stored every step.")(f)
+
+
+def check_output_target(out) -> "Target":
+    """Fail early, before training or rendering, on an unsupported or unwritable output; return
+    what the output is (:func:`nnviz.export.classify`)."""
+    import os
+
+    from ..export import FormatError, classify, supported_outputs
+
+    try:
+        target = classify(out)
+    except FormatError:
+        out = Path(out)
+        raise click.ClickException(
+            f"cannot write {out}: unsupported output type '{out.suffix.lower() or out.name}'. Supported: "
+            + "; ".join(supported_outputs())) from None
+    frames = target.is_frames
+    out = Path(out)
+    # the nearest existing folder must be a writable directory
+    probe = out.parent if not frames else out
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if probe.exists() and not probe.is_dir():
+        raise click.ClickException(f"cannot write {out}: {probe} is a file, not a directory")
+    if not os.access(probe, os.W_OK):
+        raise click.ClickException(f"cannot write {out}: directory {probe} is not writable")
+    if not frames:
+        make_parent(out)
+    return target
+
+
+def views_option(f):
+    return click.option("--view", "views", default=None, metavar="V1,V2",
+                        help="Panels, comma-separated: boundary, neurons, hidden, loss, fit, network, ... "
+                             "(default: boundary,loss for 2-D classifiers, fit,loss for 1-D fits).")(f)
+
+
+def common_render_options(f):
+    """Options shared by the commands that render frames."""
+    for opt in reversed([
+        click.option("--steps", default=None, metavar="SPEC",
+                     help="Which recorded steps become frames: a range A:B[:K], a schedule "
+                          "(log2, every:K, all) or a list like 0,1,3,7. Default: all recorded, "
+                          "thinned to --max-frames."),
+        click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=20, show_default=True,
+                     help="Frames per second."),
+        click.option("--size", default="640x480", show_default=True, metavar="WxH",
+                     help="Frame size in pixels (even numbers, for video)."),
+        click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
+                     help="Colour theme."),
+        click.option("--title", default=None, help="Title at the top left (default: the preset name)."),
+        click.option("--max-frames", type=click.IntRange(min=1), default=150, show_default=True,
+                     help="At most this many frames when --steps is not given."),
+        click.option("-q", "--quiet", is_flag=True, help="No progress bars."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def parse_view_option(text: str):
+    """``"hidden.layer=1"`` -> ("hidden", "layer", 1): numbers and true/false are converted,
+    anything else stays a string (never evaluated)."""
+    name, sep, raw = text.partition("=")
+    view, dot, key = name.partition(".")
+    if not sep or not dot or not view or not key:
+        raise click.ClickException(f"bad --opt {text!r}: write VIEW.KEY=VALUE, e.g. hidden.layer=1")
+    value: object = raw
+    for convert in (int, float):
+        try:
+            value = convert(raw)
+            break
+        except ValueError:
+            pass
+    if raw.lower() in ("true", "false"):
+        value = raw.lower() == "true"
+    return view.strip(), key.strip(), value
+
+
+def parse_views(text):
+    """``"boundary,loss"`` -> ["boundary", "loss"] (None for no text); an unknown name is a one-line
+    error listing the views."""
+    if not text:
+        return None
+    from ..render import view_class
+
+    names = [v.strip() for v in text.split(",") if v.strip()]
+    for v in names:
+        try:
+            view_class(v)
+        except ValueError as e:
+            raise click.ClickException(str(e)) from None
+    return names
+
+
+def source_trace(source, trace_path=None, output=None, quiet=False):
+    """The trace of a command's PRESET|TRACE argument: a preset or config is trained first, its
+    trace kept at ``trace_path`` (default: next to ``output``)."""
+    from ..sources import is_trace_file, trace_for
+
+    if trace_path is None and output is not None and not is_trace_file(source):
+        trace_path = Path(str(output)).parent / f"{Path(str(source)).stem}.h5"
+    if trace_path is not None and not is_trace_file(source):
+        make_parent(Path(trace_path), "trace")
+    return trace_for(source, trace_path, progress=not quiet)
