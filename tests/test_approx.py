@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 import nnviz
 import nnviz.approx as A
+from nnviz.versus import train_alongside
 from nnviz.cli import cli
 from nnviz.data import TARGETS
 from nnviz.export import read_gif_info
@@ -327,12 +328,12 @@ def test_sweep_to_trace_round_trip(tmp_path):
 
 def test_constructed_vs_trained(tmp_path):
     net = A.bump_network("seed004", 5, form="collapsed", w=100)
-    start = A.train_alongside(net, trace=tmp_path / "s.h5", steps=40, lr=0.01, from_construction=True, record="all")
+    start = train_alongside(net, trace=tmp_path / "s.h5", steps=40, lr=0.01, from_construction=True, record="all")
     x = np.linspace(0, 1, 101)[:, None]
     np.testing.assert_allclose(start.trace.model_at(0)(x), net(x), atol=1e-12)  # starts at the construction
     assert start.trace.sizes == [1, 6, 1]
     assert start.trained_error[1] < start.constructed_error[1]                   # training helps
-    fresh = A.train_alongside(net, trace=tmp_path / "g.h5", steps=20, lr=0.01, record="every:10")
+    fresh = train_alongside(net, trace=tmp_path / "g.h5", steps=20, lr=0.01, record="every:10")
     assert fresh.trace.config["init"]["weights"] == "glorot"
     again = nnviz.train(fresh.trace.config, trace=tmp_path / "g2.h5")              # re-trains bit for bit
     np.testing.assert_array_equal(again.loss, fresh.trace.loss)
@@ -342,7 +343,7 @@ def test_versus_view_numbers(tmp_path):
     from nnviz.render.views.versus import VersusView
 
     net = A.relu_network("seed004", 8)
-    cmp = A.train_alongside(net, trace=tmp_path / "v.h5", steps=10, lr=0.01, record="all")
+    cmp = train_alongside(net, trace=tmp_path / "v.h5", steps=10, lr=0.01, record="all")
     view = VersusView(cmp.trace, construction=net)
     view.prepare([0, 10])
     err = np.abs(cmp.trace.model_at(10)(view.x[:, None])[:, 0] - f004(view.x))

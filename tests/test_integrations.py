@@ -333,8 +333,6 @@ def _import_graph():
     return graph
 
 
-@pytest.mark.xfail(strict=True, reason="render.animate trains presets and cli/scenes_lib import their packages: "
-                   "fixed by the render-pipeline reorganisation")
 def test_no_import_cycle_in_the_package():
     graph = _import_graph()
     state, stack, cycles = {}, [], []
@@ -356,7 +354,6 @@ def test_no_import_cycle_in_the_package():
     assert not cycles, "import cycles: " + "; ".join(" -> ".join(c) for c in cycles)
 
 
-@pytest.mark.xfail(strict=True, reason="render.animate trains presets: fixed by the render-pipeline reorganisation")
 def test_layers_point_one_way():
     """The trace knows no renderer, notebook or trainer; renderers and nn never train."""
     graph = _import_graph()

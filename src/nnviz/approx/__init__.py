@@ -14,7 +14,6 @@ Animations of a changing parameter (N, w) are :class:`Sweep` s, rendered by the 
 :mod:`nnviz.render.bumps` (``nnviz bumps``, ``nnviz step``, ``nnviz towers``).
 """
 
-from .compare import Comparison, train_alongside
 from .core import (
     EDGE_Z, RISE_1_99, RISE_10_90, SEED004_STEPS, SEED004_WEIGHTS, Construction, ConstructedMLP,
     approximation_error, article_sigmoid, bump_error_bound, bump_network, bump_pair_network,
@@ -36,5 +35,4 @@ __all__ = [
     "Construction2D", "ConstructedMLP2D", "step2d_network", "bump2d_network", "tower_network",
     "towers_network", "resolve_function2d", "approximation_error2d", "window_errors2d",
     "Sweep", "bump_sweep", "relu_sweep", "step_sweep", "towers_sweep", "parse_values",
-    "Comparison", "train_alongside",
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, friendly
+from .common import cli, friendly
 from .common import check_output_target, common_render_options, parse_view_option, parse_views, source_trace, views_option
 
 

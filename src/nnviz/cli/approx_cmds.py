@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, friendly
+from .common import cli, friendly
 from .common import check_output_target, check_writable
 
 
@@ -220,7 +220,8 @@ def versus(function, interval, n, w, relu, collapsed, from_construction, steps, 
     nnviz versus --n 10 -o versus.gif
     nnviz versus --n 10 --from-construction -o refine.gif
     """
-    from ..approx import bump_network, relu_network, train_alongside
+    from ..approx import bump_network, relu_network
+    from ..versus import train_alongside
     from ..render import parse_size
     from ..render.sweeps import render_versus
 

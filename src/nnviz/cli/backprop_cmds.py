@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import cli, friendly
+from .common import cli, friendly
 from .common import check_output_target, common_render_options, source_trace
 
 DEFAULT_SIZE = "1280x720"

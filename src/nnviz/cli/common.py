@@ -3,11 +3,16 @@ and the way a command turns its PRESET|TRACE argument into a trace."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import logging
 from pathlib import Path
 
 import click
 
-__all__ = ["check_writable", "make_parent", "check_output_target", "record_option", "views_option",
+from .._version import __version__
+
+__all__ = ["cli", "friendly", "muted_logs", "USER_ERRORS", "check_writable", "make_parent", "check_output_target", "record_option", "views_option",
            "common_render_options", "parse_view_option", "parse_views", "source_trace", "SIZE", "SizeType"]
 
 
@@ -28,6 +33,52 @@ class SizeType(click.ParamType):
 
 
 SIZE = SizeType()
+
+
+#: Exceptions that carry a message meant for the user (bad input, unreadable files, ...).
+USER_ERRORS = (ValueError, OSError, KeyError, ImportError)
+
+
+def friendly(func):
+    """Turn library errors into a one-line ``click.ClickException`` (no traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (click.ClickException, BrokenPipeError):
+            raise
+        except USER_ERRORS as e:
+            msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
+            raise click.ClickException(str(msg).splitlines()[0] if str(msg) else type(e).__name__) from None
+
+    return wrapper
+
+
+@contextlib.contextmanager
+def muted_logs(*names: str):
+    """Silence the library's warnings from these loggers while a command reports them itself."""
+    loggers = [logging.getLogger(n) for n in names]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels):
+            lg.setLevel(level)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="nnviz")
+@click.option("-v", "--verbose", is_flag=True, help="Show log messages from the library.")
+def cli(verbose):
+    """nnviz: see a neural network learn.
+
+    Train a small numpy network while recording every step, then turn the recording (a trace
+    file) into animations. Start with `nnviz presets` and `nnviz animate moons -o moons.gif`.
+    """
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(levelname)s: %(message)s")
 
 
 def check_writable(path: Path, what="output"):

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, friendly
+from .common import cli, friendly
 
 
 def _size(n: int) -> str:

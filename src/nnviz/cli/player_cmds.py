@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, friendly
+from .common import cli, friendly
 from .common import parse_views, source_trace
 
 

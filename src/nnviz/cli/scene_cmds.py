@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, friendly
+from .common import cli, friendly
 from ..scenes_lib import FORMATS, QUALITIES, SCENES
 
 

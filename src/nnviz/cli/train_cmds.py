@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, friendly, muted_logs
+from .common import cli, friendly, muted_logs
 from .common import check_writable, record_option
 
 

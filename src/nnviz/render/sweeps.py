@@ -113,7 +113,7 @@ def render_sweep(sweep, output, views=None, fps: float = 12, size=(640, 480), th
 
 def render_versus(comparison, output, fps: float = 20, size=(640, 480), theme="light", title=None,
                   max_frames: int = 120, progress: bool = False) -> Path:
-    """Animate a :class:`nnviz.approx.Comparison`: the training run over the fixed construction,
+    """Animate a :class:`nnviz.versus.Comparison`: the training run over the fixed construction,
     with the loss curve (log scale) beside it; a .png/.svg/.pdf output is the last step as a still."""
     from .animate import header_text, select_steps
 

@@ -28,9 +28,8 @@ from __future__ import annotations
 
 import importlib
 import logging
-import os
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+
+from .options import SceneOptions, scene_options, using
 
 __all__ = ["SCENES", "QUALITIES", "FORMATS", "SceneOptions", "scene_options", "using", "scene_class",
            "render_scene", "video_to_gif", "manim_missing_message"]
@@ -62,52 +61,6 @@ FORMATS = {".mp4": "mp4", ".mov": "mov", ".webm": "webm", ".gif": "gif", ".png":
 
 manim_missing_message = ("manim is not installed: pip install 'nnviz[manim]' (see the README for the system "
                          "packages it needs)")
-
-
-@dataclass(frozen=True)
-class SceneOptions:
-    """What a scene renders: a trace file, or a preset / config to train, and a duration."""
-
-    trace: str | None = None
-    preset: str | None = None
-    duration: float | None = None  # seconds of animation; None: the scene's default
-
-
-_override = SceneOptions()
-
-
-def scene_options() -> SceneOptions:
-    """The options in effect: :func:`using` over the ``NNVIZ_*`` environment variables."""
-    seconds = os.environ.get("NNVIZ_DURATION") or None
-    try:
-        seconds = None if seconds is None else float(seconds)
-    except ValueError:
-        raise ValueError(f"NNVIZ_DURATION must be a number of seconds, got {seconds!r}") from None
-    env = SceneOptions(trace=os.environ.get("NNVIZ_TRACE") or None,
-                       preset=os.environ.get("NNVIZ_PRESET") or None, duration=seconds)
-    o = _override
-    if o.trace or o.preset:  # an explicit source replaces the environment's
-        env = replace(env, trace=o.trace, preset=o.preset)
-    if o.duration is not None:
-        env = replace(env, duration=o.duration)
-    if env.duration is not None and not env.duration > 0:
-        raise ValueError(f"the duration must be positive, got {env.duration}")
-    return env
-
-
-@contextmanager
-def using(trace=None, preset=None, duration=None):
-    """Render scenes from ``trace`` (a file) or ``preset`` (trained first), for ``duration`` s."""
-    global _override
-    if trace and preset:
-        raise ValueError("give a trace or a preset, not both")
-    old = _override
-    _override = SceneOptions(str(trace) if trace else None, str(preset) if preset else None,
-                             None if duration is None else float(duration))
-    try:
-        yield _override
-    finally:
-        _override = old
 
 
 def scene_class(name: str):

@@ -10,7 +10,7 @@ import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Line, Mobject, Scene, Text,
                    UpdateFromAlphaFunc, VGroup, VMobject, config)
 
-from . import scene_options
+from .options import scene_options
 
 log = logging.getLogger(__name__)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from .core import ConstructedMLP, approximation_error
+from .approx.core import ConstructedMLP, approximation_error
 
 __all__ = ["Comparison", "train_alongside"]
 
@@ -40,7 +40,7 @@ class Comparison:
 
 
 def _config(c, hidden, samples, steps, lr, optimizer, seed, record, init):
-    from ..config import make_config
+    from .config import make_config
 
     a, b = c.interval
     return make_config({
@@ -79,8 +79,8 @@ def train_alongside(construction: ConstructedMLP, trace="trained.h5", steps: int
     -------
     Comparison
     """
-    from ..data import function1d
-    from ..train import train
+    from .data import function1d
+    from .train import train
 
     c = construction.construction
     hidden = construction.sizes[1]
