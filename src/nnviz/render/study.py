@@ -32,8 +32,11 @@ __all__ = ["activations_figure", "convergence_figure", "grid_search_figure", "gr
 DEFAULT_ACTIVATIONS = (("sigmoid", (-10, 10)), ("tanh", (-5, 5)), ("relu", (-3, 3)), ("leaky_relu", (-3, 3)),
                        ("elu", (-3, 3)))
 
-_TITLES = {"sigmoid": "sigmoid σ(z)", "tanh": "tanh(z)", "relu": "ReLU", "leaky_relu": "leaky ReLU",
-           "elu": "ELU", "softplus": "softplus", "identity": "identity", "step": "step"}
+def _plot_title(act) -> str:
+    """A function's panel title from its row of the name table: "sigmoid σ(z)", "tanh(z)", "ReLU"."""
+    if act.symbol == act.title:
+        return f"{act.symbol}(z)"
+    return f"{act.title} {act.symbol}(z)" if len(act.symbol) == 1 else act.title
 
 
 def _save(fig: Figure, path, theme) -> Path:
@@ -100,7 +103,7 @@ def activations_figure(path=None, names: Sequence = DEFAULT_ACTIVATIONS, size=(7
             ax.annotate(f"max f' = {d[k]:.3g}", (z[k], d[k]), textcoords="offset points", xytext=(-6, 6),
                         ha="right", fontsize="small", color=color_d,
                         bbox=dict(boxstyle="round,pad=0.15", fc=th.background, ec="none", alpha=0.85))
-            ax.set_title(_TITLES.get(name, name), fontsize="medium")
+            ax.set_title(_plot_title(act), fontsize="medium")
             ax.set_xlim(lo, hi)
             y0, y1 = ax.get_ylim()
             ax.set_ylim(y0, y1 + 0.12 * (y1 - y0))  # room for the annotation under the title
