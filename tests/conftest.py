@@ -1,6 +1,11 @@
+import os
+import tempfile
+
 import matplotlib
 
 matplotlib.use("Agg")
+# nnviz's trace cache in a folder of the test run's own (subprocesses inherit it), never ~/.cache
+os.environ["NNVIZ_CACHE"] = tempfile.mkdtemp(prefix="nnviz-test-cache-")
 
 import pytest  # noqa: E402
 

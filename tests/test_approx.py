@@ -365,16 +365,16 @@ def one_line_error(result, *fragments):
 
 def test_cli_bumps_gif_and_still(tmp_path):
     out = tmp_path / "bumps.gif"
-    r = run("bumps", "--function", F, "--interval", "0,1", "--n", "1..6", "--w", "500", "--size", "320x240",
+    r = run("bumps", "--function", F, "--interval", "0,1", "-n", "1..6", "-w", "500", "--size", "320x240",
             "--hold", "0", "-q", "-o", out)
     assert r.exit_code == 0, r.output
     info = read_gif_info(out)
     assert info["n_frames"] == 6 and info["size"] == (320, 240) and info["loop"] == 0
     hold = tmp_path / "hold.gif"
-    r = run("bumps", "--relu", "--n", "2,4", "--size", "320x240", "--hold", "1", "--fps", "4", "-q", "-o", hold)
+    r = run("bumps", "--relu", "-n", "2,4", "--size", "320x240", "--hold", "1", "--fps", "4", "-q", "-o", hold)
     assert r.exit_code == 0 and read_gif_info(hold)["n_frames"] == 2 + 4
     for name in ("still.png", "still.svg"):
-        r = run("bumps", "--n", "8", "--inverse-sigmoid", "--size", "320x240", "-q", "-o", tmp_path / name)
+        r = run("bumps", "-n", "8", "--inverse-sigmoid", "--size", "320x240", "-q", "-o", tmp_path / name)
         assert r.exit_code == 0, r.output
         assert (tmp_path / name).stat().st_size > 1000
     r = run("bumps", "--example", "-o", tmp_path / "ex.png")
@@ -382,7 +382,7 @@ def test_cli_bumps_gif_and_still(tmp_path):
 
 
 def test_cli_bumps_trace_option(tmp_path):
-    r = run("bumps", "--n", "1..3", "--size", "320x240", "-q", "-o", tmp_path / "b.png", "--trace", tmp_path / "b.h5")
+    r = run("bumps", "-n", "1..3", "--size", "320x240", "-q", "-o", tmp_path / "b.png", "--save-trace", tmp_path / "b.h5")
     assert r.exit_code == 0, r.output
     tr = nnviz.load_trace(tmp_path / "b.h5")
     assert list(tr.steps) == [0, 1, 2]
@@ -395,14 +395,14 @@ def test_cli_bumps_trace_option(tmp_path):
     (["bumps", "--function", "x^2"], ["column 2", "use **"]),
     (["bumps", "--function", "sin(3*x)", "--interval", "0,1", "--inverse-sigmoid"], ["0 < f(x) < 1"]),
     (["bumps", "--relu", "--inverse-sigmoid"], ["exclude each other"]),
-    (["bumps", "--relu", "--w", "1..5"], ["no steepness"]),
-    (["bumps", "--n", "0"], ["bad N values"]),
-    (["bumps", "--n", "1..4", "--w", "1..9"], ["only one parameter"]),
+    (["bumps", "--relu", "-w", "1..5"], ["no steepness"]),
+    (["bumps", "-n", "0"], ["bad N values"]),
+    (["bumps", "-n", "1..4", "-w", "1..9"], ["only one parameter"]),
     (["bumps", "--interval", "0"], ["bad --interval '0'"]),
     (["bumps", "--interval", "1,0"], ["a < b"]),
     (["towers", "--function", "sin(x*y"], ["column 8"]),
     (["towers", "--domain", "0,1"], ["bad --domain"]),
-    (["step", "--s", "3"], ["must lie inside"]),
+    (["step", "--step-at", "3"], ["must lie inside"]),
 ])
 def test_cli_errors_are_one_line(tmp_path, args, fragments):
     one_line_error(run(*args, "-o", tmp_path / "x.gif"), *fragments)
@@ -414,10 +414,10 @@ def test_cli_unsupported_output(tmp_path):
 
 
 def test_cli_step_and_towers(tmp_path):
-    r = run("step", "--w", "1..100", "--max-frames", "5", "--size", "320x240", "--hold", "0", "-q",
+    r = run("step", "-w", "1..100", "--max-frames", "5", "--size", "320x240", "--hold", "0", "-q",
             "-o", tmp_path / "s.gif")
     assert r.exit_code == 0 and read_gif_info(tmp_path / "s.gif")["n_frames"] == 5
-    r = run("towers", "--n", "1..3", "--size", "400x300", "--hold", "0", "-q", "-o", tmp_path / "t.gif")
+    r = run("towers", "-n", "1..3", "--size", "400x300", "--hold", "0", "-q", "-o", tmp_path / "t.gif")
     assert r.exit_code == 0, r.output
     info = read_gif_info(tmp_path / "t.gif")
     assert info["n_frames"] == 3 and info["size"] == (400, 300)
@@ -443,8 +443,8 @@ def test_bumps_view_numbers_are_the_constructions():
 
 
 def test_cli_versus(tmp_path):
-    r = run("versus", "--n", "4", "--steps", "12", "--from-construction", "--size", "480x360", "--fps", "5",
-            "-o", tmp_path / "v.gif", "--trace", tmp_path / "v.h5")
+    r = run("versus", "-n", "4", "--steps", "12", "--from-construction", "--size", "480x360", "--fps", "5",
+            "-o", tmp_path / "v.gif", "--save-trace", tmp_path / "v.h5")
     assert r.exit_code == 0, r.output
     assert "constructed sup" in r.output and "trained sup" in r.output
     info = read_gif_info(tmp_path / "v.gif")

@@ -296,7 +296,7 @@ def test_cli_backprop_default_size_still_and_steps(s131, tmp_path):
     with Image.open(out) as im:
         assert im.size == (1280, 720)
     out = tmp_path / "seq.gif"
-    r = CliRunner().invoke(cli, ["backprop", str(s131.path), "-o", str(out), "--steps", "0,1,2", "--fps", "4",
+    r = CliRunner().invoke(cli, ["backprop", str(s131.path), "-o", str(out), "--frames", "0,1,2", "--fps", "4",
                                  "--size", "320x180", "--detail", "phases", "-q"])
     assert r.exit_code == 0, r.output
     keys = backprop_frames(s131, [0, 1, 2], detail="phases", fps=4)
@@ -308,8 +308,8 @@ def test_cli_backprop_default_size_still_and_steps(s131, tmp_path):
     (["--sample", "3"], "sample 3 is out of range"),
     (["--sample", "first"], "--sample must be a probe sample index or 'mean'"),
     (["--phase", "loss"], "--phase draws a single still"),
-    (["--step", "1", "--steps", "0:3"], "either --step K or --steps SPEC"),
-    (["--steps", "50:60"], "selects no recorded step"),
+    (["--step", "1", "--frames", "0:3"], "either --step K or --frames SPEC"),
+    (["--frames", "50:60"], "selects no recorded step"),
 ])
 def test_cli_backprop_errors(s131, tmp_path, args, message):
     r = CliRunner().invoke(cli, ["backprop", str(s131.path), "-o", str(tmp_path / "x.gif"), "-q"] + args)
@@ -322,7 +322,7 @@ def test_cli_backprop_errors(s131, tmp_path, args, message):
 def test_cli_animate_network_and_gradflow(moons_trace, tmp_path):
     out = tmp_path / "net.gif"
     r = CliRunner().invoke(cli, ["animate", str(moons_trace.path), "--view", "network,gradflow", "-o", str(out),
-                                 "--steps", "0,1,3", "--size", "640x360", "-q"])
+                                 "--frames", "0,1,3", "--size", "640x360", "-q"])
     assert r.exit_code == 0, r.output
     assert read_gif_info(out)["n_frames"] >= 3  # one frame per step (the pipeline may add an end hold)
 

@@ -105,10 +105,10 @@ def test_console_script_divergence_is_one_line_and_closed_pipes_are_quiet(tmp_pa
 
 
 def test_animate_a_preset_into_a_new_frames_folder(tmp_path):
-    """The README's `nnviz animate moons --steps log2 -o 'frames/moons-{step:03d}.png'`: the
-    trace trained first goes into the new folder too, next to the frames."""
+    """The README's `nnviz animate moons --frames log2 -o 'frames/moons-{step:03d}.png'`: the
+    new folder holds the frames and nothing else (the trace trained first is in the cache)."""
     pattern = tmp_path / "frames" / "xor-{step:03d}.png"
-    r = run("animate", "xor", "--steps", "0,1,3", "-o", pattern)
+    r = run("animate", "xor", "--frames", "0,1,3", "-o", pattern)
     assert r.exit_code == 0, r.output
     names = sorted(p.name for p in (tmp_path / "frames").iterdir())
-    assert names == ["xor-000.png", "xor-001.png", "xor-003.png", "xor.h5"]
+    assert names == ["xor-000.png", "xor-001.png", "xor-003.png"]

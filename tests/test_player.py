@@ -284,7 +284,7 @@ def test_example_notebook_is_valid():
 
 def test_frames_png_pattern_are_the_animation_frames(tmp_path, log2_trace):
     pattern = tmp_path / "m-{step:03d}.png"
-    r = run("frames", log2_trace.path, "--steps", "0,1,3,7", "-o", pattern, "--size", "320x240", "-q")
+    r = run("frames", log2_trace.path, "--frames", "0,1,3,7", "-o", pattern, "--size", "320x240", "-q")
     assert r.exit_code == 0, r.output
     names = sorted(p.name for p in tmp_path.glob("m-*.png"))
     assert names == ["m-000.png", "m-001.png", "m-003.png", "m-007.png"]
@@ -297,12 +297,12 @@ def test_frames_default_log2_and_vector_stills(tmp_path, log2_trace):
     assert r.exit_code == 0, r.output  # default steps: log2
     pngs = sorted(p.name for p in tmp_path.glob("p-*.png"))
     assert pngs == [f"p-{k:03d}.png" for k in (0, 1, 3, 7, 15, 31, 63, 127)]  # 2^k - 1 only
-    r = run("frames", log2_trace.path, "-o", tmp_path / "v-{step}.svg", "--steps", "3,7", "-q")
+    r = run("frames", log2_trace.path, "-o", tmp_path / "v-{step}.svg", "--frames", "3,7", "-q")
     assert r.exit_code == 0, r.output
     for k in (3, 7):
         root = ET.parse(tmp_path / f"v-{k}.svg").getroot()
         assert root.tag.endswith("svg")
-    r = run("frames", log2_trace.path, "-o", tmp_path / "one.pdf", "--steps", "7", "-q")
+    r = run("frames", log2_trace.path, "-o", tmp_path / "one.pdf", "--frames", "7", "-q")
     assert r.exit_code == 0, r.output
     assert (tmp_path / "one.pdf").read_bytes()[:5] == b"%PDF-"
 
@@ -315,7 +315,7 @@ def test_frames_grid_like_seed_003(tmp_path, log2_trace):
     assert im.shape[1] == pytest.approx(4 * 2.7 * 60, abs=4) and im.shape[0] == pytest.approx(2 * 2.5 * 60, abs=4)
     assert im.std() > 20
     for suffix in (".svg", ".pdf"):
-        r = run("frames", log2_trace.path, "--grid", "--steps", "0,7", "-o", tmp_path / f"g{suffix}", "-q")
+        r = run("frames", log2_trace.path, "--grid", "--frames", "0,7", "-o", tmp_path / f"g{suffix}", "-q")
         assert r.exit_code == 0 and (tmp_path / f"g{suffix}").stat().st_size > 1000
     fig = snapshot_grid(log2_trace, [0, 1, 3, 7, 15, 31, 63, 127])
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
@@ -324,10 +324,10 @@ def test_frames_grid_like_seed_003(tmp_path, log2_trace):
 
 
 @pytest.mark.parametrize("args, msg", [
-    (["--steps", "0,1", "-o", "one.png"], "need a {step} field"),
+    (["--frames", "0,1", "-o", "one.png"], "need a {step} field"),
     (["--grid", "-o", "g-{step}.png"], "--grid draws ONE figure"),
     (["-o", "x-{step}.gif"], "must end in .png, .svg or .pdf"),
-    (["--steps", "5000", "-o", "x-{step}.png"], "selects no recorded step"),
+    (["--frames", "5000", "-o", "x-{step}.png"], "selects no recorded step"),
     (["--grid", "--view", "boundary,loss", "-o", "g.png"], "single --view"),
 ])
 def test_frames_errors(tmp_path, log2_trace, args, msg):
@@ -337,7 +337,7 @@ def test_frames_errors(tmp_path, log2_trace, args, msg):
 
 
 def test_frames_warns_about_unrecorded_steps(tmp_path, log2_trace):
-    r = CliRunner().invoke(cli, ["frames", str(log2_trace.path), "--steps", "0,5,7", "-o",
+    r = CliRunner().invoke(cli, ["frames", str(log2_trace.path), "--frames", "0,5,7", "-o",
                                  str(tmp_path / "w-{step}.png"), "-q"])
     assert r.exit_code == 0 and "step 5 has no recorded tensors" in r.output
     assert sorted(p.name for p in tmp_path.glob("w-*.png")) == ["w-0.png", "w-7.png"]

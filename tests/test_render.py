@@ -24,7 +24,7 @@ def test_cli_animate_writes_a_looping_gif(tmp_path):
     assert info["n_frames"] == 40 and info["size"] == (320, 240)
     assert info["loop"] == 0 and info["global_palette_only"]
     assert all(d == 100 for d in info["durations_ms"])
-    assert (tmp_path / "moons.h5").exists()  # the trace is kept next to the output
+    assert not (tmp_path / "moons.h5").exists()  # no file nobody asked for: the trace is in the cache
     import imageio.v3 as iio
 
     frames = iio.imread(out, index=None)
@@ -130,7 +130,7 @@ def test_multiclass_and_hard_modes(tmp_path):
     (["--view", "boundry"], "unknown view 'boundry'"),
     (["--size", "641x480"], "641x480 is odd"),
     (["--size", "big"], "bad size"),
-    (["--steps", "5:1:0"], "stride K >= 1"),
+    (["--frames", "5:1:0"], "stride K >= 1"),
 ])
 def test_cli_animate_errors(tmp_path, args, fragment):
     r = run("animate", "moons", "-o", tmp_path / "x.gif", *args)
@@ -154,7 +154,7 @@ def test_cli_animate_into_a_new_folder(tmp_path):
     out = tmp_path / "out" / "moons.gif"
     r = run("animate", "moons", "-o", out, "--max-frames", 5, "--size", "320x240", "-q")
     assert r.exit_code == 0, r.output
-    assert read_gif_info(out)["n_frames"] == 5 and (tmp_path / "out" / "moons.h5").exists()
+    assert read_gif_info(out)["n_frames"] == 5 and sorted(p.name for p in (tmp_path / "out").iterdir()) == ["moons.gif"]
 
 
 def test_vector_stills_embed_the_field_at_full_size(tmp_path, moons_trace):

@@ -230,7 +230,7 @@ def test_scene_command_writes_a_gif(manim, traces, tmp_path, tmpdir_inside):
     import imageio.v3 as iio
 
     out = tmp_path / "db.gif"
-    r = CliRunner().invoke(cli, ["scene", "DecisionBoundary", "--trace", str(traces["moons"]), "-q", "l",
+    r = CliRunner().invoke(cli, ["scene", "DecisionBoundary", "--trace", str(traces["moons"]), "--quality", "l",
                                  "--duration", "1", "--fps", "4", "-o", str(out)])
     assert r.exit_code == 0, r.output
     frames = iio.imread(out)

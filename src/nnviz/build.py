@@ -25,28 +25,44 @@ _AUTO = {
 
 
 def resolve_config(spec, **overrides) -> dict:
-    """A complete config from a preset name, a TOML path, or a dict, with overrides applied.
+    """A complete config from a preset name, a TOML path, a CSV file of your own data, or a dict,
+    with overrides applied.
 
-    ``overrides`` are ``train.*`` keys (``steps``, ``lr``, ``record``, ...) and ``seed``, which sets
-    the initialisation seed; None values are ignored.
+    ``overrides`` are ``train.*`` keys (``steps``, ``lr``, ``record``, ...), ``seed`` (the
+    initialisation seed), ``hidden`` and ``activation`` (the ``[model]`` table) and, for a CSV
+    file, ``target`` (its target column: a header name or an index); None values are ignored.
+    A CSV file (columns x1, x2, ..., label) trains a tanh network with 8 hidden units by default.
     """
     from .config import load_config
     from .presets import get_preset
 
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    target = overrides.pop("target", None)
     if isinstance(spec, dict):
         cfg = make_config(spec)
-    elif isinstance(spec, (str, Path)) and str(spec).endswith(".toml"):
+    elif isinstance(spec, (str, Path)) and str(spec).lower().endswith(".toml"):
         cfg = load_config(spec)
+    elif isinstance(spec, (str, Path)) and str(spec).lower().endswith(".csv"):
+        path = Path(spec)
+        if not path.is_file():
+            raise ConfigError(f"{path}: no such file")
+        data = {"name": "csv", "path": str(path.resolve())}
+        if target is not None:
+            data["target_column"] = int(target) if str(target).lstrip("-").isdigit() else str(target)
+        cfg = make_config({"name": path.stem, "description": f"your data: {path.name}", "data": data})
+        target = None
     else:
         cfg = get_preset(str(spec))
-    over: dict = {"train": {}, "init": {}, "data": {}}
+    if target is not None:
+        raise ConfigError("--target names the target column of a CSV file; this is not one")
+    over: dict = {"train": {}, "init": {}, "data": {}, "model": {}}
     for key, value in overrides.items():
-        if value is None:
-            continue
         if key == "seed":
             over["init"]["seed"] = value
             if cfg["init"].get("stream") == "data":  # one stream, seeded once, draws data then weights
                 over["data"]["seed"] = value
+        elif key in ("hidden", "activation"):
+            over["model"][key] = value
         else:
             over["train"][key] = value
     return complete_config(make_config(over, base=cfg))

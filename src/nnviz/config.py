@@ -23,14 +23,10 @@ from __future__ import annotations
 import copy
 import json
 import math
-import sys
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+import tomllib
 
 __all__ = ["ConfigError", "DEFAULTS", "LIMITS", "make_config", "complete_config", "load_config", "dump_toml",
            "config_to_json"]

@@ -135,7 +135,7 @@ def seed_spread(preset, measure: str = "test_accuracy", seeds: Sequence[int] = r
     if progress:
         from tqdm import tqdm
 
-        runs = tqdm(seeds, desc=f"{name} over {len(seeds)} init seeds", unit="run", leave=False)
+        runs = tqdm(seeds, desc=f"{name} over {len(seeds)} init seeds", unit="run", leave=False, disable=None)
     values = []
     for seed in runs:
         overrides.setdefault("record", "none")
@@ -238,7 +238,7 @@ def convergence_study(preset="sample131", lrs: Sequence[float] = (0.03, 0.1, 0.3
     if progress:
         from tqdm import tqdm
 
-        runs = tqdm(lrs, desc=f"{name} at {len(lrs)} learning rates", unit="run", leave=False)
+        runs = tqdm(lrs, desc=f"{name} at {len(lrs)} learning rates", unit="run", leave=False, disable=None)
     traces, epochs, outcomes = [], [], []
     for lr in runs:
         tr = train(preset, trace=folder / f"{name}-lr{lr:g}.h5", lr=lr, steps=steps, record="none")
@@ -383,7 +383,7 @@ def grid_search(preset="digits", etas: Sequence[float] = SEED002_ETAS, lambdas: 
     if progress:
         from tqdm import tqdm
 
-        cells = tqdm(order, desc="grid search", unit="run", leave=False)
+        cells = tqdm(order, desc="grid search", unit="run", leave=False, disable=None)
     for i, j in cells:
         path = folder / f"{cfg['name']}-eta{etas[i]:g}-lambda{lambdas[j]:g}.h5"
         tr = train(cfg, trace=path, lr=etas[i] * batch_size, l2=lambdas[j] / batch_size, batch_size=batch_size,

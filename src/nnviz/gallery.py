@@ -462,7 +462,7 @@ GALLERY: list[Entry] = [
     Entry("approx_bumps_seed004.gif", "004", "N bumps approximating f",
           "Pairs of steep sigmoids make bumps; N bumps at the midpoint heights approximate seed 004's f with "
           "error falling like 1/N.", _sweep(lambda a: a.bump_sweep("seed004", _N_FRAMES), title="bumps: seed004"),
-          "nnviz bumps --n 1..48 -o bumps.gif"),
+          "nnviz bumps -n 1..48 -o bumps.gif"),
     Entry("approx_inverse_sigmoid.gif", "004", "the σ⁻¹ trick",
           "Seed 004's trick: with a sigmoid output neuron the bumps must follow σ⁻¹(f), not f.",
           _sweep(lambda a: a.bump_sweep("seed004", _N_FRAMES, output="inverse-sigmoid"),
@@ -479,7 +479,7 @@ GALLERY: list[Entry] = [
     Entry("approx_steepness.gif", "004", "steepness of the bumps",
           "Ten bumps with growing w: soft sigmoids blur the bumps into each other, steep ones make the staircase.",
           _sweep(lambda a: a.bump_sweep("seed004", 10, w="1..2000", max_frames=30), size=(560, 360), fps=10,
-                 title="10 bumps, w from 1 to 2000"), "nnviz bumps --n 10 --w 1..2000 -o steepness.gif"),
+                 title="10 bumps, w from 1 to 2000"), "nnviz bumps -n 10 -w 1..2000 -o steepness.gif"),
     Entry("approx_towers.gif", "004", "towers approximating f(x, y)",
           "Nielsen's 2-D threshold neurons, summed by quadrants so that they converge: the grid of towers "
           "approximates sin(3x)·cos(3y), the sup error falling like 1/N inside the failure windows "
@@ -571,7 +571,7 @@ def render_gallery(output="media", names: Sequence[str] | None = None, work=None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(entries), desc="gallery", unit="file")
+        bar = tqdm(total=len(entries), desc="gallery", unit="file", disable=None)
     quiet = logging.getLogger("nnviz")  # a diverging run is part of a lesson here, not a warning
     level = quiet.level
     quiet.setLevel(logging.ERROR)

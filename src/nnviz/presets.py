@@ -51,7 +51,7 @@ _add(
     # the notebook's own expressions 1/2.0**0.5 and 1/NH**0.5 so that every bit agrees
     init={"weights": "normal", "sigma": [1 / 2.0**0.5, 1 / 50**0.5], "bias": "normal", "bias_sigma": 1.0,
           "seed": 0, "stream": "data"},
-    train={"loss": "perceptron", "optimizer": "gd", "lr": 0.1, "steps": 128, "record": "log2"},
+    train={"loss": "perceptron", "optimizer": "gd", "lr": 0.1, "steps": 128, "record": "auto"},
 )
 
 # ---------------------------------------------------------------- seed 001

@@ -5,9 +5,10 @@ the manim scenes turn what the user typed into a trace here::
 
     from nnviz.sources import trace_for
 
-    trace = trace_for("moons")                  # trains the preset into moons.h5
+    trace = trace_for("moons")                  # trains the preset into the cache (or reuses it)
     trace = trace_for("run.h5")                 # opens a recorded run
     trace = trace_for("my.toml", "out/my.h5")   # trains a config into out/my.h5
+    trace = trace_for("points.csv", hidden=[8, 8])   # your own data
 """
 
 from __future__ import annotations
@@ -28,36 +29,41 @@ def is_trace_file(spec) -> bool:
     if not isinstance(spec, (str, os.PathLike)):
         return False
     p = Path(os.fspath(spec))
-    return p.suffix.lower() in _TRACE_SUFFIXES or (p.is_file() and p.suffix.lower() != ".toml")
+    return p.suffix.lower() in _TRACE_SUFFIXES or (p.is_file() and p.suffix.lower() not in (".toml", ".csv"))
 
 
-def trace_for(spec, path=None, *, record="auto", progress: bool = False, **overrides):
+def trace_for(spec, path=None, *, record=None, progress: bool = False, **overrides):
     """The trace of ``spec``: opened if it is a trace, trained (and recorded) otherwise.
 
     Parameters
     ----------
     spec : Trace, str, Path or dict
         An open :class:`~nnviz.trace.Trace` (returned as it is), a trace file, a preset name
-        (``nnviz presets``), a TOML config file or a config dict.
+        (``nnviz presets``), a TOML config file, a CSV file of your own data, or a config dict.
     path : str or Path, optional
-        Where a trained run's trace goes (default ``<stem>.h5`` in the current folder; a dict
-        config uses its ``name``).
-    record : str
-        Recording schedule for a trained run (``"auto"``: smooth animation where it is cheap).
+        Where a trained run's trace goes. Default: the trace cache (:mod:`nnviz.trace.cache`),
+        where a run with the same complete config is reused instead of trained again.
+    record : str, optional
+        Recording schedule for a trained run (default: the config's own, as ``nnviz train``
+        records it; ``"auto"`` unless the preset says otherwise).
     progress : bool
         A training progress bar.
     **overrides
-        ``train.*`` settings and ``seed`` for a trained run (see :func:`nnviz.train.train`).
+        ``train.*`` settings, ``seed``, ``hidden``, ``activation`` and, for a CSV file, ``target``
+        (see :func:`nnviz.build.resolve_config`).
 
     Returns
     -------
     Trace
         A run that diverged is returned too (its trace ends where it stopped), with a warning.
     """
-    from .trace import Trace, load_trace
+    from .build import resolve_config
+    from .trace import Trace, TraceError, load_trace
+    from .trace.cache import cache_path
 
     if isinstance(spec, Trace):
         return spec
+    trace = None
     if is_trace_file(spec):
         if overrides:
             raise ValueError(f"{spec} is a recorded trace: training settings ({', '.join(sorted(overrides))}) "
@@ -65,10 +71,21 @@ def trace_for(spec, path=None, *, record="auto", progress: bool = False, **overr
         return load_trace(spec)
     from .train import train
 
+    cfg = resolve_config(spec, record=record, **overrides)
     if path is None:
-        stem = spec.get("name", "run") if isinstance(spec, dict) else Path(os.fspath(spec)).stem
-        path = Path(f"{stem}.h5")
-    trace = train(spec, trace=path, record=record, progress=progress, **overrides)  # on one BLAS thread
+        path = cache_path(cfg)
+        if path.exists():
+            try:
+                trace = load_trace(path)
+            except TraceError:
+                trace = None
+            if trace is not None and trace.status not in ("complete", "diverged"):
+                trace = trace.close()
+            if trace is not None:
+                log.info("reusing the cached trace %s", path)
+    if trace is None:
+        trace = train(cfg, trace=path, progress=progress)  # on one BLAS thread
     if trace.diverged:
         log.warning("%s (the trace up to there is in %s)", trace.message, path)
     return trace
+

@@ -32,7 +32,7 @@ __all__ = ["train", "resolve_config", "build", "TrainingError"]
 log = logging.getLogger(__name__)
 
 
-def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, record=None,
+def train(spec="moons", trace=None, *, steps=None, lr=None, seed=None, record=None,
           progress=False, flush_every=100, dataset=None, start=None, **overrides) -> Trace:
     """Train a network and record its training into a trace file.
 
@@ -40,8 +40,9 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
     ----------
     spec : str, Path or dict
         A preset name (``nnviz presets``), a TOML config file, or a config dict.
-    trace : str or Path
-        Output trace file (HDF5); replaced if it exists.
+    trace : str or Path, optional
+        Output trace file (HDF5); replaced if it exists. Default: the trace cache
+        (:mod:`nnviz.trace.cache`), so no file appears where you did not ask for one.
     steps, lr, seed, record : optional
         Override the config's ``train.steps``, ``train.lr``, ``init.seed``, ``train.record``.
     progress : bool
@@ -69,6 +70,10 @@ def train(spec="moons", trace="run.h5", *, steps=None, lr=None, seed=None, recor
     elif cfg["init"]["weights"] == "given":
         raise TrainingError("this config starts from given weights (init.weights = 'given'); "
                             "pass them as train(..., start=model)")
+    if trace is None:
+        from .trace.cache import cache_path
+
+        trace = cache_path(cfg)
     t = cfg["train"]
     if t["loss"] == "ode":  # a differential equation's residual (seed 002): nnviz.ode
         from .ode import ode_problem

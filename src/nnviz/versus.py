@@ -54,7 +54,7 @@ def _config(c, hidden, samples, steps, lr, optimizer, seed, record, init):
     })
 
 
-def train_alongside(construction: ConstructedMLP, trace="trained.h5", steps: int = 3000, lr: float = 0.01,
+def train_alongside(construction: ConstructedMLP, trace=None, steps: int = 3000, lr: float = 0.01,
                     optimizer: str = "adam", from_construction: bool = False, samples: int = 200, seed: int = 0,
                     record: str = "auto") -> Comparison:
     """Train a network as wide as ``construction`` on the same target and compare the two.
@@ -63,8 +63,8 @@ def train_alongside(construction: ConstructedMLP, trace="trained.h5", steps: int
     ----------
     construction : ConstructedMLP
         From :func:`~nnviz.approx.bump_network` or :func:`~nnviz.approx.relu_network`.
-    trace : str or Path
-        Where to record the training.
+    trace : str or Path, optional
+        Where to record the training (default: nnviz's trace cache).
     steps, lr, optimizer : training settings (full-batch; Adam by default).
     from_construction : bool
         Start from the constructed weights instead of a Glorot initialisation.

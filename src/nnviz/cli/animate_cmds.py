@@ -7,19 +7,20 @@ from pathlib import Path
 import click
 
 from .common import cli, friendly
-from .common import check_output_target, common_render_options, parse_view_option, parse_views, source_trace, views_option
+from .common import (check_output_target, common_render_options, parse_view_option, parse_views, save_trace_option,
+                     source_trace, training_options, views_option)
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, metavar="PRESET|TRACE...")
+@click.argument("sources", nargs=-1, required=True, metavar="PRESET|TRACE|CSV...")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Output: .gif, .mp4, .webm, .html, a directory or a {step} pattern for PNG frames, "
                    "or a single .png/.svg/.pdf still (with --step).")
 @views_option
 @common_render_options
 @click.option("--step", type=int, default=None, help="For a still: the step to draw (default: the last).")
-@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to keep the trace when training a preset (default: next to the output).")
+@save_trace_option
+@training_options
 @click.option("--log", "log_scale", is_flag=True, help="Logarithmic loss axis.")
 @click.option("--hard", is_flag=True, help="Boundary: show only the predicted class (no confidence shading).")
 @click.option("--levels", type=click.IntRange(min=0, max=100), default=8, show_default=True,
@@ -27,12 +28,14 @@ from .common import check_output_target, common_render_options, parse_view_optio
 @click.option("--opt", "opts", multiple=True, metavar="VIEW.KEY=VALUE",
               help="A view option, repeatable: e.g. --opt hidden.layer=1 --opt neurons.k=12.")
 @friendly
-def animate(sources, output, views, steps, fps, size, theme, title, max_frames, quiet, step, trace_path,
-            log_scale, hard, levels, opts):
-    """Train PRESET (or read TRACE) and render how the network learns.
+def animate(sources, output, views, frames, fps, size, theme, title, max_frames, quiet, step, save_trace,
+            log_scale, hard, levels, opts, **training):
+    """Train PRESET (or a CONFIG.toml, or your own CSV file) or read TRACE, and render how the
+    network learns.
 
     Several sources are drawn side by side on a shared step axis, e.g.
-    `nnviz animate xor-identity-1 xor-relu-2 -o xor.gif`.
+    `nnviz animate xor-identity-1 xor-relu-2 -o xor.gif`. A CSV file has columns x1, x2[, ...],
+    label (or --target COLUMN): `nnviz animate points.csv --hidden 8,8 -o points.gif`.
     """
     from ..render import animate as run, parse_size
     from ..render.animate import check_steps_spec
@@ -43,15 +46,18 @@ def animate(sources, output, views, steps, fps, size, theme, title, max_frames, 
     if step is not None and not target.is_still:
         raise click.ClickException("--step draws a single still: use an output ending in .png, .svg or .pdf")
     if step is not None:
-        steps = str(step)
-    check_steps_spec(steps)
+        frames = str(step)
+    check_steps_spec(frames)
     options = {"loss": {"log": log_scale}, "boundary": {"hard": hard, "levels": levels}}
     for view, key, value in (parse_view_option(o) for o in opts):
         options.setdefault(view, {})[key] = value
     one = len(sources) == 1
-    traces = [source_trace(s, trace_path if one else None, output, quiet) for s in sources]
+    if save_trace and not one:
+        raise click.ClickException("--save-trace keeps the trace of one source; give one PRESET, or save each "
+                                   "with nnviz train PRESET -o FILE")
+    traces = [source_trace(s, save_trace, quiet, **training) for s in sources]
     labels = [Path(str(s)).stem for s in sources]
-    written = run(traces, output, views=view_list, steps=steps, fps=fps, size=size, theme=theme, title=title,
+    written = run(traces, output, views=view_list, steps=frames, fps=fps, size=size, theme=theme, title=title,
                   progress=not quiet, max_frames=max_frames, view_options=options, labels=labels)
     if not quiet:
         click.echo(f"wrote {written}")

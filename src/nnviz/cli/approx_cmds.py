@@ -68,10 +68,10 @@ def _finish(sweep, out, size, fps, theme, title, hold, quiet, views=None, view_o
                    "(sin2x, sin10x, seed004).")
 @click.option("--interval", default=None, metavar="A,B",
               help="The interval [a, b] (default: the target's, -1,1 for a formula).")
-@click.option("--n", "n", default=None, metavar="N",
+@click.option("-n", "--neurons", "n", default=None, metavar="N",
               help="Number of bumps: a number, a list 1,2,4,8 or a range 1..64 (one frame each). "
-                   "Default 1..64, or 10 when --w is a range.")
-@click.option("--w", "w", default="500", show_default=True, metavar="W",
+                   "Default 1..64, or 10 when --weight is a range.")
+@click.option("-w", "--weight", "w", default="500", show_default=True, metavar="W",
               help="Steepness of the step neurons: a number or a range 1..500 (log-spaced frames).")
 @click.option("--inverse-sigmoid", is_flag=True,
               help="Sigmoid output neuron (seed 004): the bumps follow sigma^-1(f); needs 0 < f < 1.")
@@ -82,7 +82,7 @@ def _finish(sweep, out, size, fps, theme, title, hold, quiet, views=None, view_o
 @click.option("--example", is_flag=True,
               help="Draw seed 004's own example network (steps 0,.2,.2,...,1, w = 500) against sigma^-1(f).")
 @click.option("--no-error", is_flag=True, help="Leave out the error-against-N panel.")
-@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
+@click.option("--save-trace", "trace_path", type=click.Path(dir_okay=False), default=None,
               help="Also write the constructions as a trace file (frame k = step k), for `nnviz animate`.")
 @click.option("-o", "--output", required=True, type=click.Path(), help=_OUTPUT_HELP)
 @_render_options
@@ -92,9 +92,9 @@ def bumps(function, interval, n, w, inverse_sigmoid, relu, halved_ends, collapse
     """Approximate f(x) with N bumps of steep sigmoid neurons (or ReLU hats) and animate N or w.
 
     \b
-    nnviz bumps --function "0.2+0.4*x**2+0.3*x*sin(15*x)+0.05*cos(50*x)" --interval 0,1 --n 1..64 -o bumps.gif
-    nnviz bumps --n 10 --w 1..2000 -o steepness.gif
-    nnviz bumps --relu --n 1..40 -o hats.gif
+    nnviz bumps --function "0.2+0.4*x**2+0.3*x*sin(15*x)+0.05*cos(50*x)" --interval 0,1 -n 1..64 -o bumps.gif
+    nnviz bumps -n 10 -w 1..2000 -o steepness.gif
+    nnviz bumps --relu -n 1..40 -o hats.gif
     nnviz bumps --example -o seed004.png
     """
     from ..approx import Sweep, bump_sweep, relu_sweep, seed004_example
@@ -112,7 +112,7 @@ def bumps(function, interval, n, w, inverse_sigmoid, relu, halved_ends, collapse
         n = n or ("10" if w_is_range else "1..64")
         if relu:
             if w_is_range:
-                raise click.ClickException("--relu has no steepness: drop the --w range")
+                raise click.ClickException("--relu has no steepness: drop the --weight range")
             sweep = relu_sweep(function, n, interval=iv, max_frames=max_frames)
         else:
             sweep = bump_sweep(function, n, interval=iv, w=w, output="inverse-sigmoid" if inverse_sigmoid else "linear",
@@ -136,8 +136,8 @@ def _short(text: str, limit: int = 48) -> str:
 
 
 @cli.command()
-@click.option("--s", "s", type=float, default=0.5, show_default=True, help="Where the step sits: s = -b/w.")
-@click.option("--w", "w", default="1..500", show_default=True, metavar="W",
+@click.option("--step-at", "s", type=float, default=0.5, show_default=True, help="Where the step sits: s = -b/w.")
+@click.option("-w", "--weight", "w", default="1..500", show_default=True, metavar="W",
               help="The neuron's weight: a range (log-spaced frames) or a number.")
 @click.option("--interval", default="0,1", show_default=True, metavar="A,B", help="The x range drawn.")
 @click.option("-o", "--output", required=True, type=click.Path(), help=_OUTPUT_HELP)
@@ -149,7 +149,7 @@ def step(s, w, interval, output, fps, size, theme, title, max_frames, hold, quie
 
     iv = _floats(interval, 2, "--interval", "A,B, e.g. 0,1")
     if not iv[0] < s < iv[1]:
-        raise click.ClickException(f"--s {s:g} must lie inside the interval [{iv[0]:g}, {iv[1]:g}]")
+        raise click.ClickException(f"--step-at {s:g} must lie inside the interval [{iv[0]:g}, {iv[1]:g}]")
     out = _prepare_output(output)
     sweep = step_sweep(s, w, interval=iv, max_frames=max_frames)
     _finish(sweep, out, size, fps, theme, title or "a sigmoid neuron becomes a step", hold, quiet)
@@ -160,11 +160,11 @@ def step(s, w, interval, output, fps, size, theme, title, max_frames, hold, quie
               help="f(x, y): a formula in x and y (numbers, + - * / **, sin cos tan exp log sqrt abs tanh, pi, e).")
 @click.option("--domain", default="0,1,0,1", show_default=True, metavar="AX,BX,AY,BY",
               help="The rectangle [ax, bx] x [ay, by].")
-@click.option("--n", "n", default=None, metavar="N",
-              help="Cells per axis: a number, a list or a range 1..16. Default 1..16, or 8 when --w is a range.")
-@click.option("--w", "w", default="500", show_default=True, metavar="W",
+@click.option("-n", "--neurons", "n", default=None, metavar="N",
+              help="Cells per axis: a number, a list or a range 1..16. Default 1..16, or 8 when --weight is a range.")
+@click.option("-w", "--weight", "w", default="500", show_default=True, metavar="W",
               help="Steepness of the step neurons: a number or a range (log-spaced frames).")
-@click.option("--h", "h", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
+@click.option("--height", "h", type=click.FloatRange(min=0, min_open=True), default=20.0, show_default=True,
               help="Weight of the tower neurons; their bias is -3h/2 (Nielsen's threshold).")
 @click.option("--halved-ends", is_flag=True, help="Put the outer steps exactly on the border.")
 @click.option("-o", "--output", required=True, type=click.Path(), help=_OUTPUT_HELP)
@@ -174,7 +174,7 @@ def towers(function, domain, n, w, h, halved_ends, output, fps, size, theme, tit
     """Approximate f(x, y) with a grid of towers (Nielsen's 2-D construction) and animate N or w.
 
     \b
-    nnviz towers --function "sin(3*x)*cos(3*y)" --n 1..16 -o towers.gif
+    nnviz towers --function "sin(3*x)*cos(3*y)" -n 1..16 -o towers.gif
     """
     from ..approx import towers_sweep
 
@@ -191,9 +191,9 @@ def towers(function, domain, n, w, h, halved_ends, output, fps, size, theme, tit
 @click.option("-f", "--function", "function", default="seed004", show_default=True, metavar="F",
               help="f(x): a formula in x or a target name (sin2x, sin10x, seed004).")
 @click.option("--interval", default=None, metavar="A,B", help="The interval (default: the target's).")
-@click.option("--n", "n", type=click.IntRange(min=1, max=1000), default=10, show_default=True,
+@click.option("-n", "--neurons", "n", type=click.IntRange(min=1, max=1000), default=10, show_default=True,
               help="Bins of the construction; the trained network gets as many hidden neurons.")
-@click.option("--w", "w", type=click.FloatRange(min=0, min_open=True), default=500.0, show_default=True,
+@click.option("-w", "--weight", "w", type=click.FloatRange(min=0, min_open=True), default=500.0, show_default=True,
               help="Steepness of the constructed steps.")
 @click.option("--relu", is_flag=True, help="Compare with ReLU hats (and train a ReLU network).")
 @click.option("--collapsed/--two-n", default=True, show_default=True,
@@ -203,8 +203,8 @@ def towers(function, domain, n, w, h, halved_ends, output, fps, size, theme, tit
               help="Training steps (full-batch Adam).")
 @click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=0.01, show_default=True,
               help="Learning rate.")
-@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to keep the training trace (default: next to the output).")
+@click.option("--save-trace", "trace_path", type=click.Path(dir_okay=False), default=None,
+              help="Keep the training trace here (default: nnviz's cache; no file beside the output).")
 @click.option("-o", "--output", required=True, type=click.Path(), help=_OUTPUT_HELP)
 @click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=20, show_default=True, help="Frames per second.")
 @click.option("--size", default="640x480", show_default=True, metavar="WxH", help="Frame size in pixels.")
@@ -217,8 +217,8 @@ def versus(function, interval, n, w, relu, collapsed, from_construction, steps, 
     """Constructed vs trained: a construction and a gradient-trained network of the same width.
 
     \b
-    nnviz versus --n 10 -o versus.gif
-    nnviz versus --n 10 --from-construction -o refine.gif
+    nnviz versus -n 10 -o versus.gif
+    nnviz versus -n 10 --from-construction -o refine.gif
     """
     from ..approx import bump_network, relu_network
     from ..versus import train_alongside
@@ -229,13 +229,15 @@ def versus(function, interval, n, w, relu, collapsed, from_construction, steps, 
     iv = _floats(interval, 2, "--interval", "A,B, e.g. 0,1") if interval else None
     net = relu_network(function, n, interval=iv) if relu else \
         bump_network(function, n, interval=iv, w=w, form="collapsed" if collapsed else "2n")
-    trace = Path(trace_path) if trace_path else out.with_name(out.stem + ".h5")
-    if trace.resolve() == out.resolve():
-        raise click.ClickException(f"the trace and the output would both be {out}; give --trace")
+    trace = Path(trace_path) if trace_path else None
+    if trace is not None:
+        if trace.resolve() == out.resolve():
+            raise click.ClickException(f"the trace and the output would both be {out}; give another --save-trace")
+        check_writable(trace, "trace")
     cmp = train_alongside(net, trace=trace, steps=steps, lr=lr, from_construction=from_construction)
     written = render_versus(cmp, out, fps=fps, size=parse_size(size), theme=theme, progress=not quiet,
                             title=title or "constructed vs trained")
     if not quiet:
-        click.echo(f"wrote {written} and {trace}: constructed sup {cmp.constructed_error[0]:.4g} "
+        click.echo(f"wrote {written} (trace {cmp.trace.path}): constructed sup {cmp.constructed_error[0]:.4g} "
                    f"mean {cmp.constructed_error[1]:.4g}; trained sup {cmp.trained_error[0]:.4g} "
                    f"mean {cmp.trained_error[1]:.4g}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .common import cli, friendly
-from .common import check_output_target, common_render_options, source_trace
+from .common import check_output_target, common_render_options, save_trace_option, source_trace, training_options
 
 DEFAULT_SIZE = "1280x720"
 _STILL_PHASES = ["z", "a", "forward", "loss", "delta", "backward", "grad", "gradient", "update"]
@@ -24,7 +24,7 @@ def _sample(value: str):
 
 
 @cli.command()
-@click.argument("source", metavar="PRESET|TRACE")
+@click.argument("source", metavar="PRESET|TRACE|CSV")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Output: .gif, .mp4, .webm, a folder or {step} pattern for PNG frames (numbered by frame), "
                    "or a single .png/.svg/.pdf still.")
@@ -39,7 +39,7 @@ def _sample(value: str):
 @click.option("--detail", type=click.Choice(["layers", "phases"]), default="layers", show_default=True,
               help="Phases layer by layer, or six coarse phases per step.")
 @click.option("--later", type=click.Choice(["update", "full"]), default="update", show_default=True,
-              help="With --steps: what the steps after the first show (only their update, or every phase).")
+              help="With --frames: what the steps after the first show (only their update, or every phase).")
 @click.option("--phase", type=click.Choice(_STILL_PHASES), default=None,
               help="For a still: the phase to draw (default: gradients of every layer, every value at once).")
 @click.option("--wide", type=click.Choice(["subset", "strips"]), default="subset", show_default=True,
@@ -49,18 +49,18 @@ def _sample(value: str):
               help="Units drawn per wide layer (--wide subset).")
 @click.option("--rank", type=click.Choice(["weight", "gradient"]), default="weight", show_default=True,
               help="How the units of a wide layer are chosen: by |weight| or by |gradient|.")
-@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to keep the trace when training a preset (default: next to the output).")
-@common_render_options
+@save_trace_option
+@training_options
+@common_render_options(size=DEFAULT_SIZE)
 @friendly
-def backprop(source, output, step, sample, phases, detail, later, phase, wide, max_units, rank, trace_path,
-             steps, fps, size, theme, title, max_frames, quiet):
+def backprop(source, output, step, sample, phases, detail, later, phase, wide, max_units, rank, save_trace,
+             frames, fps, size, theme, title, max_frames, quiet, **training):
     """Draw backpropagation on real numbers: forward, loss, deltas, gradients, update.
 
     Every number on screen comes from the trace of SOURCE (a preset is trained first). For
     example `nnviz backprop sample131 -o backprop.gif` (seed 000's 1-3-1 network),
     `nnviz backprop moons --sample mean -o moons_backprop.gif`, or a sequence of steps with
-    `--steps 0,1,2,3` (the later steps show only their update).
+    `--frames 0,1,2,3` (the later steps show only their update).
 
     The frame size defaults to 1280x720 here. Each phase stays on screen for about a second
     whatever the --fps (a higher fps only makes the update's morph smoother).
@@ -69,17 +69,14 @@ def backprop(source, output, step, sample, phases, detail, later, phase, wide, m
     from ..render.views.network import render_backprop
 
     sample = _sample(sample)
-    ctx = click.get_current_context()
-    if ctx.get_parameter_source("size") == click.core.ParameterSource.DEFAULT:
-        size = DEFAULT_SIZE  # the diagram and its equations want a slide-sized frame
-    size = parse_size(size)
-    if step is not None and steps is not None:
-        raise click.ClickException("give either --step K or --steps SPEC, not both")
+    size = parse_size(size)  # 1280x720 by default: the diagram and its equations want a slide-sized frame
+    if step is not None and frames is not None:
+        raise click.ClickException("give either --step K or --frames SPEC, not both")
     target = check_output_target(output)
     if phase is not None and not target.is_still:
         raise click.ClickException("--phase draws a single still: use an output ending in .png, .svg or .pdf")
-    trace = source_trace(source, trace_path, output, quiet)
-    written, n = render_backprop(trace, output, step=step, steps=steps, sample=sample, phases=phases, detail=detail,
+    trace = source_trace(source, save_trace, quiet, **training)
+    written, n = render_backprop(trace, output, step=step, steps=frames, sample=sample, phases=phases, detail=detail,
                                  later=later, phase=phase, fps=fps, size=size, theme=theme, title=title,
                                  progress=not quiet, max_frames=max_frames, wide=wide, max_units=max_units,
                                  rank=rank)

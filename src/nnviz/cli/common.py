@@ -12,7 +12,8 @@ import click
 
 from .._version import __version__
 
-__all__ = ["cli", "friendly", "muted_logs", "USER_ERRORS", "check_writable", "make_parent", "check_output_target", "record_option", "views_option",
+__all__ = ["cli", "friendly", "muted_logs", "USER_ERRORS", "check_writable", "make_parent", "check_output_target",
+           "record_option", "views_option", "training_options", "training_overrides", "save_trace_option",
            "common_render_options", "parse_view_option", "parse_views", "source_trace", "SIZE", "SizeType"]
 
 
@@ -148,22 +149,89 @@ def views_option(f):
                              "(default: boundary,loss for 2-D classifiers, fit,loss for 1-D fits).")(f)
 
 
-def common_render_options(f):
-    """Options shared by the commands that render frames."""
+class TrainingStepsType(click.ParamType):
+    """``--steps N``: the number of training steps, in every command (frames are ``--frames``)."""
+
+    name = "N"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int):
+            return value
+        try:
+            n = int(value)
+        except (TypeError, ValueError):
+            self.fail(f"--steps is the number of training steps, got {value!r}; to pick frames, "
+                      f"use --frames {value}", param, ctx)
+        if n < 0:
+            self.fail(f"--steps must be >= 0, got {n}", param, ctx)
+        return n
+
+
+class HiddenType(click.ParamType):
+    """``--hidden 8,8`` -> [8, 8]."""
+
+    name = "N,N,..."
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, list):
+            return value
+        try:
+            sizes = [int(v) for v in str(value).replace(" ", "").split(",") if v]
+        except ValueError:
+            sizes = []
+        if not sizes or min(sizes) < 1:
+            self.fail(f"--hidden takes layer widths like 8 or 16,16, got {value!r}", param, ctx)
+        return sizes
+
+
+def training_options(f):
+    """How a PRESET, CONFIG.toml or CSV file is trained (ignored for a recorded TRACE)."""
     for opt in reversed([
-        click.option("--steps", default=None, metavar="SPEC",
+        click.option("--steps", type=TrainingStepsType(), default=None, help="Number of training steps."),
+        click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="Learning rate."),
+        click.option("--seed", type=int, default=None, help="Seed of the weight initialisation."),
+        record_option,
+        click.option("--hidden", type=HiddenType(), default=None, help="Hidden layer widths, e.g. 8 or 16,16."),
+        click.option("--activation", default=None, metavar="NAME", help="Hidden activation, e.g. tanh or relu."),
+        click.option("--target", default=None, metavar="COLUMN",
+                     help="For a CSV file: the target column, by header name or index (default: the last)."),
+    ]):
+        f = opt(f)
+    return f
+
+
+def training_overrides(steps=None, lr=None, seed=None, record=None, hidden=None, activation=None, target=None,
+                       **_) -> dict:
+    """The training options a command was given, as ``resolve_config`` overrides (unset ones left out)."""
+    given = dict(steps=steps, lr=lr, seed=seed, record=record, hidden=hidden, activation=activation, target=target)
+    return {k: v for k, v in given.items() if v is not None}
+
+
+def save_trace_option(f):
+    return click.option("--save-trace", "save_trace", type=click.Path(dir_okay=False), default=None,
+                        help="Keep the trace of a trained PRESET, CONFIG or CSV here (default: nnviz's "
+                             "cache, reused when the same run is drawn again; no file is left beside "
+                             "the output).")(f)
+
+
+def common_render_options(f=None, *, size="640x480"):
+    """Options shared by the commands that render frames (``size``: this command's default)."""
+    if f is None:
+        return lambda g: common_render_options(g, size=size)
+    for opt in reversed([
+        click.option("--frames", "frames", default=None, metavar="SPEC",
                      help="Which recorded steps become frames: a range A:B[:K], a schedule "
                           "(log2, every:K, all) or a list like 0,1,3,7. Default: all recorded, "
                           "thinned to --max-frames."),
         click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=20, show_default=True,
                      help="Frames per second."),
-        click.option("--size", default="640x480", show_default=True, metavar="WxH",
+        click.option("--size", default=size, show_default=True, metavar="WxH",
                      help="Frame size in pixels (even numbers, for video)."),
         click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
                      help="Colour theme."),
         click.option("--title", default=None, help="Title at the top left (default: the preset name)."),
         click.option("--max-frames", type=click.IntRange(min=1), default=150, show_default=True,
-                     help="At most this many frames when --steps is not given."),
+                     help="At most this many frames when --frames is not given."),
         click.option("-q", "--quiet", is_flag=True, help="No progress bars."),
     ]):
         f = opt(f)
@@ -205,13 +273,20 @@ def parse_views(text):
     return names
 
 
-def source_trace(source, trace_path=None, output=None, quiet=False):
-    """The trace of a command's PRESET|TRACE argument: a preset or config is trained first, its
-    trace kept at ``trace_path`` (default: next to ``output``)."""
+def source_trace(source, save_trace=None, quiet=False, **training):
+    """The trace of a command's PRESET|TRACE|CSV argument: a recorded trace is opened; anything
+    else is trained (``training``: the command's training options), its trace kept at
+    ``save_trace`` or, by default, in nnviz's cache (reused next time)."""
     from ..sources import is_trace_file, trace_for
 
-    if trace_path is None and output is not None and not is_trace_file(source):
-        trace_path = Path(str(output)).parent / f"{Path(str(source)).stem}.h5"
-    if trace_path is not None and not is_trace_file(source):
-        make_parent(Path(trace_path), "trace")
-    return trace_for(source, trace_path, progress=not quiet)
+    overrides = training_overrides(**training)
+    if is_trace_file(source):
+        if overrides or save_trace:
+            given = ", ".join("--" + k.replace("_", "-") for k in sorted(overrides)) or "--save-trace"
+            raise click.ClickException(f"{source} is a recorded trace: {given} only apply to a PRESET, "
+                                       "CONFIG.toml or CSV that is trained")
+        return trace_for(source)
+    record = overrides.pop("record", None)
+    if save_trace is not None:
+        check_writable(Path(save_trace), "trace")
+    return trace_for(source, save_trace, record=record, progress=not quiet, **overrides)

@@ -11,7 +11,7 @@ from pathlib import Path
 import click
 
 from .common import cli, friendly
-from .common import parse_views, source_trace
+from .common import parse_views, save_trace_option, source_trace, training_options
 
 
 
@@ -77,11 +77,11 @@ def _check_pattern(output: str, n_steps: int, grid: bool) -> str:
 
 
 @cli.command()
-@click.argument("source", metavar="PRESET|TRACE")
+@click.argument("source", metavar="PRESET|TRACE|CSV")
 @click.option("-o", "--output", required=True,
               help="File name with a {step} field, e.g. 'moons-{step:03d}.png' (PNG, SVG or PDF by the "
                    "suffix); with --grid a single file such as moons-grid.pdf.")
-@click.option("--steps", default="log2", show_default=True, metavar="SPEC",
+@click.option("--frames", "frames", default="log2", show_default=True, metavar="SPEC",
               help="Recorded steps to draw: a list like 0,1,3,7,15,31,63,127, a range A:B[:K] or a "
                    "schedule (log2, every:K).")
 @click.option("--grid", is_flag=True,
@@ -101,16 +101,16 @@ def _check_pattern(output: str, n_steps: int, grid: bool) -> str:
 @click.option("--title", default=None, help="Title (stills: top left, default the preset name; --grid: "
                                             "above the grid, default none).")
 @click.option("--hard", is_flag=True, help="Boundary: show only the predicted class (no confidence shading).")
-@click.option("--trace", "trace_path", type=click.Path(dir_okay=False), default=None,
-              help="Where to keep the trace when training a preset (default: next to the output).")
+@save_trace_option
+@training_options
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
 @friendly
-def frames(source, output, steps, grid, views, cols, size, dpi, theme, title, hard, trace_path, quiet):
+def frames(source, output, frames, grid, views, cols, size, dpi, theme, title, hard, save_trace, quiet, **training):
     """Stills of PRESET (trained first) or TRACE at chosen steps, for slides and handouts.
 
     \b
-    nnviz frames moons --steps 0,1,3,7,15,31,63,127 -o 'moons-{step:03d}.png'
-    nnviz frames moons --steps log2 -o moons-{step:03d}.pdf
+    nnviz frames moons --frames 0,1,3,7,15,31,63,127 -o 'moons-{step:03d}.png'
+    nnviz frames moons --frames log2 -o moons-{step:03d}.pdf
     nnviz frames moons --grid -o moons-grid.png
     """
     from ..render import build_layout, parse_size, render
@@ -123,8 +123,8 @@ def frames(source, output, steps, grid, views, cols, size, dpi, theme, title, ha
     _check_pattern(output, 1, grid)  # fail on a bad name before any training
     out = Path(output)
     out.parent.mkdir(parents=True, exist_ok=True)
-    trace = source_trace(source, trace_path, output, quiet)
-    chosen, missing = still_steps(trace, steps)
+    trace = source_trace(source, save_trace, quiet, **training)
+    chosen, missing = still_steps(trace, frames)
     if missing:
         what = f"step {missing[0]} has" if len(missing) == 1 else f"steps {', '.join(map(str, missing))} have"
         click.echo(f"warning: {what} no recorded tensors, skipped (re-train with --record log2 or all)",

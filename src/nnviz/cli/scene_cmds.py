@@ -34,7 +34,7 @@ _LIST = "\n".join(f"  {name:<21} {SCENES[name][1]}" for name in SCENES)
               help="Trace file to draw (default: the scene trains its own small network).")
 @click.option("--preset", default=None, metavar="PRESET|CONFIG.toml",
               help="Train this preset (or TOML config) first and draw its trace.")
-@click.option("-q", "--quality", type=click.Choice(list(QUALITIES)), default="m", show_default=True,
+@click.option("--quality", type=click.Choice(list(QUALITIES)), default="m", show_default=True,
               help="l 480p15, m 720p30, h 1080p60, p 1440p60, k 2160p60.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
               help="Output file: .mp4, .mov, .webm, .gif, or .png for the last frame only. Default: SCENE.mp4")

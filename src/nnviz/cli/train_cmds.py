@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .common import cli, friendly, muted_logs
-from .common import check_writable, record_option
+from .common import check_writable, training_options, training_overrides
 
 
 @cli.command()
@@ -26,24 +26,26 @@ def presets():
 
 
 @cli.command()
-@click.argument("spec", metavar="PRESET|CONFIG.toml")
+@click.argument("spec", metavar="PRESET|CONFIG.toml|CSV")
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="Trace file to write (HDF5). Default: PRESET.h5")
-@click.option("--steps", type=click.IntRange(min=0), default=None, help="Number of training steps.")
-@click.option("--lr", type=click.FloatRange(min=0, min_open=True), default=None, help="Learning rate.")
-@click.option("--seed", type=int, default=None, help="Seed of the weight initialisation.")
-@record_option
+@training_options
 @click.option("--dump-config", is_flag=True, help="Print the complete config as editable TOML and exit.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
 @friendly
-def train(spec, output, steps, lr, seed, record, dump_config, quiet):
-    """Train PRESET (or a TOML config) and record every step into a trace file."""
+def train(spec, output, dump_config, quiet, **training):
+    """Train PRESET (or a TOML config, or your own CSV file) and record every step into a trace file.
+
+    Tensors are recorded on the config's own schedule ('auto' unless it says otherwise), exactly as
+    `nnviz animate PRESET` records them, so `nnviz train moons -o m.h5 && nnviz animate m.h5 -o
+    m.gif` is the same movie.
+    """
     from ..config import dump_toml
     from ..trace.schedule import parse_schedule
     from ..train import resolve_config
     from ..train import train as run
 
-    cfg = resolve_config(spec, steps=steps, lr=lr, seed=seed, record=record)
+    cfg = resolve_config(spec, **training_overrides(**training))
     if dump_config:
         click.echo(dump_toml(cfg), nl=False)
         return

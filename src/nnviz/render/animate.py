@@ -238,8 +238,22 @@ def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), 
     if target.is_player:  # the HTML player's label and loss curve
         opts["meta"] = player_meta(traces, labels, title, log=(view_options or {}).get("loss", {}).get("log", False))
     opts.update(writer_options or {})
+    if target.kind == "movie":
+        _warn_if_short(traces, frame_steps, fps)
     written, _ = render(layout, frame_steps, output, fps=fps, progress=progress, writer_options=opts)
     return written
+
+
+def _warn_if_short(traces, frame_steps, fps):
+    """One line when a movie would be over before anyone sees it, and why."""
+    sparse = [t for t in traces if len(t.steps) <= 2 < len(t.all_steps)]
+    if sparse:
+        log.warning("%s holds tensors for %d step(s) only (recorded with --record %s): re-train with "
+                    "--record auto for a movie", sparse[0].path.name, len(sparse[0].steps),
+                    sparse[0].config.get("train", {}).get("record", "?"))
+    elif len(frame_steps) / fps < 2:
+        log.warning("the movie has %d frames at %g fps: %.2g s; lower --fps or record more steps (--record auto)",
+                    len(frame_steps), fps, len(frame_steps) / fps)
 
 
 def player_meta(traces, labels=None, title=None, log=False) -> dict:

@@ -110,7 +110,7 @@ def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[i
         from tqdm import tqdm
 
         drawn = tqdm(drawn, total=len(order), desc=desc or f"rendering {Path(target.path).name}",
-                     unit="frame", leave=False)
+                     unit="frame", leave=False, disable=None)  # disable=None: only on a terminal
     drawn = iter(drawn)
     kept = {}
     for i in picks:  # the palette's frames: drawn first, written in their turn

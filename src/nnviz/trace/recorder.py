@@ -217,7 +217,7 @@ class Recorder:
         if progress and self.steps:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=self.steps, desc=f"training {name}", unit="step", leave=False)
+            self._bar = tqdm(total=self.steps, desc=f"training {name}", unit="step", leave=False, disable=None)
 
     def _check_size(self, record, dataset):
         """Refuse at once a run whose trace would pass the cap or the free disk space."""

@@ -309,6 +309,13 @@ class BoundaryView(View):
         self.missed, = ax.plot([], [], "o", ls="none", ms=ms * 1.8, mfc="none", mec=th.text, mew=1.1,
                                animated=True, zorder=4)
         self.artists.append(self.missed)
+        if not self.label and d.class_names:  # which colour is which class, by the data's own labels
+            from matplotlib.lines import Line2D
+
+            handles = [Line2D([], [], marker="o", ls="none", ms=ms, mfc=th.class_color(c), mec="white", mew=0.6,
+                              label=str(name)) for c, name in enumerate(d.class_names)]
+            ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(len(handles), 5),
+                      frameon=False, fontsize="small", handletextpad=0.1, columnspacing=0.8, borderaxespad=0.1)
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂", rotation=0, labelpad=8)
         ax.tick_params(length=2)
