@@ -139,3 +139,30 @@ def test_a_movie_that_would_be_too_short_says_so(tmp_path, caplog):
     with caplog.at_level(logging.WARNING, logger="nnviz"):
         animate(tr, tmp_path / "few.gif", size=(320, 240))
     assert "holds tensors for 2 step(s) only" in caplog.text and "--record auto" in caplog.text
+
+
+def test_notebook_displays_carry_their_own_mime_types(tmp_path, moons_trace):
+    import base64
+
+    from nnviz.notebook import Animation
+
+    gif = nnviz.animate(moons_trace, tmp_path / "m.gif", steps="0:20", size=(320, 240))
+    bundle = gif._repr_mimebundle_()
+    assert set(bundle) >= {"text/plain", "text/html", "image/gif"}
+    assert base64.b64decode(bundle["image/gif"])[:6] == b"GIF89a"
+    still = nnviz.animate(moons_trace, tmp_path / "m.png", steps="5", size=(320, 240))
+    assert base64.b64decode(still._repr_mimebundle_()["image/png"])[:4] == b"\x89PNG"
+    card = moons_trace._repr_html_()
+    assert "2-50-1" in card and "<svg" in card and "final loss" in card
+    assert isinstance(Animation(None, b"x", ".pdf")._repr_mimebundle_()["text/html"], str)
+
+
+def test_shell_completion_knows_presets_and_views():
+    env = {**os.environ, "_NNVIZ_COMPLETE": "bash_complete", "COMP_WORDS": "nnviz animate mo", "COMP_CWORD": "2"}
+    p = subprocess.run([sys.executable, "-c", "from nnviz.cli import main; main()"], env=env, capture_output=True,
+                       text=True)
+    assert "plain,moons" in p.stdout.splitlines()
+    env.update(COMP_WORDS="nnviz animate moons --view boundary,lo", COMP_CWORD="4")
+    p = subprocess.run([sys.executable, "-c", "from nnviz.cli import main; main()"], env=env, capture_output=True,
+                       text=True)
+    assert "plain,boundary,loss" in p.stdout.splitlines()

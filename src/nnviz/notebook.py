@@ -156,6 +156,20 @@ class Animation:
         self.path = path
         return path
 
+    def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
+        """The file as its own type (``image/gif``, ``image/png``, ``image/svg+xml``, ``video/mp4``)
+        with the HTML embedding as the richer alternative: static viewers (GitHub, nbconvert to
+        PDF) that drop HTML still show the GIF or the still."""
+        bundle = {"text/plain": repr(self)}
+        rich = self._repr_html_()
+        if rich:
+            bundle["text/html"] = rich
+        if self.suffix in (".gif", ".png", ".mp4", ".webm") and len(self.data) / 1e6 <= EMBED_LIMIT_MB:
+            bundle[self.mime] = base64.b64encode(self.data).decode("ascii")
+        elif self.suffix == ".svg":
+            bundle[self.mime] = self.data.decode("utf-8")
+        return bundle
+
     def _repr_html_(self) -> str | None:
         if self.suffix not in _MIME or self.suffix == ".pdf":
             where = html.escape(str(self.path)) if self.path else "memory"

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import click
 
-from .common import cli, friendly
+from .common import cli, complete_sources, friendly
 from .common import (check_output_target, common_render_options, parse_view_option, parse_views, save_trace_option,
                      source_trace, training_options, views_option)
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, metavar="PRESET|TRACE|CSV...")
+@click.argument("sources", nargs=-1, required=True, metavar="PRESET|TRACE|CSV...", shell_complete=complete_sources)
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Output: .gif, .mp4, .webm, .html, a directory or a {step} pattern for PNG frames, "
                    "or a single .png/.svg/.pdf still (with --step).")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .common import cli, friendly
+from .common import cli, complete_sources, friendly
 from .common import check_output_target, common_render_options, save_trace_option, source_trace, training_options
 
 DEFAULT_SIZE = "1280x720"
@@ -24,7 +24,7 @@ def _sample(value: str):
 
 
 @cli.command()
-@click.argument("source", metavar="PRESET|TRACE|CSV")
+@click.argument("source", metavar="PRESET|TRACE|CSV", shell_complete=complete_sources)
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Output: .gif, .mp4, .webm, a folder or {step} pattern for PNG frames (numbered by frame), "
                    "or a single .png/.svg/.pdf still.")

@@ -108,6 +108,27 @@ def make_parent(path: Path, what="output"):
         raise click.ClickException(f"cannot write {what} {path}: cannot create folder {parent} ({e.strerror})") from None
 
 
+def complete_sources(ctx, param, incomplete):
+    """Shell completion of a PRESET|TRACE|CSV argument: preset names, then matching files."""
+    from click.shell_completion import CompletionItem
+
+    from ..presets import PRESETS
+
+    items = [CompletionItem(n) for n in PRESETS if n.startswith(incomplete)]
+    return items + [CompletionItem(incomplete, type="file")]
+
+
+def complete_views(ctx, param, incomplete):
+    """Shell completion of ``--view a,b,...``: the registered view names after the last comma."""
+    from click.shell_completion import CompletionItem
+
+    from ..render.base import view_names
+
+    head, _, last = incomplete.rpartition(",")
+    prefix = head + "," if head else ""
+    return [CompletionItem(prefix + n) for n in view_names() if n.startswith(last)]
+
+
 def record_option(f):
     return click.option("--record", default=None, metavar="SCHEDULE",
                         help="When to store full tensors: all, every:K, log2, auto, none, or a list "
@@ -144,7 +165,7 @@ def check_output_target(out) -> "Target":
 
 
 def views_option(f):
-    return click.option("--view", "views", default=None, metavar="V1,V2",
+    return click.option("--view", "views", default=None, metavar="V1,V2", shell_complete=complete_views,
                         help="Panels, comma-separated: boundary, neurons, hidden, loss, fit, network, ... "
                              "(default: boundary,loss for 2-D classifiers, fit,loss for 1-D fits).")(f)
 

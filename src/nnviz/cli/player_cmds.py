@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from .common import cli, friendly
+from .common import cli, complete_sources, friendly
 from .common import parse_views, save_trace_option, source_trace, training_options
 
 
@@ -77,7 +77,7 @@ def _check_pattern(output: str, n_steps: int, grid: bool) -> str:
 
 
 @cli.command()
-@click.argument("source", metavar="PRESET|TRACE|CSV")
+@click.argument("source", metavar="PRESET|TRACE|CSV", shell_complete=complete_sources)
 @click.option("-o", "--output", required=True,
               help="File name with a {step} field, e.g. 'moons-{step:03d}.png' (PNG, SVG or PDF by the "
                    "suffix); with --grid a single file such as moons-grid.pdf.")

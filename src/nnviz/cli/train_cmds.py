@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import cli, friendly, muted_logs
+from .common import cli, complete_sources, friendly, muted_logs
 from .common import check_writable, training_options, training_overrides
 
 
@@ -26,7 +26,7 @@ def presets():
 
 
 @cli.command()
-@click.argument("spec", metavar="PRESET|CONFIG.toml|CSV")
+@click.argument("spec", metavar="PRESET|CONFIG.toml|CSV", shell_complete=complete_sources)
 @click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default=None,
               help="Trace file to write (HDF5). Default: PRESET.h5")
 @training_options

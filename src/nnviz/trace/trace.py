@@ -86,6 +86,24 @@ class Trace:
         arch = "-".join(map(str, self.sizes))
         return f"<Trace {self.path.name}: {arch} {self.activation_names}, {len(self.all_steps)} steps, {self.status}>"
 
+    def _repr_html_(self) -> str:
+        """A summary card for Jupyter: architecture, steps, final loss/accuracy and a loss sparkline."""
+        import html
+
+        s = self.summary()
+        rows = [("architecture", f"{s['architecture']} ({s['activations']})"), ("loss", s["loss_name"]),
+                ("optimizer", s["optimizer"]), ("data", s["data"]),
+                ("steps", f"{s['steps']} ({s['recorded']} with tensors), {s['status']}"),
+                ("final loss", f"{s['final_loss']:.4g}")]
+        if "final_accuracy" in s:
+            rows.append(("final accuracy", f"{s['final_accuracy']:.1%}"))
+        if s.get("message"):
+            rows.append(("message", s["message"]))
+        body = "".join(f"<tr><td style='text-align:left;color:#666'>{html.escape(k)}</td>"
+                       f"<td style='text-align:left'>{html.escape(str(v))}</td></tr>" for k, v in rows)
+        return (f"<div><b>nnviz trace</b> <code>{html.escape(self.path.name)}</code>"
+                f"<table>{body}</table>{_sparkline(self.loss)}</div>")
+
     @property
     def L(self) -> int:
         """Number of layers with weights."""
@@ -297,6 +315,24 @@ class Trace:
             if np.isfinite(self.checks[key]):
                 out[f"{self.source}_{what}"] = f"{verb} to {self.checks[key]:.2g} (largest difference)"
         return out
+
+
+def _sparkline(values, width=240, height=48) -> str:
+    """An inline SVG of a loss curve (log scale when it is positive), at most 240 points."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if len(v) < 2:
+        return ""
+    if len(v) > width:
+        v = v[np.linspace(0, len(v) - 1, width).astype(int)]
+    if (v > 0).all():
+        v = np.log10(v)
+    lo, hi = float(v.min()), float(v.max())
+    y = (hi - v) / (hi - lo if hi > lo else 1.0) * (height - 4) + 2
+    x = np.linspace(2, width - 2, len(v))
+    points = " ".join(f"{a:.1f},{b:.1f}" for a, b in zip(x, y))
+    return (f'<svg width="{width}" height="{height}" role="img" aria-label="loss curve">'
+            f'<polyline fill="none" stroke="#1565c0" stroke-width="1.5" points="{points}"/></svg>')
 
 
 def _reason(e) -> str:
