@@ -310,3 +310,26 @@ def test_absurd_configs_are_refused_in_one_line(tmp_path, toml, fragment):
     cfg = tmp_path / "c.toml"
     cfg.write_text(toml)
     one_line(cli("train", cfg, "-o", tmp_path / "c.h5"), fragment)
+
+
+# ----------------------------------------------------------------------------- render outputs
+def test_render_outputs_that_are_not_files_bad_patterns_and_huge_grids_are_one_line(tmp_path, xor_trace):
+    fifo = tmp_path / "movie.gif"
+    os.mkfifo(fifo)
+    one_line(cli("animate", xor_trace, "-o", fifo, timeout=60), "named pipe")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    for pattern in ("f-{step[0]}.png", "f-{step.__class__}.png", "f-{step:>999999999}.png"):
+        one_line(cli("animate", xor_trace, "-o", tmp_path / "fr" / pattern, timeout=60), "bad file name pattern")
+    one_line(cli("animate", xor_trace, "--opt", "boundary.resolution=100000", "-o", tmp_path / "r.gif"),
+             "boundary.resolution must be")
+    assert not (tmp_path / "r.gif").exists()
+
+
+def test_a_killed_renders_temporary_files_are_removed_by_the_next_write(tmp_path, xor_trace):
+    stale = tmp_path / ".x.nnviz-tmp-dead0001.gif"
+    stale.write_bytes(b"half a gif")
+    mine = tmp_path / ".x.notes.gif"                        # not nnviz's: left alone
+    mine.write_bytes(b"mine")
+    p = cli("animate", xor_trace, "--max-frames", 3, "--size", "320x240", "-q", "-o", tmp_path / "x.gif")
+    assert p.returncode == 0, p.stderr
+    assert sorted(q.name for q in tmp_path.iterdir()) == [".x.notes.gif", "x.gif"]

@@ -22,8 +22,8 @@ import shutil
 import stat
 from pathlib import Path
 
-__all__ = ["OutputError", "check_output", "resolve_output", "OutputLock", "commit", "io_error_message",
-           "free_bytes", "format_bytes"]
+__all__ = ["OutputError", "check_output", "resolve_output", "OutputLock", "claim_output", "commit",
+           "io_error_message", "free_bytes", "format_bytes", "check_step_pattern"]
 
 
 class OutputError(OSError):
@@ -41,7 +41,7 @@ def check_output(path, what="output") -> Path:
     path = resolve_output(path)
     try:
         st = os.stat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # nothing there (a file in the way is said later)
         return path
     except OSError as e:
         raise OutputError(f"cannot write {what} {path}: {os.strerror(e.errno) if e.errno else e}") from None
@@ -113,6 +113,41 @@ class OutputLock:
             return True
         finally:
             os.close(fd)
+
+
+def claim_output(path: Path, stale: str, where: Path | None = None, what="output") -> OutputLock:
+    """Before writing ``path``: refuse what is not a regular file, take its lock, and remove the
+    temporary files (glob ``stale`` in ``where``, default the output's folder) that a killed earlier
+    write to this output left behind; with the lock held, none of them can still be in use."""
+    import shutil as _shutil
+
+    path = check_output(path, what)
+    lock = OutputLock(path).acquire()
+    for old in (where or path.parent).glob(stale):
+        try:
+            _shutil.rmtree(old) if old.is_dir() and not old.is_symlink() else old.unlink()
+        except OSError:
+            pass
+    return lock
+
+
+def check_step_pattern(name: str) -> None:
+    """A file name pattern may hold ``{step}`` with an integer format spec only (``{step:05d}``);
+    anything else (``{step[0]}``, ``{step.real}``, a width of 10**9) is refused with one line."""
+    import re
+    import string
+
+    try:
+        fields = [f for _, f, _, _ in string.Formatter().parse(name) if f is not None]
+        specs = [(f, spec, conv) for _, f, spec, conv in string.Formatter().parse(name) if f is not None]
+    except ValueError as e:
+        raise ValueError(f"bad file name pattern {name!r} ({e}); use e.g. name-{{step:05d}}.png") from None
+    for field, spec, conv in specs:
+        if field != "step" or conv is not None or not re.fullmatch(r"0?[1-9]?\d?d?", spec or ""):
+            raise ValueError(f"bad file name pattern {name!r}: it may hold only {{step}} or {{step:0Nd}} "
+                             "(N up to 99), e.g. name-{step:05d}.png")
+    if not fields:
+        raise ValueError(f"file name pattern {name!r} has no {{step}} field")
 
 
 def commit(sibling: Path, path: Path) -> None:

@@ -151,6 +151,17 @@ def check_output_target(out) -> "Target":
             + "; ".join(supported_outputs())) from None
     frames = target.is_frames
     out = Path(out)
+    if not frames:
+        from ..safefile import check_output
+
+        check_output(out)  # a device, FIFO or socket is refused at once, never opened or replaced
+    elif "{" in out.name:
+        from ..safefile import check_step_pattern
+
+        try:
+            check_step_pattern(out.name)
+        except ValueError as e:
+            raise click.ClickException(str(e)) from None
     # the nearest existing folder must be a writable directory
     probe = out.parent if not frames else out
     while not probe.exists() and probe != probe.parent:

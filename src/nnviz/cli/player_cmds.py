@@ -69,10 +69,9 @@ def _check_pattern(output: str, n_steps: int, grid: bool) -> str:
         raise ValueError(f"{n_steps} steps need a {{step}} field in the file name, e.g. "
                          f"{os.path.splitext(output)[0]}-{{step:03d}}{suffix} (or --grid for one figure)")
     if has_field:
-        try:
-            name.format(step=0)
-        except (KeyError, IndexError, ValueError) as e:
-            raise ValueError(f"bad file name pattern {name!r} ({e}); use e.g. moons-{{step:03d}}.png") from None
+        from ..safefile import check_step_pattern
+
+        check_step_pattern(name)
     return suffix
 
 

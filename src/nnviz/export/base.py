@@ -150,6 +150,7 @@ class Writer:
             self.abort()
             raise
         self.closed = True
+        self._release()
         logger.info("wrote %s (%d frames)", self.path, self.frame_count)
 
     def abort(self) -> None:
@@ -164,8 +165,15 @@ class Writer:
         if self._tmp is not None:
             _remove(self._tmp)
             self._tmp = None
+        self._release()  # before the folders: the lock file is in one
         self._remove_created_dirs()
         logger.info("removed partial output for %s", self.path)
+
+    def _release(self) -> None:
+        lock = getattr(self, "_lock", None)
+        if lock is not None:
+            lock.release()
+            self._lock = None
 
     def _remove_created_dirs(self) -> None:
         for d in reversed(self._created_dirs):
@@ -252,7 +260,13 @@ class Writer:
                 f"output path {target} is a folder; give a file name such as "
                 f"{target / ('movie' + (self.suffixes[0] if self.suffixes else ''))}"
             )
+        from ..safefile import OutputError, claim_output
+
         self._make_dirs(target.parent)
+        try:  # a device, FIFO or socket is refused; a killed earlier render's temp files go
+            self._lock = claim_output(target, f".{target.stem}.nnviz-tmp-*{target.suffix}")
+        except OutputError as e:
+            raise OutputPathError(str(e)) from None
         tmp = target.parent / f".{target.stem}.nnviz-tmp-{secrets.token_hex(4)}{target.suffix}"
         try:
             # 0o666 & ~umask, like a normally created file

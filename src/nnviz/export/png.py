@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from .base import FormatError, OutputPathError, PathLike, Writer, register_writer
+from .base import FormatError, OutputPathError, PathLike, Writer, _remove, register_writer
 
 __all__ = ["PngFramesWriter", "PngWriter"]
 
@@ -61,12 +61,13 @@ class PngFramesWriter(Writer):
             self.folder = Path(os.path.dirname(raw) or ".")
             if "{" in os.path.dirname(raw):
                 raise FormatError(f"the {{step}} field must be in the file name, not the folder: {raw!r}")
+            from ..safefile import check_step_pattern
+
             try:
-                example = name.format(step=0)
-            except (KeyError, IndexError, ValueError) as e:
-                raise FormatError(
-                    f"bad frame name pattern {name!r} ({e}); use e.g. name-{{step:05d}}.png"
-                ) from None
+                check_step_pattern(name)
+            except ValueError as e:
+                raise FormatError(str(e)) from None
+            example = name.format(step=0)
             if not example.lower().endswith(".png"):
                 raise FormatError(f"frame name pattern {name!r} must end in .png")
         else:
@@ -80,6 +81,7 @@ class PngFramesWriter(Writer):
         self._names: dict[str, int | None] = {}  # file name -> step
         try:
             self._make_dirs(self.folder)
+            self._lock = _claim_frames(self.folder)
             self._stage = self.folder / f".nnviz-tmp-{secrets.token_hex(4)}"
             self._stage.mkdir()
         except OutputPathError:
@@ -157,3 +159,16 @@ class PngWriter(Writer):
             )
         assert self._tmp is not None
         _save_png(frame, self._tmp, self.compress_level)
+
+
+def _claim_frames(folder: Path):
+    """The lock on writing frames into ``folder``; stage folders of a killed earlier run are removed."""
+    from ..safefile import OutputError, OutputLock
+
+    try:
+        lock = OutputLock(folder.resolve()).acquire()
+    except OutputError as e:
+        raise OutputPathError(str(e)) from None
+    for old in folder.glob(".nnviz-tmp-*"):
+        _remove(old)
+    return lock

@@ -147,7 +147,10 @@ def _still(source, key, path: str) -> Path:
     out = Path(path)
     if out.is_dir():
         raise OSError(f"output path {out} is a folder; give a file name such as {out / 'still.png'}")
+    from ..safefile import claim_output
+
     out.parent.mkdir(parents=True, exist_ok=True)
+    lock = claim_output(out, f".{out.stem}.nnviz-tmp-*{out.suffix}", what="still")
     tmp = out.parent / f".{out.stem}.nnviz-tmp-{secrets.token_hex(4)}{out.suffix}"
     try:
         source.savefig(tmp, key)
@@ -158,5 +161,7 @@ def _still(source, key, path: str) -> Path:
         except FileNotFoundError:
             pass
         raise
+    finally:
+        lock.release()
     log.info("wrote %s", out)
     return out

@@ -86,6 +86,11 @@ def field_colors(values: np.ndarray, encoding: str | None, theme, hard: bool = F
         return np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8)
 
 
+#: The finest boundary grid a view evaluates (points along the longer side): 2048^2 points through
+#: a 50-unit layer is already about 1.6 GB of activations for a 120-frame movie's evaluation.
+MAX_RESOLUTION = 2048
+
+
 def grid_for(X: np.ndarray, resolution: int = 160, margin: float = 0.1, max_aspect: float = 1.2):
     """A square-pixel grid covering the points ``X`` (n, 2) with a margin.
 
@@ -229,6 +234,9 @@ class BoundaryView(View):
 
     def __init__(self, trace, theme="light", label=None, resolution=None, hard=False, margin=0.1, levels=8):
         super().__init__(trace, theme, label)
+        if resolution is not None and not (isinstance(resolution, (int, float)) and 8 <= resolution <= MAX_RESOLUTION):
+            raise ValueError(f"boundary.resolution must be a number of grid points from 8 to {MAX_RESOLUTION}, "
+                             f"got {resolution!r}")
         self.levels = int(levels) if levels else None
         data = trace.data
         # added features (data.features: sin x, x², ...) are appended to the 2 raw inputs, so the
