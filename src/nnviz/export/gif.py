@@ -76,7 +76,8 @@ def gif_delay_cs(i: int, fps: float) -> int:
 
 
 def build_palette(
-    frames: Sequence[np.ndarray], colors: int = 255, reserve_cube: bool = False
+    frames: Sequence[np.ndarray], colors: int = 255, reserve_cube: bool = False,
+    reserved: np.ndarray | None = None,
 ) -> np.ndarray:
     """Build one palette for a set of RGB sample frames.
 
@@ -99,14 +100,26 @@ def build_palette(
         quarter of the palette: backgrounds, axes, markers) are kept exactly
         and median cut reduces the rest. Free slots are filled with an RGB
         cube (up to 6 levels per channel).
+    reserved : numpy.ndarray, optional
+        ``(k, 3)`` uint8 colours that carry meaning (class, sign and status colours, text): they
+        come first and exactly, whatever the samples hold, and median cut shares the rest of the
+        palette (at most half of it is reserved; the first colours win).
     """
     cube3 = _cube(3) if reserve_cube else np.zeros((0, 3), np.uint8)
-    budget = colors - len(cube3)
+    keep = _append_new(np.zeros((0, 3), np.uint8), np.asarray(reserved, np.uint8).reshape(-1, 3)[: colors // 2]) \
+        if reserved is not None else np.zeros((0, 3), np.uint8)
+    budget = colors - len(cube3) - len(keep)
     total = sum(f.shape[0] * f.shape[1] for f in frames)
     stride = max(1, math.ceil(math.sqrt(total / _MAX_PALETTE_PIXELS)))
     pixels = np.concatenate([f[::stride, ::stride].reshape(-1, 3) for f in frames])
     p32 = pixels.astype(np.uint32)
     codes = (p32[:, 0] << 16) | (p32[:, 1] << 8) | p32[:, 2]
+    if len(keep):  # the reserved colours need no slot of their own among the samples'
+        k32 = keep.astype(np.uint32)
+        held = np.isin(codes, (k32[:, 0] << 16) | (k32[:, 1] << 8) | k32[:, 2])
+        pixels, codes = pixels[~held], codes[~held]
+        if not len(codes):
+            pixels, codes = keep[:1], (k32[:1, 0] << 16) | (k32[:1, 1] << 8) | k32[:1, 2]
     uniq, counts = np.unique(codes, return_counts=True)
     order = np.argsort(-counts, kind="stable")
     if len(uniq) <= budget:
@@ -121,6 +134,7 @@ def build_palette(
         )
         cut = np.array(q.getpalette(), dtype=np.uint8).reshape(-1, 3)[: budget - len(key)]
         pal = _append_new(_unpack(key), cut)
+    pal = _append_new(keep, pal)[:colors - len(cube3)]
     pal = _append_new(pal, cube3)
     free = colors - len(pal)
     levels = min(6, int(round(free ** (1 / 3))) + 1)
@@ -221,6 +235,9 @@ class GifWriter(Writer):
     colors : int, default 255
         Palette size, 2..255. Fewer colours band smooth gradients but give
         smaller files.
+    reserved_colors : numpy.ndarray, optional
+        ``(k, 3)`` uint8 colours kept exactly in the palette (see :func:`build_palette`): the
+        colours that carry meaning, so a GIF frame shows them as the PNG still does.
     """
 
     description = "animated GIF, loops, one global palette"
@@ -235,6 +252,7 @@ class GifWriter(Writer):
         transparency: bool = True,
         tolerance: int = 0,
         colors: int = 255,
+        reserved_colors: np.ndarray | None = None,
     ) -> None:
         if int(sample_frames) < 1:
             raise ValueError(f"sample_frames must be >= 1, got {sample_frames}")
@@ -254,6 +272,7 @@ class GifWriter(Writer):
         self.transparency = bool(transparency)
         self.tolerance = int(tolerance)
         self.colors = int(colors)
+        self.reserved = None if reserved_colors is None else np.asarray(reserved_colors, np.uint8).reshape(-1, 3)
         self._fh: BinaryIO | None = open(self._tmp, "wb")  # type: ignore[arg-type]
         self._buffer: list[np.ndarray] = []
         self._mapper: PaletteMapper | None = None
@@ -357,7 +376,8 @@ class GifWriter(Writer):
 
     def _set_palette(self, samples: Sequence[np.ndarray], reserve_cube: bool) -> None:
         # at most 255 colours: index 255 is the transparent index / LUT marker
-        pal = build_palette(samples, self.colors, reserve_cube=reserve_cube and self.colors >= 128)
+        pal = build_palette(samples, self.colors, reserve_cube=reserve_cube and self.colors >= 128,
+                            reserved=self.reserved)
         self._mapper = PaletteMapper(pal)
         if self.tolerance:
             p = np.zeros((256, 3), np.int16)

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from ..nn.threads import one_blas_thread
 from .base import View
 from .artists.text import FastText
-from .style import get_theme, rc_params
+from .style import get_theme, hex_to_rgb, rc_params
 
 __all__ = ["Layout", "parse_size"]
 
@@ -161,6 +161,18 @@ class Layout:
         colors = np.unique(np.concatenate(colors), axis=0)
         reps = max(1, 4096 // len(colors))  # enough pixels each to count as a common colour
         return np.repeat(colors, reps, axis=0)[None].astype(np.uint8)
+
+    def reserved_colors(self) -> np.ndarray:
+        """The colours a GIF keeps exactly: the theme's meaningful ones and their anti-aliasing.
+
+        The theme's :meth:`~nnviz.render.style.Theme.reserved_colors` (class, sign, status and run
+        colours, text), and for each the blends a quarter, half and three quarters of the way to the
+        background, which the edges of text, thin lines and small markers are made of.
+        """
+        base = self.theme.reserved_colors().astype(np.float64)
+        bg = hex_to_rgb(self.theme.background) * 255
+        blends = [base] + [base + t * (bg - base) for t in (0.25, 0.5, 0.75)]
+        return np.vstack(blends).round().astype(np.uint8)
 
     def render(self, step: int) -> np.ndarray:
         """One frame, (H, W, 3) uint8."""

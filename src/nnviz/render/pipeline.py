@@ -120,6 +120,8 @@ def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[i
         samples = [kept[i] for i in picks] + ([] if extra is None else [extra])
         if samples:
             opts["palette_frames"] = samples
+    if target.writer == "gif" and "reserved_colors" not in opts and hasattr(source, "reserved_colors"):
+        opts["reserved_colors"] = source.reserved_colors()
     n = 0
     with open_writer(target.path, fps=fps, **opts) as w:
         for i, (key, count) in enumerate(runs):

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import matplotlib as mpl
 import numpy as np
 
-__all__ = ["Theme", "THEMES", "get_theme", "CLASS_COLORS", "hex_to_rgb", "rc_params"]
+__all__ = ["Theme", "THEMES", "get_theme", "CLASS_COLORS", "MEANINGS", "RUN_DASHES", "hex_to_rgb",
+           "rc_params"]
 
 CLASS_COLORS = ["#0088FF", "#FF8800", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2",
                 "#17BECF", "#BCBD22", "#7F7F7F"]
@@ -37,10 +38,60 @@ class Theme:
     cursor: str
     positive: str  # weights > 0
     negative: str  # weights < 0
+    grad_pos: str = "#7F3C8D"  # deltas / gradients > 0
+    grad_neg: str = "#11A579"  # deltas / gradients < 0
+    right: str = "#009E73"  # a correct prediction
+    wrong: str = "#D55E00"  # a wrong prediction
+    runs: tuple = ("#0072B2", "#D55E00", "#7F3C8D", "#009E73")  # compared runs (with RUN_DASHES)
 
     def class_color(self, k: int) -> str:
         return CLASS_COLORS[k % len(CLASS_COLORS)]
 
+    def run_color(self, j: int) -> str:
+        """The colour of the ``j``-th compared run (its dash pattern: :data:`RUN_DASHES`)."""
+        return self.runs[j % len(self.runs)]
+
+    def reserved_colors(self) -> np.ndarray:
+        """Every colour of :data:`MEANINGS` plus text, muted and background, (n, 3) uint8.
+
+        A GIF keeps these exactly in its palette (:class:`nnviz.export.gif.GifWriter`).
+        """
+        names = {"background", "panel", "text", "muted", "grid", "loss", "test", "accuracy", "cursor"}
+        hexes = [getattr(self, n) for n in sorted(names)] + [c for pair in self.pairs().values() for c in pair]
+        rgb = np.array([hex_to_rgb(c) for c in dict.fromkeys(hexes)]) * 255 + 0.5
+        return rgb.astype(np.uint8)
+
+    def pairs(self) -> dict:
+        """``{meaning: (colour, colour)}``: every pair of :data:`MEANINGS` in this theme."""
+        return {m: (self._color(a), self._color(b)) for m, (a, b) in MEANINGS.items()}
+
+    def _color(self, role: str) -> str:
+        if role.startswith("class"):
+            return self.class_color(int(role[5:]))
+        if role.startswith("run"):
+            return self.run_color(int(role[3:]))
+        return getattr(self, role)
+
+
+#: The one table of colour pairs that carry a distinction, as theme roles. Each pair stays at least
+#: Delta E 76 = 20 apart under simulated deuteranopia, protanopia and tritanopia (Machado et al.
+#: 2009) in every theme (tests/test_render.py). Chosen from Okabe-Ito (Okabe & Ito 2008) and Tol:
+#: orange/blue for the sign of weights (seed 003's class colours, far apart for every deficiency),
+#: purple/green for the sign of deltas and gradients (apart from the weight colours and from each
+#: other; crimson/teal collapsed to grey under deuteranopia), Okabe-Ito bluish green/vermillion
+#: for right/wrong (red/green kept as the words say, but with a lightness step), blue/vermillion
+#: for the first two compared runs, which also differ in dash pattern (RUN_DASHES).
+MEANINGS = {
+    "class 0 / class 1": ("class0", "class1"),
+    "weight sign": ("positive", "negative"),
+    "delta and gradient sign": ("grad_pos", "grad_neg"),
+    "right / wrong": ("right", "wrong"),
+    "first two runs": ("run0", "run1"),
+    "loss / test": ("loss", "test"),
+}
+
+#: Dash patterns of compared runs: the second channel when lines overlap (matplotlib ``ls``).
+RUN_DASHES = ("-", (0, (5, 2)), (0, (1, 1.5)), (0, (6, 2, 1, 2)))
 
 THEMES = {
     "light": Theme("light", background="#FFFFFF", panel="#F7F7F7", text="#222222", muted="#777777",
@@ -48,7 +99,8 @@ THEMES = {
                    positive="#FF8800", negative="#0088FF"),
     "dark": Theme("dark", background="#16181D", panel="#2A2D34", text="#EEEEEE", muted="#9A9A9A",
                   grid="#3A3D45", loss="#EEEEEE", test="#FF6B6B", accuracy="#7BD389", cursor="#FFD166",
-                  positive="#FFA940", negative="#40A9FF"),
+                  positive="#FFA940", negative="#40A9FF", grad_pos="#C07BD0", grad_neg="#2FC29B",
+                  right="#3DD6A3", wrong="#FF7A45", runs=("#56B4E9", "#E69F00", "#C07BD0", "#3DD6A3")),
 }
 
 

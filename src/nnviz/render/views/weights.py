@@ -26,7 +26,6 @@ from ..style import hex_to_rgb
 
 __all__ = ["WeightsView", "weight_mosaic", "diverging_lut"]
 
-_RIGHT, _WRONG = "#2CA02C", "#D62728"
 
 
 def diverging_lut(theme, n: int = 255) -> np.ndarray:
@@ -173,7 +172,7 @@ class WeightsView(View):
             for j in range(n):
                 x = (j * (self.shape[1] + 2) + self.shape[1] / 2) / (n * (self.shape[1] + 2) - 2)
                 pair = []
-                for color in (_RIGHT, _WRONG):
+                for color in (self.theme.right, self.theme.wrong):
                     t = FastText(fig, x, 1.03, "", fontsize=fs, color=color, ha="center", va="bottom",
                                  family="DejaVu Sans", weight="bold", ax=ax)
                     t.set_animated(True)

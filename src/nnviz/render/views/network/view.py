@@ -35,6 +35,7 @@ from matplotlib.transforms import offset_copy
 from ....nn import get_activation
 from ...artists.text import FastText
 from ...base import View, register_view
+from ...style import THEMES
 from . import captions
 from .numbers import ARROW, format_value, sub, sup
 from .data import StepData, read_step, resolved_loss
@@ -45,7 +46,7 @@ log = logging.getLogger(__name__)
 
 #: Colours of gradients and errors (δ = ∂C/∂z), by sign: kept apart from the weight colours so
 #: that a student never mistakes a gradient for a weight.
-GRAD_COLORS = {"light": ("#C2185B", "#00897B"), "dark": ("#F06292", "#4DB6AC")}
+GRAD_COLORS = {name: (th.grad_pos, th.grad_neg) for name, th in THEMES.items()}  # from the one table
 
 
 def _mix(base: np.ndarray, color: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -116,7 +117,7 @@ class NetworkView(View):
         self.loss_name = resolved_loss(trace)
         self.l2 = float(cfg.get("l2", 0.0) or 0.0)
         self.n_train = len(trace.data.X)
-        self.grad_colors = GRAD_COLORS.get(self.theme.name, GRAD_COLORS["light"])
+        self.grad_colors = (self.theme.grad_pos, self.theme.grad_neg)
         self._data: dict[int, StepData] = {}
 
     # ------------------------------------------------------------------ numbers from the trace
