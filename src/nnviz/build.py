@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from .config import ConfigError, complete_config, make_config
 from .nn import MLP, get_loss, initialize
 from .nn.losses import check_targets
@@ -84,21 +86,31 @@ def build(cfg: dict, dataset=None):
         check_targets(get_loss(loss), dataset.encoding)  # an unknown name, or bce on -1/+1 labels
     except ValueError as e:
         raise TrainingError(str(e)) from None
-    model = build_model(cfg, dataset.n_features, dataset.n_outputs, auto_out, rng=dataset.rng)
+    model = build_model(cfg, dataset.n_features, dataset.n_outputs, auto_out, rng=dataset.rng,
+                        image_shape=dataset.image_shape)
     return dataset, model, loss
 
 
-def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity", rng=None) -> MLP:
+def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity", rng=None,
+                image_shape=None):
     """The initialised network of a config's ``[model]`` and ``[init]`` tables, for n_in inputs
     and n_out outputs (``model.output = "auto"`` means ``auto_output``). ``rng`` is the data set's
-    random stream, which ``init.stream = "data"`` continues."""
+    random stream, which ``init.stream = "data"`` continues.
+
+    A ``model.layers`` list builds a :class:`~nnviz.nn.conv.CNN` on images of ``image_shape``
+    (the data set's); its last layer's ``units`` may be left out (the data's outputs) and an
+    ``activation = "auto"`` there means ``auto_output``.
+    """
     m = cfg["model"]
-    output = auto_output if m["output"] == "auto" else m["output"]
-    act = m["activation"]
-    acts = act if isinstance(act, list) else [act] * len(m["hidden"])
-    if len(acts) != len(m["hidden"]):
-        raise ConfigError(f"'model.activation' lists {len(acts)} names for {len(m['hidden'])} hidden layers")
-    model = MLP([n_in, *m["hidden"], n_out], list(acts) + [output], output_bias=m["output_bias"])
+    if "layers" in m:
+        model = _build_cnn(m["layers"], n_in, n_out, auto_output, image_shape)
+    else:
+        output = auto_output if m["output"] == "auto" else m["output"]
+        act = m["activation"]
+        acts = act if isinstance(act, list) else [act] * len(m["hidden"])
+        if len(acts) != len(m["hidden"]):
+            raise ConfigError(f"'model.activation' lists {len(acts)} names for {len(m['hidden'])} hidden layers")
+        model = MLP([n_in, *m["hidden"], n_out], list(acts) + [output], output_bias=m["output_bias"])
     init = dict(cfg["init"])
     if init["weights"] != "given":  # train(start=...) supplies the weights
         seed, stream = init.pop("seed"), init.pop("stream", "default")
@@ -112,4 +124,24 @@ def build_model(cfg: dict, n_in: int, n_out: int, auto_output: str = "identity",
                                   "(or set init.stream = \"legacy\")")
             seed, stream = rng, "legacy"
         initialize(model, init.pop("weights"), seed, init.pop("bias"), init.pop("bias_sigma"), stream=stream, **init)
+    return model
+
+
+def _build_cnn(layers, n_in, n_out, auto_output, image_shape):
+    from .nn.conv import CNN
+
+    if image_shape is None or int(np.prod(image_shape)) != n_in:
+        raise ConfigError("'model.layers' builds a convolutional network, which needs image inputs (a data set "
+                          "with an image shape, e.g. digits)")
+    layers = [dict(x) for x in layers]
+    last = layers[-1]
+    last.setdefault("units", n_out)
+    if last.get("activation") == "auto":
+        last["activation"] = auto_output
+    try:
+        model = CNN(image_shape, layers)
+    except ValueError as e:
+        raise ConfigError(f"'model.layers': {e}") from None
+    if model.sizes[-1] != n_out:
+        raise ConfigError(f"'model.layers' ends with {model.sizes[-1]} units, the data have {n_out} outputs")
     return model

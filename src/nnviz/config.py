@@ -63,6 +63,10 @@ DEFAULTS: dict[str, Any] = {
 #: Plausibility bounds, checked before anything is allocated (far above the course's networks).
 LIMITS = {"steps": 100_000_000, "width": 100_000, "params": 100_000_000, "samples": 10_000_000}
 _OPEN_TABLES = {"data", "init"}  # may hold extra keys, validated downstream
+#: Keys without a default: ``model.layers``, a convolutional network's layer list (nnviz.nn.conv),
+#: which replaces ``hidden``, ``activation``, ``output`` and ``output_bias``.
+_OPTIONAL = {("model.", "layers")}
+_MLP_ONLY = ("hidden", "activation", "output", "output_bias")
 _TYPES = {
     ("train", "steps"): int, ("train", "batch_size"): int, ("train", "probe"): int,
     ("train", "seed"): int, ("init", "seed"): int, ("train", "lr"): float, ("train", "l2"): float,
@@ -83,7 +87,7 @@ def _merge(base: dict, over: dict, where: str = "") -> dict:
                 out[key].update(copy.deepcopy(value))
             else:
                 out[key] = _merge(out[key], value, path + ".")
-        elif key not in base and where.rstrip(".") not in _OPEN_TABLES:
+        elif key not in base and where.rstrip(".") not in _OPEN_TABLES and (where, key) not in _OPTIONAL:
             valid = ", ".join(f"{where}{k}" for k in base)
             raise ConfigError(f"unknown key '{path}'; valid keys here: {valid}")
         else:
@@ -118,7 +122,15 @@ def make_config(overrides: dict | None = None, base: dict | None = None) -> dict
         raise ConfigError(f"'train.probe' must be >= 1, got {t['probe']}")
     if not t["max_trace_gb"] > 0:
         raise ConfigError(f"'train.max_trace_gb' must be a positive number, got {t['max_trace_gb']}")
-    hidden = cfg["model"]["hidden"]
+    if "layers" in cfg["model"]:
+        layers = cfg["model"]["layers"]
+        if not (isinstance(layers, list) and layers and all(isinstance(x, dict) for x in layers)):
+            raise ConfigError(f"'model.layers' must be a list of tables (one per layer), got {layers!r}")
+        for key in _MLP_ONLY:  # a layer list describes the whole network
+            cfg["model"].pop(key, None)
+        hidden = []
+    else:
+        hidden = cfg["model"]["hidden"]
     if not isinstance(hidden, list) or not all(isinstance(h, int) and not isinstance(h, bool) and h > 0 for h in hidden):
         raise ConfigError(f"'model.hidden' must be a list of positive integers, got {hidden!r}")
     if any(h > LIMITS["width"] for h in hidden) or sum(a * b for a, b in zip(hidden, hidden[1:])) > LIMITS["params"]:
@@ -199,6 +211,8 @@ def _toml_value(v) -> str:
         return json.dumps(v)  # a JSON string is a valid TOML basic string
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):  # an inline table, e.g. one layer of model.layers
+        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + " }"
     raise ConfigError(f"cannot write {v!r} to TOML")
 
 

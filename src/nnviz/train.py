@@ -22,7 +22,7 @@ import logging
 import numpy as np
 
 from .build import TrainingError, build, resolve_config
-from .nn import MLP, get_loss, make_optimizer
+from .nn import get_loss, make_optimizer
 from .nn.threads import one_blas_thread
 from .trace.recorder import Recorder
 from .trace.trace import Trace
@@ -51,7 +51,7 @@ def train(spec="moons", trace=None, *, steps=None, lr=None, seed=None, record=No
         Make the file durable at least every this many steps.
     dataset : nnviz.data.Dataset, optional
         Train on this data instead of the config's ``[data]`` table.
-    start : nnviz.nn.MLP, optional
+    start : nnviz.nn.MLP or nnviz.nn.conv.CNN, optional
         Start from these weights instead of the config's initialiser (copied; the architecture
         must fit the data). Such a trace records ``init.weights = "given"``: its config alone
         cannot re-train it.
@@ -93,9 +93,8 @@ def train(spec="moons", trace=None, *, steps=None, lr=None, seed=None, record=No
             raise TrainingError(f"start network is {'-'.join(map(str, start.sizes))}, the config and data "
                                 f"give {'-'.join(map(str, model.sizes))}")
         model = start.copy()
-    rec = Recorder(trace, dataset=dataset, sizes=model.sizes, activations=model.activation_names,
-                   loss=loss_name, lr=t["lr"], l2=t["l2"], output_bias=model.output_bias, record=t["record"],
-                   steps=t["steps"], probe=t["probe"], config=cfg, name=cfg["name"], source="nnviz",
+    rec = Recorder(trace, dataset=dataset, network=model, loss=loss_name, lr=t["lr"], l2=t["l2"],
+                   record=t["record"], steps=t["steps"], probe=t["probe"], config=cfg, name=cfg["name"], source="nnviz",
                    flush_every=flush_every, progress=progress)
     with rec, one_blas_thread(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
         if t["optimizer"] == "lbfgs":
@@ -112,15 +111,19 @@ def _train_gradient(model, objective, n, t, rec):
     rng = np.random.default_rng(t["seed"])
     order, pos = rng.permutation(n), 0
     for k in range(t["steps"] + 1):
-        fp, bp = objective(model)  # the full-batch pass at theta_k: what step k records
-        if not rec.step(k, model, passes=(fp, bp)) or k == t["steps"]:
+        if batch < n and t["loss"] != "ode":  # the Recorder's full-batch pass at theta_k, backward when recorded
+            recorded = rec.step(k, model)
+        else:  # the full-batch pass at theta_k is the update's too: what step k records
+            fp, bp = objective(model)
+            recorded = rec.step(k, model, passes=(fp, bp))
+        if not recorded or k == t["steps"]:
             return
         if batch < n:  # minibatch SGD: the next batch of a shuffled pass over the data
             if pos + batch > n:
                 order, pos = rng.permutation(n), 0
             _, bp = objective(model, order[pos: pos + batch])
             pos += batch
-        opt.step(model.param_list(), MLP.grad_list(bp))
+        opt.step(model.param_list(), model.grad_list(bp))
 
 
 def _train_lbfgs(model, objective, n_steps, rec):
@@ -132,7 +135,7 @@ def _train_lbfgs(model, objective, n_steps, rec):
 
     def fun(theta):
         bp = objective(model.set_flat(theta))[1]
-        return bp.loss, np.concatenate([g.ravel() for g in MLP.grad_list(bp)])
+        return bp.loss, np.concatenate([g.ravel() for g in model.grad_list(bp)])
 
     class _Stop(Exception):
         pass

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .mlp import MLP
-
 __all__ = ["gradcheck"]
 
 
-def gradcheck(model: MLP, X, T, loss: str, l2: float = 0.0, h: float = 1e-6) -> float:
+def gradcheck(model, X, T, loss: str, l2: float = 0.0, h: float = 1e-6) -> float:
     """Largest relative error between backprop and central differences over all parameters.
 
     For each parameter theta_i, the numerical derivative is
@@ -18,9 +16,9 @@ def gradcheck(model: MLP, X, T, loss: str, l2: float = 0.0, h: float = 1e-6) -> 
 
     Parameters
     ----------
-    model : MLP
+    model : MLP or CNN
         Left unchanged.
-    X : ndarray of shape (n_samples, n_0)
+    X : ndarray of shape (n_samples, n_0) (a CNN's images as rows or (n, C, H, W))
     T : ndarray of shape (n_samples, n_L)
     loss : str
     l2 : float
@@ -28,7 +26,7 @@ def gradcheck(model: MLP, X, T, loss: str, l2: float = 0.0, h: float = 1e-6) -> 
         Finite-difference step.
     """
     m = model.copy()
-    analytic = np.concatenate([g.ravel() for g in MLP.grad_list(m.loss_and_grads(X, T, loss, l2))])
+    analytic = np.concatenate([g.ravel() for g in m.grad_list(m.loss_and_grads(X, T, loss, l2))])
     theta = m.get_flat()
     numeric = np.empty_like(theta)
     for i in range(theta.size):

@@ -18,7 +18,14 @@ name           W[l] drawn from                                                  
 ``glorot``     U(-eps, eps), eps = gain * sqrt(2 / (n_{l-1} + n_l)), gain 1      001
 ``he``         N(0, 2 / n_{l-1})
 ``randn``      N(0, 1) (numpy.random.randn)                                      002
+``truncated``  N(0, sigma^2) redrawn beyond 2 sigma (TensorFlow's               002 (CNN)
+               ``truncated_normal``)
 =============  ==============================================================  ==========
+
+A :class:`~nnviz.nn.conv.CNN` is initialised the same way, over its layers with parameters (conv
+filters of shape (F, C, kh, kw), dense weights (n_in, n_out)); layers without parameters are skipped.
+``bias`` may also list one value per layer with parameters, where ``"weights"`` draws that bias like
+the weights (seed 002's CNN draws its conv bias with ``weight_variable``, the others are 0.1).
 """
 
 from __future__ import annotations
@@ -84,12 +91,24 @@ def _randn(rng, shape, l, L, **_):
     return rng.standard_normal(shape)
 
 
+def _truncated(rng, shape, l, L, sigma=0.1, **_):
+    """N(0, sigma^2), every value beyond 2 sigma drawn again (TensorFlow's truncated_normal)."""
+    s = _per_layer(sigma, L, "sigma")[l - 1]
+    w = rng.normal(0.0, s, shape)
+    bad = np.abs(w) > 2 * s
+    while bad.any():
+        w[bad] = rng.normal(0.0, s, int(bad.sum()))
+        bad = np.abs(w) > 2 * s
+    return w
+
+
 #: Name table: initialiser name -> function(rng, shape, l, L, **options) -> W[l].
-INITIALIZERS = {"normal": _normal, "uniform": _uniform, "glorot": _glorot, "he": _he, "randn": _randn}
+INITIALIZERS = {"normal": _normal, "uniform": _uniform, "glorot": _glorot, "he": _he, "randn": _randn,
+                "truncated_normal": _truncated}
 _OPTIONS = {"sigma", "low", "high", "gain"}
 #: The options each initialiser reads, with their defaults (what ``--dump-config`` writes).
 OPTION_DEFAULTS = {"normal": {"sigma": 1.0}, "uniform": {"low": 0.0, "high": 1.0}, "glorot": {"gain": 1.0},
-                   "he": {}, "randn": {}}
+                   "he": {}, "randn": {}, "truncated_normal": {"sigma": 0.1}}
 
 
 def initialize(model: MLP, weights: str = "glorot", seed=0, bias: float | str = 0.0,
@@ -98,14 +117,15 @@ def initialize(model: MLP, weights: str = "glorot", seed=0, bias: float | str = 
 
     Parameters
     ----------
-    model : MLP
+    model : MLP or CNN
     weights : str
         Name in :data:`INITIALIZERS`.
     seed : int or numpy random generator
         Seed of the stream used for every draw, or a generator to continue (see :func:`random_stream`).
-    bias : float or "normal"
+    bias : float, "normal" or list
         A constant for every bias (seed 000: 0.1, seed 002: 0.01), or ``"normal"`` to draw
-        ``b[l] ~ N(0, bias_sigma_l^2)`` (seed 003: N(0, 1)).
+        ``b[l] ~ N(0, bias_sigma_l^2)`` (seed 003: N(0, 1)), or one such value per layer with
+        parameters, where ``"weights"`` draws the bias with the weights' initialiser.
     bias_sigma : float or sequence of float
         Standard deviation(s) when ``bias="normal"``.
     stream : {"default", "legacy"}
@@ -120,15 +140,22 @@ def initialize(model: MLP, weights: str = "glorot", seed=0, bias: float | str = 
     if unknown:
         raise ValueError(f"unknown initializer option(s) {sorted(unknown)}; valid: {sorted(_OPTIONS)}")
     rng = random_stream(seed, stream)
-    L = model.L
-    for l in range(1, L + 1):
-        model.W[l] = INITIALIZERS[weights](rng, model.W[l].shape, l, L, **options)
+    layers = [l for l in range(1, model.L + 1) if model.W[l] is not None]  # a CNN's pooling has none
+    L = len(layers)
+    biases = list(bias) if isinstance(bias, (list, tuple)) else [bias] * L
+    if len(biases) != L:
+        raise ValueError(f"bias lists {len(biases)} values for {L} layers with parameters")
+    for i, (l, bias_l) in enumerate(zip(layers, biases), start=1):
+        model.W[l] = INITIALIZERS[weights](rng, model.W[l].shape, i, L, **options)
         if model.b[l] is None:
             continue
-        if bias == "normal":
-            model.b[l] = rng.normal(0.0, _per_layer(bias_sigma, L, "bias_sigma")[l - 1], model.sizes[l])
-        elif isinstance(bias, str):
-            raise ValueError(f"bias must be a number or 'normal', got {bias!r}")
+        shape = model.b[l].shape
+        if bias_l == "normal":
+            model.b[l] = rng.normal(0.0, _per_layer(bias_sigma, L, "bias_sigma")[i - 1], shape)
+        elif bias_l == "weights" and isinstance(bias, (list, tuple)):
+            model.b[l] = INITIALIZERS[weights](rng, shape, i, L, **options)
+        elif isinstance(bias_l, str) or isinstance(bias_l, bool) or not isinstance(bias_l, (int, float)):
+            raise ValueError(f"bias must be a number or 'normal' (or a list with 'weights'), got {bias_l!r}")
         else:
-            model.b[l] = np.full(model.sizes[l], float(bias))
+            model.b[l] = np.full(shape, float(bias_l))
     return model

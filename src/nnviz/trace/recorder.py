@@ -18,6 +18,15 @@ Step ``k`` is the network *before* update ``k``: ``trace.loss[k]`` is the loss o
 ``trace.model_at(k)`` and, for gradient descent, ``W(k+1) = W(k) - lr * trace.grads(k)``. Weights
 are ``(n_in, n_out)`` as in :class:`nnviz.nn.MLP` (``a[l] = f(a[l-1] @ W[l] + b[l])``).
 
+A convolutional network (:class:`nnviz.nn.conv.CNN`: conv2d, maxpool2d, flatten, dense layers) is
+recorded the same way, given as ``network=`` instead of ``sizes`` and ``activations``; its
+parameters are one ``(W, b)`` pair per layer with parameters (conv filters ``(out, in, kh, kw)``)
+and its probe samples' maps are recorded per layer (:mod:`nnviz.trace.store`)::
+
+    cnn = CNN((1, 8, 8), [{"kind": "conv2d", "filters": 10}, {"kind": "maxpool2d"}, {"kind": "flatten"},
+                          {"kind": "dense", "units": 10, "activation": "softmax"}])
+    with Recorder("cnn.h5", X, y, network=cnn, loss="cross_entropy", lr=0.1, steps=100) as rec: ...
+
 When a framework's gradients (or loss) are given they are stored as the step's ``dW, db``, and
 the largest difference from nnviz's backprop of the same parameters, over the steps with
 tensors, is kept in the trace (``trace.checks``; ``nnviz info`` shows it). The last step given is always recorded in full.
@@ -25,6 +34,7 @@ tensors, is kept in the trace (``trace.checks``; ``nnviz info`` shows it). The l
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 
@@ -32,6 +42,7 @@ import numpy as np
 
 from ..config import make_config
 from ..nn import LOSSES, MLP, get_loss
+from ..nn.conv import CNN
 from ..nn.threads import one_blas_thread
 from .schedule import ScheduleError, parse_schedule
 from .store import CHECKS, TraceWriter
@@ -104,6 +115,10 @@ class Recorder:
     activations : list of str
         Activation name of each layer 1..L (``len(sizes) - 1`` names), from
         :data:`nnviz.nn.ACTIVATIONS`.
+    network : nnviz.nn.MLP or nnviz.nn.conv.CNN or dict, optional
+        The network to record, instead of ``sizes`` and ``activations``: an MLP, a CNN, or a CNN's
+        layer list (:meth:`~nnviz.nn.conv.CNN.spec`). A CNN's X may be images (n, C, H, W),
+        (n, H, W) or rows of pixels.
     loss : str
         A name from :data:`nnviz.nn.LOSSES` (``mse``, ``half_mse``, ``bce``, ``cross_entropy``, ...).
     lr : float, optional
@@ -147,14 +162,33 @@ class Recorder:
         disk space, is refused before it starts; without ``steps``, it stops when it passes it.
     """
 
-    def __init__(self, path, X=None, y=None, *, sizes, activations, loss, lr=None, l2=0.0,
+    def __init__(self, path, X=None, y=None, *, sizes=None, activations=None, loss, lr=None, l2=0.0,
                  output_bias=True, record="auto", steps=None, X_test=None, y_test=None, task=None,
                  class_names=None, image_shape=None, dataset=None, probe=512, config=None, name="recorded",
-                 source="numpy", flush_every=100, progress=False, optimizer="external", max_trace_gb=4.0):
+                 source="numpy", flush_every=100, progress=False, optimizer="external", max_trace_gb=4.0,
+                 network=None):
         try:
-            self.model = MLP(sizes, list(activations), output_bias=output_bias)
+            if isinstance(network, CNN):
+                self.model = network.copy()
+            elif isinstance(network, dict):
+                self.model = CNN.from_spec(network)
+            elif isinstance(network, MLP):
+                self.model = network.copy()
+            elif network is not None:
+                raise TypeError(f"network must be an nnviz MLP, CNN or a CNN layer list, got {type(network).__name__}")
+            elif sizes is None or activations is None:
+                raise TypeError("give the network: sizes= and activations=, or network=")
+            else:
+                self.model = MLP(sizes, list(activations), output_bias=output_bias)
         except (ValueError, TypeError) as e:
             raise RecorderError(f"cannot record this network: {e}") from None
+        conv = self.conv = isinstance(self.model, CNN)
+        if conv:
+            X = None if X is None else _rows_of_pixels(X, self.model)
+            X_test = None if X_test is None else _rows_of_pixels(X_test, self.model)
+            C, H, W = self.model.input_shape
+            if image_shape is None and C == 1:
+                image_shape = (H, W)
         self.loss_name = str(loss)
         self._loss = LOSSES.get(self.loss_name)
         if self._loss is None and (config is None or self.loss_name != config["train"]["loss"]):
@@ -194,7 +228,9 @@ class Recorder:
                              int(probe), dataset.encoding, max_trace_gb)
         self.config = config
         self.path = Path(path)
-        self._step_bytes = _tensor_bytes(self.model.sizes, len(self.probe))
+        self._shapes = self.model.tensor_shapes(len(self.probe)) if conv else None
+        self._step_bytes = (8 * sum(int(np.prod(v)) for v in self._shapes.values()) if conv else
+                            _tensor_bytes(self.model.sizes, len(self.probe)))
         self._max_bytes = float(config["train"].get("max_trace_gb", max_trace_gb)) * 1e9
         if self.steps is not None:
             self._check_size(record, dataset)
@@ -203,7 +239,8 @@ class Recorder:
             {k: getattr(dataset, k) for k in ("X", "y", "X_test", "y_test", "labels", "labels_test")},
             {"name": dataset.name, "task": dataset.task, "encoding": dataset.encoding,
              "class_names": dataset.class_names, "image_shape": dataset.image_shape},
-            self.probe, flush_every=flush_every, source=source)
+            self.probe, flush_every=flush_every, source=source,
+            layers=json.dumps(self.model.spec()) if conv else None, tensor_shapes=self._shapes)
         self.source = source
         self._last_k = -1
         self._last_tensors = -1
@@ -272,7 +309,7 @@ class Recorder:
             raise RecorderError(f"step {k} given after step {self._last_k}: steps must increase")
         if self.steps is not None and k > self.steps:
             raise RecorderError(f"step {k} is past the {self.steps} steps this Recorder was told of")
-        model = params if isinstance(params, MLP) else self._set_params(params)
+        model = params if isinstance(params, (MLP, CNN)) else self._set_params(params)
         ds = self.dataset
         scheduled = self._scheduled(k)
         with one_blas_thread(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):  # divergence: below
@@ -296,7 +333,7 @@ class Recorder:
             self._bar.update(1)
         if loss is not None:
             self._check(1, abs(float(loss) - C))
-        weight = max(float(np.max(np.abs(W))) for W in model.W[1:]) if np.isfinite(C) else None
+        weight = max(float(np.max(np.abs(W))) for W, _ in model.params()) if np.isfinite(C) else None
         if self._weight0 is None:
             self._weight0 = max(weight if weight is not None else 1.0, 1.0)
         if not np.isfinite(C) or weight > min(MAX_WEIGHT, WEIGHT_GROWTH * self._weight0):
@@ -322,17 +359,22 @@ class Recorder:
             return self.model.set_params([(np.asarray(W, dtype=float), None if b is None else np.asarray(b, dtype=float))
                                           for W, b in params])
         except (ValueError, TypeError) as e:
-            arch = "-".join(map(str, self.model.sizes))
-            raise RecorderError(f"parameters do not fit the {arch} network: {e} "
-                                f"(give [(W1, b1), ...] with W of shape (n_in, n_out))") from None
+            arch = self.model.describe() if self.conv else "-".join(map(str, self.model.sizes))
+            layout = ("one (W, b) per layer with parameters, conv W of shape (out, in, kh, kw)" if self.conv
+                      else "[(W1, b1), ...] with W of shape (n_in, n_out)")
+            raise RecorderError(f"parameters do not fit the {arch} network: {e} (give {layout})") from None
+
+    def _param_layers(self):
+        m = self.model
+        return m.param_layers if self.conv else list(range(1, m.L + 1))
 
     def _as_grads(self, grads):
         grads = [(np.array(dW, dtype=float), None if db is None else np.array(db, dtype=float))
                  for dW, db in grads]
-        m = self.model
-        if len(grads) != m.L:
-            raise RecorderError(f"expected {m.L} (dW, db) pairs, got {len(grads)}")
-        for l, (dW, db) in enumerate(grads, start=1):
+        m, layers = self.model, self._param_layers()
+        if len(grads) != len(layers):
+            raise RecorderError(f"expected {len(layers)} (dW, db) pairs, got {len(grads)}")
+        for l, (dW, db) in zip(layers, grads):
             if dW.shape != m.W[l].shape or (db is None) != (m.b[l] is None) or \
                     (db is not None and db.shape != m.b[l].shape):
                 raise RecorderError(f"gradient of layer {l} has shape {dW.shape}, the weights {m.W[l].shape}")
@@ -341,7 +383,7 @@ class Recorder:
     def _compare_grads(self, grads, bp):
         """Keep the largest difference between the framework's gradients and nnviz's backprop."""
         diff = 0.0
-        for l, (dW, db) in enumerate(grads, start=1):
+        for l, (dW, db) in zip(self._param_layers(), grads):
             diff = max(diff, float(np.max(np.abs(dW - bp.dW[l]))))
             if db is not None:
                 diff = max(diff, float(np.max(np.abs(db - bp.db[l]))))
@@ -356,13 +398,15 @@ class Recorder:
             self._compare_grads(grads, bp)
         out = {}
         p = self.probe
+        given = dict(zip(self._param_layers(), grads)) if grads is not None else {}
         for l in range(1, model.L + 1):
-            dW, db = grads[l - 1] if grads is not None else (bp.dW[l], bp.db[l])
-            out[f"W{l}"], out[f"dW{l}"] = model.W[l], dW
+            dW, db = given.get(l, (bp.dW[l], bp.db[l]))
+            if model.W[l] is not None:
+                out[f"W{l}"], out[f"dW{l}"] = model.W[l], dW
             if model.b[l] is not None:
                 out[f"b{l}"], out[f"db{l}"] = model.b[l], db
             out[f"z{l}"], out[f"a{l}"], out[f"delta{l}"] = fp.z[l][p], fp.a[l][p], bp.delta[l][p]
-        self._writer.record_tensors(k, out)
+        self._writer.record_tensors(k, out)  # takes the names it stores (a CNN's flatten has none)
         self._writer.set_check(self._checks)
         self._last_tensors = k
 
@@ -431,6 +475,14 @@ def _accuracy(y, labels, encoding):
     return float(np.mean(decode_outputs(y, encoding) == labels))
 
 
+def _rows_of_pixels(X, cnn):
+    """A CNN's inputs as rows of C * H * W pixels (how a trace stores its data set)."""
+    try:
+        return cnn.images(X).reshape(len(X), -1)
+    except ValueError as e:
+        raise RecorderError(str(e)) from None
+
+
 def _tensor_bytes(sizes, n_probe) -> int:
     """Bytes of one recorded step: W, dW, b, db of every layer and z, a, delta on the probe samples."""
     return 8 * sum(2 * (a * b + b) + 3 * n_probe * b for a, b in zip(sizes, sizes[1:]))
@@ -438,12 +490,16 @@ def _tensor_bytes(sizes, n_probe) -> int:
 
 def _config(model, loss, l2, lr, record, steps, name, optimizer, probe, encoding, max_trace_gb):
     """A config that describes a recorded run (it cannot re-train it: ``init.weights = "given"``)."""
+    if isinstance(model, CNN):
+        described = {"layers": model.spec()["layers"]}
+    else:
+        described = {"hidden": model.sizes[1:-1], "activation": model.activation_names[:-1],
+                     "output": model.activation_names[-1], "output_bias": model.output_bias}
     cfg = make_config({
         "name": name,
         "description": "recorded with nnviz.Recorder",
         "data": {"name": "arrays", "encoding": encoding},
-        "model": {"hidden": model.sizes[1:-1], "activation": model.activation_names[:-1],
-                  "output": model.activation_names[-1], "output_bias": model.output_bias},
+        "model": described,
         "init": {"weights": "given"},
         "train": {"loss": loss, "l2": l2, "record": str(record), "probe": probe, "steps": steps or 0,
                   "max_trace_gb": max_trace_gb},

@@ -14,6 +14,15 @@ Layout (schema 2)::
     /tensors/W1, b1, dW1, db1           per layer l = 1..L, shape (n_recorded, ...)
     /tensors/z1, a1, delta1             on the probe samples, shape (n_recorded, n_probe, n_l)
 
+A convolutional network's trace (schema 2 too; a fully connected network's trace is unchanged)
+adds the attribute ``layers``: its layer list as JSON, ``{"input": [C, H, W], "layers": [{"kind":
+"conv2d", "filters": 10, "kernel": 3, "padding": 1, "activation": "relu", "out": [10, 8, 8]},
+...]}`` (:meth:`nnviz.nn.conv.CNN.spec`), included in the digest. Its ``sizes`` are the values per
+sample after each layer (input first) and its tensors are those
+:meth:`nnviz.nn.conv.CNN.tensor_shapes` names: ``W{l}, b{l}, dW{l}, db{l}, z{l}`` for a layer with
+parameters (conv filters in PyTorch's layout (out_channels, in_channels, kh, kw)), ``a{l}, delta{l}``
+as maps (n_recorded, n_probe, C, H, W) for every layer but flatten.
+
 The writer opens the file in HDF5's single-writer/multiple-reader (SWMR) mode and flushes every
 ``flush_every`` steps or ``flush_seconds`` seconds, so a killed run leaves a file that opens and
 holds every step up to the last flush (checked by a SIGKILL test). Tensor datasets are chunked one
@@ -99,10 +108,16 @@ class TraceWriter:
         ... or after this many seconds, whichever comes first.
     source : str
         Who trained the network ("nnviz", "torch", "sklearn", ...).
+    layers : str, optional
+        A layer list (JSON text) for a network that is not fully connected, stored as the attribute
+        ``layers``; ``tensor_shapes`` then gives every tensor's name and shape per step.
+    tensor_shapes : dict of str -> tuple, optional
+        The per-step tensors to store, instead of the fully connected layout of ``sizes``.
     """
 
     def __init__(self, path, config, sizes, activations, output_bias, data, data_attrs, probe_index,
-                 flush_every=100, flush_seconds=1.0, source="nnviz"):
+                 flush_every=100, flush_seconds=1.0, source="nnviz", layers=None, tensor_shapes=None):
+        self._layers, self._shapes = layers, tensor_shapes
         from ..safefile import OutputLock, check_output
 
         self.path = check_output(path, "trace")
@@ -131,7 +146,6 @@ class TraceWriter:
     def _create(self, config, sizes, activations, output_bias, data, data_attrs, probe_index, source):
         f = self.f
         sizes = [int(s) for s in sizes]
-        L = len(sizes) - 1
         f.attrs["format"] = FORMAT
         f.attrs["schema"] = SCHEMA_VERSION
         f.attrs["nnviz_version"] = _version()
@@ -140,6 +154,8 @@ class TraceWriter:
         f.attrs["activations"] = json.dumps(list(activations))
         f.attrs["output_bias"] = bool(output_bias)
         f.attrs["source"] = str(source)  # who trained the network: nnviz, numpy, torch, sklearn, ...
+        if self._layers is not None:
+            f.attrs["layers"] = str(self._layers)
         _put(f, "digest", np.array([attrs_digest(f.attrs).encode()], dtype="S64"))
         # Fixed-size byte strings and numbers, because they can be rewritten in SWMR mode.
         _put(f, "status", np.array([b"running"], dtype="S16"))
@@ -169,16 +185,10 @@ class TraceWriter:
         t.create_dataset("step", shape=(0,), maxshape=(None,), chunks=(1024,), dtype=np.int64, **_DS)
         n_probe = len(probe_index)
         self._tensor_names = []
-        for l in range(1, L + 1):
-            shapes = {"W": (sizes[l - 1], sizes[l]), "dW": (sizes[l - 1], sizes[l])}
-            if l < L or output_bias:
-                shapes.update(b=(sizes[l],), db=(sizes[l],))
-            shapes.update(z=(n_probe, sizes[l]), a=(n_probe, sizes[l]), delta=(n_probe, sizes[l]))
-            for kind, shape in shapes.items():
-                name = f"{kind}{l}"
-                t.create_dataset(name, shape=(0, *shape), maxshape=(None, *shape), chunks=(1, *shape), dtype=float,
-                                 **_DS)
-                self._tensor_names.append(name)
+        all_shapes = self._shapes if self._shapes is not None else _dense_shapes(sizes, output_bias, n_probe)
+        for name, shape in all_shapes.items():
+            t.create_dataset(name, shape=(0, *shape), maxshape=(None, *shape), chunks=(1, *shape), dtype=float, **_DS)
+            self._tensor_names.append(name)
         # One handle per dataset, kept open: a handle freed mid-run would write its cached chunks
         # as it closes, where a failed write (a full disk) is only printed, never raised
         self._ds = {}
@@ -346,6 +356,18 @@ def _quiet_h5py_deallocs():
     sys.unraisablehook = hook
 
 
+def _dense_shapes(sizes, output_bias, n_probe) -> dict:
+    """A fully connected network's per-step tensors, name -> shape, in the order they are stored."""
+    out, L = {}, len(sizes) - 1
+    for l in range(1, L + 1):
+        shapes = {"W": (sizes[l - 1], sizes[l]), "dW": (sizes[l - 1], sizes[l])}
+        if l < L or output_bias:
+            shapes.update(b=(sizes[l],), db=(sizes[l],))
+        shapes.update(z=(n_probe, sizes[l]), a=(n_probe, sizes[l]), delta=(n_probe, sizes[l]))
+        out.update({f"{kind}{l}": shape for kind, shape in shapes.items()})
+    return out
+
+
 def partial_path(path) -> Path:
     """Where a run writes the trace for ``path`` until it ends: ``NAME.partial`` beside it."""
     path = Path(path)
@@ -353,9 +375,11 @@ def partial_path(path) -> Path:
 
 
 def attrs_digest(attrs) -> str:
-    """SHA-256 (hex) of the attributes that describe a trace, in a fixed order."""
+    """SHA-256 (hex) of the attributes that describe a trace, in a fixed order (``layers`` last,
+    where present: a fully connected network's trace has the same digest as before it existed)."""
     h = hashlib.sha256()
-    for key in ("format", "schema", "nnviz_version", "config", "sizes", "activations", "output_bias", "source"):
+    keys = ("format", "schema", "nnviz_version", "config", "sizes", "activations", "output_bias", "source")
+    for key in keys + (("layers",) if "layers" in attrs else ()):
         value = attrs.get(key)
         h.update(key.encode() + b"=" + repr(np.asarray(value).tolist()).encode() + b";")
     return h.hexdigest()

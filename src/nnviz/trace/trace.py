@@ -40,6 +40,21 @@ class Trace:
         Units per layer, input first.
     activation_names : list of str
         Activation name of each layer 1..L.
+    layers : dict or None
+        A convolutional network's layer list (:meth:`nnviz.nn.conv.CNN.spec`); None for a fully
+        connected network.
+
+    Notes
+    -----
+    **Convolutional traces.** For a :class:`~nnviz.nn.conv.CNN` (``trace.is_convolutional``),
+    ``sizes`` are the values per sample after each layer and the per-layer lists follow its layer
+    list ``l = 1 .. L``. :meth:`params` and :meth:`grads` hold one ``(W, b)`` pair per layer *with
+    parameters*, in order (:attr:`param_layers`; seed 002's network: conv, dense, dense): conv filters
+    in PyTorch's layout ``W`` (out_channels, in_channels, kh, kw) and ``b`` (out_channels,), dense
+    weights (n_in, n_out) as in the MLP. :meth:`activations`, :meth:`preactivations` and
+    :meth:`deltas` hold one entry per layer: maps of shape (n_probe, C, H, W) for conv and pooling
+    layers, (n_probe, n) for flatten and dense ones; a pooling layer's ``z`` is its ``a`` and its
+    delta is ``dl/da``; flatten's entries are its input's, reshaped (stored once).
     """
 
     def __init__(self, path):
@@ -49,6 +64,7 @@ class Trace:
             h = read_header(f, self.path)
             self.schema, self.config, self.sizes = h.schema, h.config, h.sizes
             self.activation_names, self.output_bias, self.message = h.activations, h.output_bias, h.message
+            self.layers = h.layers
             self.nnviz_version = str(f.attrs.get("nnviz_version", "?"))
             self.status = "interrupted" if h.status == "running" else h.status
             s = f["scalars"]
@@ -83,7 +99,7 @@ class Trace:
         self.close()
 
     def __repr__(self):
-        arch = "-".join(map(str, self.sizes))
+        arch = self.network.describe() if self.is_convolutional else "-".join(map(str, self.sizes))
         return f"<Trace {self.path.name}: {arch} {self.activation_names}, {len(self.all_steps)} steps, {self.status}>"
 
     def _repr_html_(self) -> str:
@@ -108,6 +124,30 @@ class Trace:
     def L(self) -> int:
         """Number of layers with weights."""
         return len(self.sizes) - 1
+
+    @property
+    def is_convolutional(self) -> bool:
+        """Whether the network has convolutional layers (a :class:`~nnviz.nn.conv.CNN`)."""
+        return self.layers is not None
+
+    @cached_property
+    def network(self):
+        """A convolutional trace's network (:class:`~nnviz.nn.conv.CNN`, parameters zero), else None."""
+        if self.layers is None:
+            return None
+        from ..nn.conv import CNN
+
+        return CNN.from_spec(self.layers)
+
+    @property
+    def param_layers(self) -> list[int]:
+        """The layers with parameters, in order: 1..L for a fully connected network."""
+        return self.network.param_layers if self.is_convolutional else list(range(1, self.L + 1))
+
+    def require_dense(self, what: str, alternative: str = "filters,featuremaps,loss"):
+        """Refuse a convolutional trace in one line, for something that needs a fully connected network."""
+        if self.is_convolutional:
+            raise TraceError(f"{what} needs a fully connected network; try --view {alternative}")
 
     @property
     def diverged(self) -> bool:
@@ -145,9 +185,27 @@ class Trace:
             out.append(self._read(name, step) if name in self._f["tensors"] else None)
         return out
 
+    def _maps(self, kind: str, step: int):
+        """A convolutional trace's per-layer ``z``, ``a`` or ``delta``: stored, or the layer's own
+        output (a pooling layer's z) or its input reshaped (flatten)."""
+        t, out = self._f["tensors"], []
+        for l in range(1, self.L + 1):
+            for name in (f"{kind}{l}", f"a{l}"):
+                if name in t:
+                    out.append(self._read(name, step))
+                    break
+            else:  # flatten: the layer below's, one row per probe sample
+                below = out[-1] if out else self.data.X[self.probe_index]
+                out.append(below.reshape(len(below), -1))
+        return out
+
     # ------------------------------------------------------------------ tensors at one step
     def params(self, step: int) -> list[tuple[np.ndarray, np.ndarray | None]]:
-        """``[(W, b) for layers 1..L]`` after ``step`` updates; W of shape (n_{l-1}, n_l)."""
+        """``[(W, b) for layers 1..L]`` after ``step`` updates; W of shape (n_{l-1}, n_l).
+
+        A convolutional trace: one pair per layer with parameters (see the class's notes)."""
+        if self.is_convolutional:
+            return [(self._read(f"W{l}", step), self._read(f"b{l}", step)) for l in self.param_layers]
         return list(zip(self._layers("W", step), self._layers("b", step)))
 
     def grads(self, step: int) -> list[tuple[np.ndarray, np.ndarray | None]]:
@@ -156,26 +214,31 @@ class Trace:
         For gradient descent this is exactly the direction of the update from ``step`` to
         ``step + 1``: ``W(step+1) = W(step) - lr * dW``.
         """
+        if self.is_convolutional:
+            return [(self._read(f"dW{l}", step), self._read(f"db{l}", step)) for l in self.param_layers]
         return list(zip(self._layers("dW", step), self._layers("db", step)))
 
     def preactivations(self, step: int) -> list[np.ndarray]:
         """``[z1, ..., zL]`` on the probe samples, each of shape (n_probe, n_l)."""
-        return self._layers("z", step)
+        return self._maps("z", step) if self.is_convolutional else self._layers("z", step)
 
     def activations(self, step: int) -> list[np.ndarray]:
         """``[a1, ..., aL]`` on the probe samples, each of shape (n_probe, n_l).
 
         The input ``a0`` is ``trace.data.X[trace.probe_index]``.
         """
-        return self._layers("a", step)
+        return self._maps("a", step) if self.is_convolutional else self._layers("a", step)
 
     def deltas(self, step: int) -> list[np.ndarray]:
         """``[delta1, ..., deltaL]``: each probe sample's error signal dl_i/dz, (n_probe, n_l)."""
-        return self._layers("delta", step)
+        return self._maps("delta", step) if self.is_convolutional else self._layers("delta", step)
 
     def model_at(self, step: int):
-        """The network at ``step``, as an :class:`nnviz.nn.MLP` you can call on X."""
+        """The network at ``step``, as an :class:`nnviz.nn.MLP` (or :class:`~nnviz.nn.conv.CNN`) you can call on X."""
         from ..nn import MLP
+
+        if self.is_convolutional:
+            return self.network.copy().set_params(self.params(step))
 
         m = MLP(self.sizes, self.activation_names, output_bias=self.output_bias)
         return m.set_params(self.params(step))
@@ -191,7 +254,8 @@ class Trace:
         Returns
         -------
         Ws, bs : list of ndarray
-            ``Ws[l-1]`` has shape (n_steps, n_{l-1}, n_l); ``bs[l-1]`` (n_steps, n_l) or None.
+            ``Ws[l-1]`` has shape (n_steps, n_{l-1}, n_l); ``bs[l-1]`` (n_steps, n_l) or None (a
+            convolutional trace: one entry per layer with parameters, as :meth:`params`).
         """
         idx = np.arange(self._n_recorded) if steps is None else np.array([self._index(s) for s in steps])
         t = self._f["tensors"]
@@ -199,7 +263,7 @@ class Trace:
         lo, hi = (int(idx.min()), int(idx.max()) + 1) if len(idx) else (0, 0)
         Ws, bs = [], []
         try:
-            for l in range(1, self.L + 1):
+            for l in self.param_layers:
                 Ws.append(t[f"W{l}"][lo:hi][idx - lo])
                 bs.append(t[f"b{l}"][lo:hi][idx - lo] if f"b{l}" in t else None)
         except (OSError, RuntimeError) as e:
@@ -284,7 +348,7 @@ class Trace:
         out = {
             "file": str(self.path),
             "size_bytes": self.path.stat().st_size,
-            "architecture": "-".join(map(str, self.sizes)),
+            "architecture": self.network.describe() if self.is_convolutional else "-".join(map(str, self.sizes)),
             "activations": ", ".join(self.activation_names),
             "loss_name": self.config["train"]["loss"],
             "optimizer": _optimizer_text(self.config["train"]),

@@ -10,7 +10,10 @@ the structure of an open file and returns what the reader needs; any problem is 
   every dataset's fletcher32 checksum filter (schema 2);
 * the config (a JSON object with the tables and keys the renderers read), sizes (positive,
   plausible), activation names (known), the status (a known word);
-* every dataset's dtype and shape against the sizes, the probe samples and each other;
+* a convolutional network's layer list (the attribute ``layers``): known kinds, supported
+  settings, shapes that chain, and the sizes and activations it implies;
+* every dataset's dtype and shape against the sizes (or the layer list), the probe samples and
+  each other;
 * that no dataset declares more rows than the file holds data for (so an edited shape cannot make
   a reader allocate gigabytes of fill values);
 * steps: non-negative and strictly increasing, tensor steps among the scalar steps;
@@ -27,7 +30,7 @@ from dataclasses import dataclass
 import h5py
 import numpy as np
 
-from .store import SCALARS, SCHEMA_VERSION, TraceError, attrs_digest
+from .store import SCALARS, SCHEMA_VERSION, TraceError, _dense_shapes, attrs_digest
 
 __all__ = ["read_header", "Header", "STATUSES", "MAX_UNITS"]
 
@@ -50,6 +53,7 @@ class Header:
     message: str
     n_steps: int
     n_recorded: int
+    layers: dict | None = None  # a convolutional network's layer list (nnviz.nn.conv.CNN.spec)
 
 
 def _fail(path, msg):
@@ -165,6 +169,7 @@ def read_header(f: h5py.File, path) -> Header:
     if not (isinstance(acts, list) and len(acts) == L and all(isinstance(a, str) and a in ACTIVATIONS for a in acts)):
         raise _fail(path, f"damaged nnviz trace ({L} layers need {L} known activation names, got {acts!r})")
     output_bias = bool(np.asarray(_attr(f, path, "output_bias", None)).reshape(-1)[0])
+    cnn = _check_layers(f, path, sizes, acts) if "layers" in f.attrs else None
 
     def get(name):
         if name not in datasets:
@@ -224,23 +229,36 @@ def read_header(f: h5py.File, path) -> Header:
 
     # tensors: one row per recorded step, shapes from the sizes
     n_recorded = _rows(get("tensors/step"), path, "tensors/step", lenient)
-    for l in range(1, L + 1):
-        shapes = {"W": (sizes[l - 1], sizes[l]), "dW": (sizes[l - 1], sizes[l]),
-                  "z": (n_probe, sizes[l]), "a": (n_probe, sizes[l]), "delta": (n_probe, sizes[l])}
-        if l < L or output_bias:
-            shapes.update(b=(sizes[l],), db=(sizes[l],))
-        for kind, shape in shapes.items():
-            name = f"tensors/{kind}{l}"
-            ds = get(name)
-            if ds.shape[1:] != shape or ds.dtype.kind != "f":
-                raise _fail(path, f"damaged nnviz trace ('{name}' has shape {ds.shape[1:]}, the sizes give {shape})")
-            rows = _rows(ds, path, name, lenient)
-            if rows < n_recorded:
-                if not lenient and rows < get("tensors/step").shape[0]:
-                    raise _fail(path, f"damaged nnviz trace ('{name}' holds {rows} steps, 'tensors/step' "
-                                      f"{n_recorded})")
-                n_recorded = rows
-    return Header(schema, cfg, sizes, acts, output_bias, status, message, n_steps, n_recorded)
+    shapes = _dense_shapes(sizes, output_bias, n_probe) if cnn is None else cnn.tensor_shapes(n_probe)
+    given = "the sizes give" if cnn is None else "the layer list gives"
+    for tensor, shape in shapes.items():
+        name = f"tensors/{tensor}"
+        ds = get(name)
+        if ds.shape[1:] != shape or ds.dtype.kind != "f":
+            raise _fail(path, f"damaged nnviz trace ('{name}' has shape {ds.shape[1:]}, {given} {shape})")
+        rows = _rows(ds, path, name, lenient)
+        if rows < n_recorded:
+            if not lenient and rows < get("tensors/step").shape[0]:
+                raise _fail(path, f"damaged nnviz trace ('{name}' holds {rows} steps, 'tensors/step' "
+                                  f"{n_recorded})")
+            n_recorded = rows
+    return Header(schema, cfg, sizes, acts, output_bias, status, message, n_steps, n_recorded,
+                  None if cnn is None else cnn.spec())
+
+
+def _check_layers(f, path, sizes, acts):
+    """The network a convolutional trace's layer list describes, checked against its sizes and activations."""
+    from ..nn.conv import CNN
+
+    spec = _attr(f, path, "layers", "json")
+    try:
+        cnn = CNN.from_spec(spec)
+    except (ValueError, TypeError, KeyError, AttributeError) as e:
+        raise _fail(path, f"damaged nnviz trace (its layer list: {str(e).splitlines()[0] if str(e) else e})") from None
+    if cnn.sizes != sizes or cnn.activation_names != acts:
+        raise _fail(path, f"damaged nnviz trace (its layer list gives sizes {cnn.sizes} and activations "
+                          f"{cnn.activation_names}, the trace says {sizes} and {acts})")
+    return cnn
 
 
 def check_steps(path, all_steps, steps, loss, status):
