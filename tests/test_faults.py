@@ -10,12 +10,15 @@ import sys
 import time
 from pathlib import Path
 
+import json
+
 import h5py
 import numpy as np
 import pytest
 
 import nnviz
 from nnviz.trace import TraceError
+from nnviz.trace.store import attrs_digest
 
 CLI = [sys.executable, "-c", "from nnviz.cli import main; main()"]
 
@@ -41,6 +44,28 @@ def xor_trace(tmp_path_factory):
     path = tmp_path_factory.mktemp("faults") / "xor.h5"
     nnviz.train("xor", trace=path, steps=20, record="all").close()
     return path
+
+
+#: a small convolutional network on 200 digits (the corruption guarantees hold for CNN traces too)
+TINY_CNN = {
+    "data": {"name": "digits", "n": 200, "test_fraction": 0.2, "scaled": False},
+    "model": {"layers": [{"kind": "conv2d", "filters": 2, "kernel": 3, "padding": 1, "activation": "relu"},
+                         {"kind": "maxpool2d"}, {"kind": "flatten"}, {"kind": "dense", "units": 10, "activation": "softmax"}]},
+    "init": {"weights": "truncated_normal", "sigma": 0.1, "bias": 0.1},
+    "train": {"loss": "cross_entropy", "optimizer": "gd", "lr": 0.05, "steps": 20, "record": "all", "probe": 4},
+}
+
+
+@pytest.fixture(scope="module")
+def cnn_trace(tmp_path_factory):
+    path = tmp_path_factory.mktemp("faults") / "cnn.h5"
+    nnviz.train(TINY_CNN, trace=path).close()
+    return path
+
+
+@pytest.fixture(params=["xor", "cnn"])
+def any_trace(request):
+    return request.getfixturevalue(f"{request.param}_trace")
 
 
 # ----------------------------------------------------------------------------- outputs that are not files
@@ -193,6 +218,25 @@ def _variants(src, tmp):
         f.create_dataset("scalars/loss", data=np.zeros(21, dtype=[("a", "f8"), ("b", "i4")]), chunks=True,
                          fletcher32=True)
 
+    with h5py.File(src, "r") as f:
+        X_shape, sizes, conv = f["data/X"].shape, f.attrs["sizes"].copy(), "layers" in f.attrs
+        layers = json.loads(f.attrs["layers"]) if conv else None
+    sizes[1] += 1
+
+    def relabel(edit):
+        """A hostile edit that also recomputes the digest, so the structure checks must catch it."""
+        def go(f):
+            edit(f)
+            f["digest"][0] = attrs_digest(f.attrs).encode()
+        return go
+
+    def layer_list(change):
+        def edit(f):
+            spec = json.loads(f.attrs["layers"])
+            change(spec)
+            f.attrs["layers"] = json.dumps(spec)
+        return relabel(edit)
+
     def nan_weights(f):
         w = f["tensors/W1"][...]
         w[3] = np.nan
@@ -205,7 +249,8 @@ def _variants(src, tmp):
         ("schema as a list", attr("schema", [1, 2])),
         ("config as a JSON list", attr("config", "[1, 2]")),
         ("config not JSON", attr("config", "{oops")),
-        ("sizes inconsistent with W", attr("sizes", np.array([2, 5, 1]))),
+        ("sizes inconsistent with W", attr("sizes", sizes)),
+        ("sizes inconsistent with W, digest redone", relabel(attr("sizes", sizes))),
         ("too few activations", attr("activations", '["tanh"]')),
         ("unknown activation", attr("activations", '["tanh", "evil"]')),
         ("negative steps", replace("scalars/step", -np.arange(21))),
@@ -217,8 +262,19 @@ def _variants(src, tmp):
         ("huge tensors/step", resize("tensors/step", 400_000_000)),
         ("huge scalars", resize("scalars/loss", 400_000_000)),
         ("NaN weights, complete run", nan_weights),
-        ("checksum filter stripped", replace("data/X", np.zeros((200, 2)), checksum=False)),
-    ]
+        ("checksum filter stripped", replace("data/X", np.zeros(X_shape), checksum=False)),
+    ] + ([] if not conv else [
+        ("layer list removed", relabel(lambda f: f.attrs.__delitem__("layers"))),
+        ("layer list not JSON", relabel(attr("layers", "{oops"))),
+        ("layer list: more filters", layer_list(lambda s: s["layers"][0].update(filters=3, out=[3, 8, 8]))),
+        ("layer list: unknown kind", layer_list(lambda s: s["layers"][0].update(kind="conv3d"))),
+        ("layer list: stride 2", layer_list(lambda s: s["layers"][0].update(stride=2))),
+        ("layer list: huge input", layer_list(lambda s: s.update(input=[1, 100000, 100000]))),
+        ("layer list: not a list", layer_list(lambda s: s.update(layers="conv"))),
+        ("conv maps of the wrong shape", replace("tensors/a1", np.zeros((21, 4, 2, 4, 4)))),
+        ("filters of the wrong shape", replace("tensors/W1", np.zeros((21, 2, 1, 2, 2)))),
+        ("pooled maps missing", lambda f: f["tensors"].__delitem__("a2")),
+    ])
 
 
 def _flip_one_byte(path, offset):
@@ -241,13 +297,13 @@ def _use(path):
         return tr.loss.copy(), [tr.params(s) for s in tr.steps]
 
 
-def test_corrupt_traces_are_refused_with_one_line_naming_the_file(xor_trace, tmp_path):
+def test_corrupt_traces_are_refused_with_one_line_naming_the_file(any_trace, tmp_path):
     import shutil
 
     results = {}
-    for name, edit in _variants(xor_trace, tmp_path):
+    for name, edit in _variants(any_trace, tmp_path):
         bad = tmp_path / f"bad-{len(results)}.h5"
-        shutil.copy(xor_trace, bad)
+        shutil.copy(any_trace, bad)
         with h5py.File(bad, "r+") as f:
             edit(f)
         with pytest.raises(TraceError) as e:
@@ -260,18 +316,18 @@ def test_corrupt_traces_are_refused_with_one_line_naming_the_file(xor_trace, tmp
     assert not (tmp_path / "x.gif").exists()
 
 
-def test_byte_flips_are_detected_or_change_nothing(xor_trace, tmp_path):
+def test_byte_flips_are_detected_or_change_nothing(any_trace, tmp_path):
     """A seeded fuzz: 300 single-byte flips anywhere in a valid trace. Each one is refused with a
     TraceError, or the trace reads back exactly as before: never a traceback, never a different picture."""
     import shutil
 
-    loss, params = _use(xor_trace)
-    size = xor_trace.stat().st_size
+    loss, params = _use(any_trace)
+    size = any_trace.stat().st_size
     rng = np.random.default_rng(0)
     refused = same = 0
     for i, offset in enumerate(rng.integers(0, size, 300)):
         bad = tmp_path / "flip.h5"
-        shutil.copy(xor_trace, bad)
+        shutil.copy(any_trace, bad)
         _flip_one_byte(bad, int(offset))
         try:
             loss2, params2 = _use(bad)

@@ -20,13 +20,22 @@ which ``nnviz info`` shows ("torch gradients agree with nnviz's backprop to 3e-1
 model agrees to about 1e-7, its precision). Losses: ``MSELoss``, ``BCELoss`` (Sigmoid output),
 ``BCEWithLogitsLoss`` and ``CrossEntropyLoss`` (on logits: nnviz draws the sigmoid or softmax the
 loss applies as the network's output), ``NLLLoss`` after ``LogSoftmax``; reduction "mean".
+
+A convolutional ``Sequential`` (``Conv2d``, ``MaxPool2d``, ``Flatten``, ``Linear`` and activations,
+:data:`nnviz.nn.frameworks.TORCH_CONV_LAYERS`) is recorded as an nnviz :class:`~nnviz.nn.conv.CNN`;
+X is then images (n, C, H, W) and conv filters keep PyTorch's layout (out, in, kh, kw)::
+
+    model = nn.Sequential(nn.Conv2d(1, 10, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
+                          nn.Linear(160, 50), nn.ReLU(), nn.Linear(50, 10))
+    with TorchRecorder(model, X, y, loss=nn.CrossEntropyLoss(), trace="cnn.h5", steps=1400) as rec: ...
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..nn.frameworks import TORCH_LOSSES, UnsupportedModel, torch_grads, torch_layers, torch_params
+from ..nn.frameworks import (TORCH_LOSSES, UnsupportedModel, is_torch_cnn, torch_conv_grads, torch_conv_layers,
+                              torch_conv_params, torch_grads, torch_layers, torch_params)
 from ..trace.recorder import Recorder
 
 __all__ = ["TorchRecorder"]
@@ -59,8 +68,8 @@ class TorchRecorder:
     Parameters
     ----------
     model : torch.nn.Sequential
-        Linear layers and activations.
-    X : tensor or array of shape (n_samples, n_inputs)
+        Linear layers and activations; or Conv2d, MaxPool2d, Flatten, Linear layers and activations.
+    X : tensor or array of shape (n_samples, n_inputs), or (n_samples, C, H, W) for a CNN
     y : tensor or array
         The targets as the loss sees them: values (MSE), 0/1 (BCE), class indices (cross-entropy).
     loss : str or torch.nn loss module
@@ -81,10 +90,15 @@ class TorchRecorder:
 
     def __init__(self, model, X, y, loss="mse", trace="torch.h5", record="auto", steps=None, lr=None,
                  optimizer=None, **options):
-        self.layers = torch_layers(model)
+        self.conv = is_torch_cnn(model)
+        if self.conv:
+            self.layers, self.modules = torch_conv_layers(model)
+            acts = [layer["activation"] for layer in self.layers if "activation" in layer]
+        else:
+            self.layers = torch_layers(model)
+            acts = [act for _, act in self.layers]
         name = _loss_name(loss)
         nn_loss, output_rule = TORCH_LOSSES[name]
-        acts = [act for _, act in self.layers]
         last = acts[-1]
         if output_rule == "sigmoid" and last != "sigmoid":
             raise UnsupportedModel(f"{name} needs a Sigmoid after the last Linear (or use BCEWithLogitsLoss)")
@@ -103,15 +117,28 @@ class TorchRecorder:
             acts[-1] = "softmax"  # nnviz draws the probabilities; NLL of log-softmax = cross-entropy
         if optimizer is not None and lr is None:
             lr = optimizer.param_groups[0].get("lr")
-        lin0 = self.layers[0][0]
-        self.float32 = str(lin0.weight.dtype) == "torch.float32"
-        sizes = [lin0.in_features] + [lin.out_features for lin, _ in self.layers]
-        options.setdefault("name", f"torch {'-'.join(map(str, sizes))}")
-        self.recorder = Recorder(trace, _array(X), _array(y), sizes=sizes, activations=acts, loss=nn_loss,
-                                 lr=lr, output_bias=self.layers[-1][0].bias is not None, record=record,
-                                 steps=steps, source="torch float32" if self.float32 else "torch",
+        X = _array(X)
+        if self.conv:
+            from ..nn.conv import CNN
+
+            if X.ndim != 4:
+                raise UnsupportedModel(f"a convolutional model takes images: give X of shape (n, channels, height, "
+                                       f"width), got {X.shape}")
+            self.layers[-1]["activation"] = acts[-1]  # the output as nnviz draws it (e.g. softmax of the logits)
+            network = CNN(X.shape[1:], self.layers)
+            self.float32 = str(self.modules[0].weight.dtype) == "torch.float32"
+            arch = {"network": network}
+            options.setdefault("name", "torch CNN")
+        else:
+            lin0 = self.layers[0][0]
+            self.float32 = str(lin0.weight.dtype) == "torch.float32"
+            sizes = [lin0.in_features] + [lin.out_features for lin, _ in self.layers]
+            arch = {"sizes": sizes, "activations": acts, "output_bias": self.layers[-1][0].bias is not None}
+            options.setdefault("name", f"torch {'-'.join(map(str, sizes))}")
+        self.recorder = Recorder(trace, X, _array(y), loss=nn_loss, lr=lr, record=record, steps=steps,
+                                 source="torch float32" if self.float32 else "torch",
                                  optimizer=f"torch {type(optimizer).__name__}" if optimizer is not None else "torch",
-                                 **options)
+                                 **arch, **options)
 
     def step(self, k, loss=None, lr=None) -> bool:
         """Record step ``k``: the model's parameters now and, if ``backward()`` has run, their ``.grad``.
@@ -119,10 +146,13 @@ class TorchRecorder:
         ``loss`` (a float or a 0-d tensor) is compared with nnviz's. Returns False when the loss is
         not finite (stop training).
         """
-        grads = torch_grads(self.layers)
+        if self.conv:
+            params, grads = torch_conv_params(self.modules), torch_conv_grads(self.modules)
+        else:
+            params, grads = torch_params(self.layers), torch_grads(self.layers)
         if loss is not None:
             loss = float(_array(loss))
-        return self.recorder.step(k, torch_params(self.layers), grads=grads, loss=loss, lr=lr)
+        return self.recorder.step(k, params, grads=grads, loss=loss, lr=lr)
 
     def close(self):
         """Record the last step in full and close the trace."""

@@ -15,6 +15,10 @@ Supported (anything else is refused with one line naming what is supported):
 * PyTorch: ``Sequential`` (nested ones are flattened) of ``Linear`` layers, each followed by at most
   one of the activations in :data:`TORCH_ACTIVATIONS` (none means identity); ``Softmax`` or
   ``LogSoftmax`` only after the last ``Linear``.
+* PyTorch CNNs: ``Sequential`` of ``Conv2d`` (stride 1, no dilation, groups 1, zero padding 0 or
+  "same", with bias), ``MaxPool2d(2)``, ``Flatten()`` and ``Linear`` layers, each ``Conv2d`` and
+  ``Linear`` followed by at most one activation (:data:`TORCH_CONV_LAYERS`); conv weights keep
+  PyTorch's layout (out_channels, in_channels, kh, kw).
 * Keras 3: ``Sequential`` (nested ones are flattened), or a functional model that is one chain
   of layers, of ``Dense`` layers whose activation is one of :data:`KERAS_ACTIVATIONS` (given as
   ``activation=`` or as an activation layer right after a ``Dense`` without one); ``softmax`` only
@@ -30,7 +34,9 @@ import numpy as np
 
 from .activations import ELU_ALPHA, LEAKY_SLOPE
 
-__all__ = ["UnsupportedModel", "SKLEARN_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_LOSSES", "KERAS_ACTIVATIONS",
+__all__ = ["UnsupportedModel", "SKLEARN_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORCH_LOSSES", "TORCH_CONV_LAYERS",
+           "is_torch_cnn", "torch_conv_layers", "torch_conv_params", "torch_conv_grads", "torch_conv_network",
+           "KERAS_ACTIVATIONS",
            "KERAS_LOSSES", "sklearn_network", "torch_layers", "torch_params", "torch_grads", "keras_layers",
            "keras_loss", "keras_params", "keras_grads"]
 
@@ -165,6 +171,110 @@ def torch_grads(layers):
             return None
         out.append((_numpy(lin.weight.grad).T, None if lin.bias is None else _numpy(lin.bias.grad)))
     return out
+
+
+# ---------------------------------------------------------------------------- PyTorch CNNs
+#: torch.nn module -> (nnviz layer kind, the settings nnviz's layer has: attribute -> required value).
+TORCH_CONV_LAYERS = {
+    "Conv2d": ("conv2d", {"stride": (1, 1), "dilation": (1, 1), "groups": 1, "padding_mode": "zeros"}),
+    "MaxPool2d": ("maxpool2d", {"kernel_size": 2, "stride": 2, "padding": 0, "dilation": 1, "ceil_mode": False,
+                                "return_indices": False}),
+    "Flatten": ("flatten", {"start_dim": 1, "end_dim": -1}),
+    "Linear": ("dense", {}),
+}
+_TORCH_CNN_SUPPORTED = ("a torch.nn.Sequential of Conv2d (stride 1, padding 0 or 'same'), MaxPool2d(2), Flatten and "
+                        "Linear layers, each Conv2d and Linear followed by at most one activation")
+
+
+def is_torch_cnn(model) -> bool:
+    """Whether a ``Sequential`` holds convolutional layers (``Conv2d``, ``MaxPool2d`` or ``Flatten``)."""
+    try:
+        return any(type(m).__name__ in ("Conv2d", "MaxPool2d", "Flatten") for m in _flatten(model))
+    except UnsupportedModel:
+        return False
+
+
+def _setting(value):
+    return tuple(value) if isinstance(value, (list, tuple)) else value
+
+
+def _matches(got, want) -> bool:
+    """A module setting equals nnviz's, ``2`` and ``(2, 2)`` alike."""
+    got, want = _setting(got), _setting(want)
+    if isinstance(want, tuple) != isinstance(got, tuple):
+        got, want = (got if isinstance(got, tuple) else (got,) * len(want),
+                     want if isinstance(want, tuple) else (want,) * len(got))
+    return got == want
+
+
+def torch_conv_layers(model):
+    """The layers of a convolutional ``Sequential``.
+
+    Returns
+    -------
+    layers : list of dict
+        An nnviz layer list (:class:`nnviz.nn.conv.CNN`): kind, settings, activation.
+    modules : list
+        The ``Conv2d`` and ``Linear`` modules, one per layer with parameters, in order.
+    """
+    layers, modules = [], []
+    for m in _flatten(model):
+        kind = type(m).__name__
+        if kind in TORCH_ACTIVATIONS:
+            if not layers or layers[-1]["kind"] not in ("conv2d", "dense") or "activation" in layers[-1]:
+                raise UnsupportedModel(f"{kind} must follow a Conv2d or Linear layer (one activation per layer; "
+                                       f"nnviz supports {_TORCH_CNN_SUPPORTED})")
+            name, settings = TORCH_ACTIVATIONS[kind]
+            for attr, value in settings.items():
+                if not np.isclose(float(getattr(m, attr, value)), value):
+                    raise UnsupportedModel(f"{kind}({attr}={getattr(m, attr)}): nnviz's {name} has {attr}={value}")
+            layers[-1]["activation"] = name
+            continue
+        if kind not in TORCH_CONV_LAYERS:
+            raise UnsupportedModel(f"nnviz pictures {_TORCH_CNN_SUPPORTED}; {kind} is not one of them")
+        nn_kind, required = TORCH_CONV_LAYERS[kind]
+        for attr, value in required.items():
+            got = _setting(getattr(m, attr, value))
+            if not _matches(got, value):
+                raise UnsupportedModel(f"{kind}({attr}={got!r}): nnviz supports {_TORCH_CNN_SUPPORTED}")
+        layer = {"kind": nn_kind}
+        if kind == "Conv2d":
+            if m.bias is None:
+                raise UnsupportedModel("Conv2d(bias=False): nnviz's conv2d layers have a bias")
+            layer.update(filters=int(m.out_channels), kernel=_setting(m.kernel_size), padding=_setting(m.padding))
+            modules.append(m)
+        elif kind == "MaxPool2d":
+            layer["size"] = 2
+        elif kind == "Linear":
+            if m.bias is None:
+                raise UnsupportedModel("Linear(bias=False): nnviz's dense layers have a bias")
+            layer["units"] = int(m.out_features)
+            modules.append(m)
+        layers.append(layer)
+    for layer in layers:
+        if layer["kind"] in ("conv2d", "dense"):
+            layer.setdefault("activation", "identity")
+    return layers, modules
+
+
+def torch_conv_params(modules):
+    """``[(W, b), ...]`` of the Conv2d and Linear modules: conv weights as they are (out, in, kh, kw),
+    Linear weights transposed to (n_in, n_out)."""
+    return [(_numpy(m.weight) if m.weight.ndim == 4 else _numpy(m.weight).T, _numpy(m.bias)) for m in modules]
+
+
+def torch_conv_grads(modules):
+    """The ``.grad`` of every Conv2d and Linear parameter in nnviz's layout, or None if any is missing."""
+    if any(m.weight.grad is None or m.bias.grad is None for m in modules):
+        return None
+    return [(_numpy(m.weight.grad) if m.weight.ndim == 4 else _numpy(m.weight.grad).T, _numpy(m.bias.grad))
+            for m in modules]
+
+
+def torch_conv_network(model, input_shape):
+    """A convolutional ``Sequential`` as an nnviz layer list and its parameters (see :func:`torch_conv_layers`)."""
+    layers, modules = torch_conv_layers(model)
+    return layers, torch_conv_params(modules)
 
 
 # ---------------------------------------------------------------------------- Keras

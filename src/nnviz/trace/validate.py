@@ -157,7 +157,7 @@ def read_header(f: h5py.File, path) -> Header:
         except (KeyError, IndexError, UnicodeDecodeError, OSError):
             raise _fail(path, "damaged nnviz trace (its digest is missing)") from None
         if digest != attrs_digest(f.attrs):
-            raise _fail(path, "its description (config, sizes or activations) was changed after it was written")
+            raise _fail(path, "its description (config, sizes, activations or layer list) was changed after it was written")
     cfg = _attr(f, path, "config", "json")
     _check_config(cfg, path)
     raw = np.asarray(_attr(f, path, "sizes", None))
