@@ -269,7 +269,8 @@ def test_torch_models_nnviz_cannot_picture_are_refused_in_one_line(tmp_path):
     nn = torch.nn
     cases = [
         (nn.Sequential(nn.Linear(2, 3), nn.Dropout(0.5), nn.Linear(3, 1)), "mse", "Dropout is not one of them"),
-        (nn.Sequential(nn.Conv2d(1, 2, 3)), "mse", "Conv2d is not one of them"),
+        (nn.Sequential(nn.Conv1d(1, 2, 3)), "mse", "Conv1d is not one of them"),
+        (nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(2, 1)), "mse", "takes images"),  # tests/test_conv.py
         (nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3), nn.Linear(3, 1)), "mse", "BatchNorm1d"),
         (nn.Linear(2, 1), "mse", "got a Linear"),
         (nn.Sequential(nn.Linear(2, 3), nn.LeakyReLU(0.2), nn.Linear(3, 1)), "mse", "negative_slope"),
