@@ -301,3 +301,66 @@ def test_torch_layers_nnviz_cannot_mirror_are_refused_in_one_line(module, fragme
         TorchRecorder(model, np.zeros((4, 1, 8, 8)), np.zeros(4, int), loss="cross_entropy", trace=tmp_path / "t.h5")
     assert fragment in str(e.value) and "\n" not in str(e.value)
     assert not (tmp_path / "t.h5").exists()
+
+
+# ----------------------------------------------------------------------------- views
+def test_cnn_views_render_frames_from_the_trace(cnn_run):
+    from nnviz.render import build_layout, default_views
+
+    assert default_views(cnn_run) == ["filters", "featuremaps", "loss"]
+    for size in ((640, 480), (1920, 1080)):
+        layout = build_layout([cnn_run], size=size)
+        first, last = layout.render(0), layout.render(30)
+        assert first.shape == (size[1], size[0], 3) and first.std() > 5
+        assert np.abs(first.astype(int) - last).sum() > 0  # the filters and maps move
+    back = build_layout([cnn_run], ["featuremaps"], size=(640, 480), view_options={"featuremaps": {"backward": True}})
+    assert back.render(10).std() > 5
+
+
+def test_the_filters_view_draws_the_recorded_filters(cnn_run):
+    from nnviz.render.base import view_class
+
+    view = view_class("filters")(cnn_run)
+    view.prepare([0, 30])
+    W0, W30 = cnn_run.params(0)[0][0], cnn_run.params(30)[0][0]
+    m, scale = view.values["change"]
+    np.testing.assert_array_equal(m[1], W30 - W0)
+    assert scale == np.abs(W30 - W0).max()
+    np.testing.assert_array_equal(view.values["gradient"][0][0], cnn_run.grads(0)[0][0])
+
+
+def test_views_refuse_the_wrong_kind_of_network_in_one_line(cnn_run, tmp_path):
+    from nnviz.render.base import load_views
+
+    mlp = nnviz.train("xor", trace=tmp_path / "x.h5", steps=3)
+    for name, cls in load_views().items():
+        if cls.source != "trace":
+            continue
+        if cls.network == "dense":
+            with pytest.raises(ValueError) as e:
+                cls(cnn_run)
+            assert str(e.value) == (f"the {name} view needs a fully connected network; "
+                                    "try --view filters,featuremaps,loss")
+        elif cls.network == "conv":
+            with pytest.raises(ValueError, match="needs a convolutional network"):
+                cls(mlp)
+
+
+def test_cli_animates_a_cnn_and_refuses_the_boundary_view(cnn_run, tmp_path):
+    import imageio.v3 as iio
+    from click.testing import CliRunner
+
+    from nnviz.cli import cli
+
+    r = CliRunner().invoke(cli, ["animate", str(cnn_run.path), "--view", "boundary,loss", "-o",
+                                 str(tmp_path / "b.gif"), "-q"])
+    assert r.exit_code == 1 and "the boundary view needs a fully connected network; try --view " \
+        "filters,featuremaps,loss" in r.output and "Traceback" not in r.output
+    assert not (tmp_path / "b.gif").exists()
+    r = CliRunner().invoke(cli, ["animate", str(cnn_run.path), "--view", "filters,featuremaps,loss", "--opt",
+                                 "featuremaps.backward=true", "-o", str(tmp_path / "cnn.gif"), "-q"])
+    assert r.exit_code == 0, r.output
+    frames = iio.imread(tmp_path / "cnn.gif", index=None)
+    assert frames.shape[0] == 4 and frames.std() > 5
+    r = CliRunner().invoke(cli, ["info", str(cnn_run.path)])
+    assert r.exit_code == 0 and "conv2d 10x3x3 relu" in r.output

@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 def default_views(trace) -> list[str]:
     """What to show for a trace: boundary + loss for 2-D classifiers, fit + loss for 1-D fits."""
+    if getattr(trace, "is_convolutional", False):  # seed 002's CNN (nnviz.nn.conv)
+        return ["filters", "featuremaps", "loss"]
     if trace.config.get("train", {}).get("loss") == "ode":  # nnviz.ode (seed 002)
         return ["ode", "loss"]
     if trace.is_classifier and _raw_inputs(trace) == 2:

@@ -32,7 +32,7 @@ import numpy as np
 
 from .style import Theme, get_theme
 
-__all__ = ["View", "nearest_recorded", "VIEWS", "register_view", "view_class", "view_names", "load_views"]
+__all__ = ["View", "nearest_recorded", "check_network", "VIEWS", "register_view", "view_class", "view_names", "load_views"]
 
 #: The view registry: name -> View class, filled by :func:`register_view` only (``--view`` choices,
 #: error messages and layouts read it). Complete once :func:`load_views` has run.
@@ -119,6 +119,18 @@ def view_class(name: str, source: str = "trace") -> type["View"]:
     return cls
 
 
+def check_network(cls: type["View"], trace) -> None:
+    """Refuse, in one line, a trace whose network the view cannot draw (a CNN for the boundary view)."""
+    if cls.source != "trace":
+        return
+    conv = bool(getattr(trace, "is_convolutional", False))
+    if cls.network == "dense" and conv:
+        raise ValueError(f"the {cls.name} view needs a fully connected network; try --view filters,featuremaps,loss")
+    if cls.network == "conv" and not conv:
+        raise ValueError(f"the {cls.name} view needs a convolutional network (e.g. the digits-cnn preset); "
+                         f"try --view {','.join(v for v in ('weights', 'network', 'loss'))}")
+
+
 def nearest_recorded(trace, step: int) -> int:
     """The last step with tensors at or before ``step`` (the first recorded step if none)."""
     i = int(np.searchsorted(trace.steps, step, side="right")) - 1
@@ -145,8 +157,11 @@ class View:
     needs_tensors = True
     #: what the view draws: "trace" (a training run) or "sweep" (a construction sweep, nnviz.approx)
     source = "trace"
+    #: the network it can draw: "dense" (fully connected), "conv" (a CNN, nnviz.nn.conv) or "any"
+    network = "dense"
 
     def __init__(self, trace, theme: str | Theme = "light", label: str | None = None, **options):
+        check_network(type(self), trace)
         self.trace = trace
         self.theme = get_theme(theme)
         self.label = label

@@ -27,6 +27,7 @@ class CurvesView(View):
     name = "loss"
     width = 1.0
     needs_tensors = False
+    network = "any"
 
     def __init__(self, trace, theme="light", label=None, log=False, accuracy=True, runs=None):
         super().__init__(trace, theme, label)
