@@ -282,6 +282,35 @@ def test_digits_numbers(spreads):
 
 
 @pytest.mark.slow
+def test_digits_cnn_numbers(tmp_path):
+    """Seed 002's CNN: test accuracy over init seeds 0-4 (about 100 s: 10 runs of 280-1400 steps)."""
+    from nnviz.exercises import seed_spread
+
+    cnn = seed_spread("digits-cnn", "test_accuracy", folder=tmp_path / "cnn", record="none")
+    small = seed_spread("digits-cnn-small", "test_accuracy", folder=tmp_path / "small", record="none")
+    assert_quoted(f"reaches **{pct(cnn.mean)} % test accuracy ({pct(cnn.low)}–{pct(cnn.high)} %)** over init "
+                  f"seeds 0–4 ({pct(cnn.values[0])} % at seed 0)")
+    assert_quoted(f"`digits-cnn-small` is the same for 20 epochs ({spread_text(small)})")
+    # the gallery captions: init seed 0's run (record none keeps steps 0 and 1400 in full)
+    tr = nnviz.load_trace(tmp_path / "cnn" / "digits-cnn-seed0.h5")
+    assert tr.steps.tolist() == [0, 1400]
+    (W0, _), (W, _) = tr.params(0)[0], tr.params(1400)[0]
+    g0, g = np.abs(tr.grads(0)[0][0]).max(), np.abs(tr.grads(1400)[0][0]).max()
+    a, p0, p = tr.activations(1400)[0], tr.activations(0)[4][0], tr.activations(1400)[4][0]
+    dead_all = [f + 1 for f in range(10) if a[:, f].max() == 0]
+    dead_0 = [f + 1 for f in range(10) if a[0, f].max() == 0]
+    caption = (f"(|w| ≤ {np.abs(W0).max():.1f}) and grow to ±{np.abs(W).max():.2f}, so their change since step 0 "
+               f"is nearly all of them; the first gradient is the largest (±{g0:.1f} on the raw 0..16 pixels) and "
+               f"fades to {g:.3f} as the loss falls to {tr.loss[-1]:.3f} ({pct(tr.test_accuracy[-1])} % test "
+               f"accuracy). Filter {dead_all[0]} ends up silent on all 16 probe digits")
+    assert len(dead_all) == 1 and np.abs(W0).max() <= 0.2
+    assert_quoted(caption)
+    assert_quoted(f"spread ({p0[1]:.2f} for a 1, {p0[9]:.2f} for a 9, {p0[0]:.2f} for the 0); by step 1400 the maps "
+                  f"pick out parts of the stroke, filters {dead_0[0]} and {dead_0[1]} stay silent on it, and P(0) is "
+                  f"{p[0]:.2f}")
+
+
+@pytest.mark.slow
 def test_added_features_numbers(tmp_path):
     from nnviz.exercises import seed_spread
 
