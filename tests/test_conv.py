@@ -364,3 +364,16 @@ def test_cli_animates_a_cnn_and_refuses_the_boundary_view(cnn_run, tmp_path):
     assert frames.shape[0] == 4 and frames.std() > 5
     r = CliRunner().invoke(cli, ["info", str(cnn_run.path)])
     assert r.exit_code == 0 and "conv2d 10x3x3 relu" in r.output
+    r = CliRunner().invoke(cli, ["backprop", str(cnn_run.path), "-o", str(tmp_path / "bp.gif")])
+    assert r.exit_code == 1 and "needs a fully connected network" in r.output and "Traceback" not in r.output
+
+
+def test_the_manim_scenes_refuse_a_cnn_trace_in_one_line(cnn_run, tmp_path):
+    pytest.importorskip("manim", reason="manim is not installed")
+    from click.testing import CliRunner
+
+    from nnviz.cli import cli
+
+    r = CliRunner().invoke(cli, ["scene", "BackpropFlow", "--trace", str(cnn_run.path), "-o", str(tmp_path / "s.mp4")])
+    assert r.exit_code == 1 and "the backprop scene needs a fully connected network" in r.output
+    assert not (tmp_path / "s.mp4").exists()

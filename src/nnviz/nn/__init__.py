@@ -1,6 +1,7 @@
-"""The model: a small numpy MLP with hand-written backpropagation."""
+"""The model: a small numpy MLP (and a small CNN, :mod:`nnviz.nn.conv`) with hand-written backpropagation."""
 
 from .activations import ACTIVATIONS, Activation, get_activation
+from .conv import CNN
 from .gradcheck import gradcheck
 from .init import INITIALIZERS, initialize
 from .losses import LOSSES, Loss, get_loss
@@ -10,5 +11,5 @@ from .optim import OPTIMIZERS, make_optimizer
 __all__ = [
     "ACTIVATIONS", "Activation", "get_activation", "LOSSES", "Loss", "get_loss", "INITIALIZERS",
     "initialize", "OPTIMIZERS", "make_optimizer", "MLP", "ForwardPass", "BackwardPass",
-    "forward_many", "gradcheck",
+    "forward_many", "gradcheck", "CNN",
 ]

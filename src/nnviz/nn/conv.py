@@ -578,5 +578,5 @@ class CNN:
         and activations (weights copied as float64; Linear weights transposed to (n_in, n_out))."""
         from .frameworks import torch_conv_network
 
-        layers, params = torch_conv_network(model, input_shape)
+        layers, params = torch_conv_network(model)
         return cls(input_shape, layers).set_params(params)

@@ -271,7 +271,7 @@ def torch_conv_grads(modules):
             for m in modules]
 
 
-def torch_conv_network(model, input_shape):
+def torch_conv_network(model):
     """A convolutional ``Sequential`` as an nnviz layer list and its parameters (see :func:`torch_conv_layers`)."""
     layers, modules = torch_conv_layers(model)
     return layers, torch_conv_params(modules)

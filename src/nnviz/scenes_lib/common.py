@@ -258,12 +258,16 @@ def scene_trace(name: str, default_spec, record: str = "auto"):
 
     opts = scene_options()
     if opts.trace:
-        return load_trace(opts.trace)
-    spec = opts.preset or default_spec
-    stem = Path(spec).stem if isinstance(spec, str) else name
-    path = traces_dir() / f"{stem}.h5"
-    log.info("training %s into %s", spec if isinstance(spec, str) else name, path)
-    return trace_for(spec, path, record=record)
+        trace = load_trace(opts.trace)
+    else:
+        spec = opts.preset or default_spec
+        stem = Path(spec).stem if isinstance(spec, str) else name
+        path = traces_dir() / f"{stem}.h5"
+        log.info("training %s into %s", spec if isinstance(spec, str) else name, path)
+        trace = trace_for(spec, path, record=record)
+    # the scenes draw fully connected networks (a CNN's ConvolutionFlow scene is not written yet)
+    trace.require_dense(f"the {name} scene", "draw a CNN trace with nnviz animate TRACE --view filters,featuremaps,loss")
+    return trace
 
 
 def duration(default: float) -> float:

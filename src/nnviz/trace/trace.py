@@ -144,10 +144,10 @@ class Trace:
         """The layers with parameters, in order: 1..L for a fully connected network."""
         return self.network.param_layers if self.is_convolutional else list(range(1, self.L + 1))
 
-    def require_dense(self, what: str, alternative: str = "filters,featuremaps,loss"):
+    def require_dense(self, what: str, hint: str = "try --view filters,featuremaps,loss"):
         """Refuse a convolutional trace in one line, for something that needs a fully connected network."""
         if self.is_convolutional:
-            raise TraceError(f"{what} needs a fully connected network; try --view {alternative}")
+            raise TraceError(f"{what} needs a fully connected network; {hint}")
 
     @property
     def diverged(self) -> bool:

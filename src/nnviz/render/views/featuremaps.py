@@ -24,7 +24,7 @@ from matplotlib.colors import to_rgb
 
 from ..base import View, register_view
 from .filters import filter_mosaic, panel_pixels
-from .weights import diverging_lut
+from .weights import diverging_lut, diverging_rgb
 
 __all__ = ["FeatureMapsView"]
 
@@ -92,10 +92,7 @@ class FeatureMapsView(View):
         self.gap_rgb = (np.array(to_rgb(self.theme.background)) * 255).astype(np.uint8)
 
     def _rgb(self, m, scale):
-        u = np.nan_to_num(m / scale, nan=0.0)
-        rgb = self.lut[np.clip(np.round((u + 1.0) * 127.0), 0, 254).astype(np.intp)]
-        rgb[np.isnan(m)] = self.gap_rgb
-        return rgb
+        return diverging_rgb(m, scale, self.lut, self.gap_rgb)
 
     def _mosaics(self, cols):
         """Image rows for ``cols`` maps per row: the pooled maps with half the gap, so that drawn at the

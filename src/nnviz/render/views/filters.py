@@ -22,7 +22,7 @@ import numpy as np
 from matplotlib.colors import to_rgb
 
 from ..base import View, register_view
-from .weights import diverging_lut
+from .weights import diverging_lut, diverging_rgb
 
 __all__ = ["FiltersView", "filter_mosaic", "panel_pixels"]
 
@@ -115,10 +115,7 @@ class FiltersView(View):
         self.gap_rgb = (np.array(to_rgb(self.theme.background)) * 255).astype(np.uint8)
 
     def _rgb(self, m, scale):
-        u = np.nan_to_num(m / scale, nan=0.0)
-        rgb = self.lut[np.clip(np.round((u + 1.0) * 127.0), 0, 254).astype(np.intp)]
-        rgb[np.isnan(m)] = self.gap_rgb
-        return rgb
+        return diverging_rgb(m, scale, self.lut, self.gap_rgb)
 
     def _arrangement(self, width, height, line):
         """(stacked, cols): the rows of filters one above the other or side by side, and the filters

@@ -24,7 +24,7 @@ from ..base import View, register_view
 from ..artists.text import FastText
 from ..style import hex_to_rgb
 
-__all__ = ["WeightsView", "weight_mosaic", "diverging_lut"]
+__all__ = ["WeightsView", "weight_mosaic", "diverging_lut", "diverging_rgb"]
 
 
 
@@ -34,6 +34,16 @@ def diverging_lut(theme, n: int = 255) -> np.ndarray:
     panel, pos, neg = hex_to_rgb(theme.panel), hex_to_rgb(theme.positive), hex_to_rgb(theme.negative)
     rgb = np.where(u >= 0, panel + u * (pos - panel), panel - u * (neg - panel))
     return np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8)
+
+
+def diverging_rgb(m: np.ndarray, scale: float, lut: np.ndarray, gap_rgb) -> np.ndarray:
+    """(..., 3) uint8 colours of the values ``m`` on ``lut`` (:func:`diverging_lut`) from ``-scale``
+    to ``+scale`` (clipped); NaN (the gaps of a mosaic) in ``gap_rgb``."""
+    u = np.nan_to_num(m / scale, nan=0.0)
+    idx = np.clip(np.round((u + 1.0) * (len(lut) - 1) / 2), 0, len(lut) - 1).astype(np.intp)
+    rgb = lut[idx]
+    rgb[np.isnan(m)] = gap_rgb
+    return rgb
 
 
 def weight_mosaic(values: np.ndarray, shape, cols: int, gap: int = 1, fill=np.nan) -> np.ndarray:
@@ -132,11 +142,7 @@ class WeightsView(View):
             self.predicted = np.stack([decode_outputs(o, self.data.encoding) for o in out])
 
     def _rgb(self, m: np.ndarray, scale: float) -> np.ndarray:
-        u = np.nan_to_num(m / scale, nan=0.0)
-        idx = np.clip(np.round((u + 1.0) * 127.0), 0, 254).astype(np.intp)
-        rgb = self.lut[idx]
-        rgb[np.isnan(m)] = self.gap_rgb
-        return rgb
+        return diverging_rgb(m, scale, self.lut, self.gap_rgb)
 
     # ------------------------------------------------------------------ drawing
     def setup(self, fig, spec):
