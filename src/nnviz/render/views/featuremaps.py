@@ -13,8 +13,10 @@ With ``backward=True`` the same columns show the error signals flowing back: the
 pooled maps (``dl/da``, which the pooling hands only to each window's maximum), the dense layer,
 and at the output ``y - t`` as bars (negative at the true class while its probability is below 1).
 
-Maps use the diverging colour map of the weights views (blue < 0 < orange, the panel colour at 0)
-with one scale per column for the whole animation, printed in the column's title.
+Maps use the diverging colour maps of the weights views (the panel colour at 0; activations in the
+weight-sign pair, blue < 0 < orange, deltas in the delta-and-gradient pair of
+:data:`nnviz.render.style.MEANINGS`), one scale per column for the whole animation, printed in
+the column's title; the true class is drawn in the theme's "right" colour.
 """
 
 from __future__ import annotations
@@ -27,8 +29,6 @@ from .filters import filter_mosaic, panel_pixels
 from .weights import diverging_lut, diverging_rgb
 
 __all__ = ["FeatureMapsView"]
-
-_TRUE = "#2CA02C"
 
 
 @register_view
@@ -88,7 +88,7 @@ class FeatureMapsView(View):
         self.scales = {kind: float(np.abs(v).max()) or 1.0 for kind, v in self.values.items()}
         # the output layer: probabilities (forward) or this digit's delta y - t (backward)
         self.bars = np.stack([p[self.L - 1] for p in per_step])                   # (n_rec, n_classes)
-        self.lut = diverging_lut(self.theme)
+        self.lut = diverging_lut(self.theme, meaning="delta and gradient sign" if self.backward else "weight sign")
         self.gap_rgb = (np.array(to_rgb(self.theme.background)) * 255).astype(np.uint8)
 
     def _rgb(self, m, scale):
@@ -140,12 +140,12 @@ class FeatureMapsView(View):
             self.images.append((im, kind))
         ax = self.bar_ax = fig.add_subplot(sub[-1, :])
         n = self.bars.shape[1]
-        colors = [_TRUE if c == self.label_index else th.muted for c in range(n)]
+        colors = [th.right if c == self.label_index else th.muted for c in range(n)]
         self.rects = ax.bar(np.arange(n), self.bars[0], color=colors, width=0.75, animated=True)
         ax.set_xticks(np.arange(n), [str(c) for c in self.class_names[:n]])
         for c, tick in enumerate(ax.get_xticklabels()):
             if c == self.label_index:
-                tick.set_color(_TRUE)
+                tick.set_color(th.right)
                 tick.set_fontweight("bold")
         ax.tick_params(length=2, labelsize="small")
         if self.backward:

@@ -2,8 +2,9 @@
 
 Seed 002's network slides 10 filters of 3x3 weights over the 8x8 digit; each filter ``W[f, c]``
 (PyTorch's layout (out_channels, in_channels, kh, kw), as the trace stores it) is drawn as a 3x3
-image in a diverging colour map centred on 0 (the theme's blue below 0, orange above; the panel
-colour is 0). Three rows, all from the trace:
+image in a diverging colour map centred on 0 (the panel colour is 0; the weights in the theme's
+weight-sign pair, blue below 0 and orange above, the gradient in its delta-and-gradient pair,
+:data:`nnviz.render.style.MEANINGS`). Three rows, all from the trace:
 
 * ``W(k)``: the filters at the step;
 * ``W(k) - W(0)``: what training has written into them so far;
@@ -80,7 +81,8 @@ class FiltersView(View):
     name = "filters"
     width = 1.0
     network = "conv"
-    _ROWS = {"weights": "filters W(k)", "change": "W(k) − W(0): learned so far", "gradient": "gradient dC/dW(k)"}
+    _ROWS = {"weights": "filters W(k), blue < 0 < orange", "change": "W(k) − W(0): learned so far",
+             "gradient": "gradient dC/dW(k), green < 0 < purple"}
     _SHORT = {"weights": "W(k)", "change": "W(k) − W(0)", "gradient": "dC/dW(k)"}  # side by side
 
     def __init__(self, trace, theme="light", label=None, layer=None, cols=None, show="weights,change,gradient"):
@@ -111,11 +113,13 @@ class FiltersView(View):
         if "gradient" in self.rows:
             values["gradient"] = np.stack([tr.grads(k)[self.index][0] for k in rec])
         self.values = {row: (values[row], float(np.abs(values[row]).max()) or 1.0) for row in self.rows}
-        self.lut = diverging_lut(self.theme)
+        # weights in the weight-sign colours, the gradient in the gradients' (render/style.py MEANINGS)
+        self.luts = {row: diverging_lut(self.theme, meaning="delta and gradient sign" if row == "gradient" else
+                                        "weight sign") for row in self.rows}
         self.gap_rgb = (np.array(to_rgb(self.theme.background)) * 255).astype(np.uint8)
 
-    def _rgb(self, m, scale):
-        return diverging_rgb(m, scale, self.lut, self.gap_rgb)
+    def _rgb(self, m, scale, row):
+        return diverging_rgb(m, scale, self.luts[row], self.gap_rgb)
 
     def _arrangement(self, width, height, line):
         """(stacked, cols): the rows of filters one above the other or side by side, and the filters
@@ -139,13 +143,13 @@ class FiltersView(View):
         sub = spec.subgridspec(n, 1, hspace=0.3) if stacked else spec.subgridspec(1, n, wspace=0.15)
         self.images, self.mosaics = [], {}
         conv = self.conv
-        fig_title = f"conv layer {self.layer}: {conv.filters} filters {conv.kernel}x{conv.kernel}, blue < 0 < orange"
+        fig_title = f"conv layer {self.layer}: {conv.filters} filters {conv.kernel}x{conv.kernel}"
         for i, row in enumerate(self.rows):
             ax = fig.add_subplot(sub[i, 0] if stacked else sub[0, i])
             v, scale = self.values[row]
             m = filter_mosaic(v, cols)
             self.mosaics[row] = (m, scale)
-            im = ax.imshow(self._rgb(m[0], scale), interpolation="nearest", animated=True, aspect="equal")
+            im = ax.imshow(self._rgb(m[0], scale, row), interpolation="nearest", animated=True, aspect="equal")
             ax.set_axis_off()
             ax.set_anchor("N")
             title = f"{(self._ROWS if stacked else self._SHORT)[row]}\n±{scale:.2g}"
@@ -159,5 +163,5 @@ class FiltersView(View):
         i = self._row[self.at(step)]
         for im, row in self.images:
             m, scale = self.mosaics[row]
-            im.set_data(self._rgb(m[i], scale))
+            im.set_data(self._rgb(m[i], scale, row))
         return self.artists

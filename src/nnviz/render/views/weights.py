@@ -28,10 +28,13 @@ __all__ = ["WeightsView", "weight_mosaic", "diverging_lut", "diverging_rgb"]
 
 
 
-def diverging_lut(theme, n: int = 255) -> np.ndarray:
-    """(n, 3) uint8 colours from the theme's negative colour through its panel to its positive one."""
+def diverging_lut(theme, n: int = 255, meaning: str = "weight sign") -> np.ndarray:
+    """(n, 3) uint8 colours from the theme's negative colour through its panel to its positive one,
+    the pair of ``meaning`` in :data:`nnviz.render.style.MEANINGS` ("weight sign": orange/blue,
+    "delta and gradient sign": the gradients' pair)."""
     u = np.linspace(-1.0, 1.0, n)[:, None]
-    panel, pos, neg = hex_to_rgb(theme.panel), hex_to_rgb(theme.positive), hex_to_rgb(theme.negative)
+    positive, negative = theme.pairs()[meaning]
+    panel, pos, neg = hex_to_rgb(theme.panel), hex_to_rgb(positive), hex_to_rgb(negative)
     rgb = np.where(u >= 0, panel + u * (pos - panel), panel - u * (neg - panel))
     return np.clip(rgb * 255 + 0.5, 0, 255).astype(np.uint8)
 
