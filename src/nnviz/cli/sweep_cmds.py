@@ -45,12 +45,9 @@ class SeedsParam(click.ParamType):
 
 
 def _cell(row, keys) -> str:
-    from ..sweeps.grid import describe_value
+    from ..sweeps.grid import cell_text
 
-    parts = [f"{k.split('.')[-1]}={describe_value(row[k])}" for k in keys]
-    if row.get("seed") is not None:
-        parts.append(f"seed={row['seed']}")
-    return " ".join(parts) or row["run"]
+    return cell_text({k: row[k] for k in keys}, row.get("seed")) or row["run"]
 
 
 @cli.command()
@@ -72,6 +69,8 @@ def _cell(row, keys) -> str:
               help="With --backend dask: the scheduler, e.g. tcp://host:8786 (default: a local cluster of "
                    "--jobs workers). Traces are written into -o when the workers see that folder, else "
                    "shipped back.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
+              help="With --scheduler: seconds to wait for the scheduler to answer.")
 @click.option("--steps", type=click.IntRange(min=0), default=None, help="Training steps of every run.")
 @record_option
 @click.option("--metric", type=click.Choice(["test_accuracy", "accuracy", "test_loss", "loss"]), default=None,
@@ -79,7 +78,7 @@ def _cell(row, keys) -> str:
 @click.option("--no-figure", is_flag=True, help="Do not draw summary.png.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
 @friendly
-def sweep(spec, grid, seeds, output, jobs, backend, scheduler, steps, record, metric, no_figure, quiet):
+def sweep(spec, grid, seeds, output, jobs, backend, scheduler, timeout, steps, record, metric, no_figure, quiet):
     """Train PRESET (or a TOML config) for every combination of --grid values and seeds.
 
     Sweep presets: seed002-grid (seed 002's eta x lambda grid search on the digits) and
@@ -98,6 +97,7 @@ def sweep(spec, grid, seeds, output, jobs, backend, scheduler, steps, record, me
     messages = []
     try:
         table = run(spec, grid=list(grid), seeds=seeds, out=out, jobs=jobs, backend=backend, scheduler=scheduler,
+                    connect_timeout=timeout,
                     steps=steps, record=record, metric=metric, progress=not quiet,
                     notify=lambda m: (messages.append(m), click.echo(f"warning: {m}", err=True)))
     except SweepError as e:

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..config import ConfigError
 from .backends import SweepError, available_cores, execute
-from .grid import cells, describe_value, grid_json, normalise_grid, parse_grid_option, run_name
+from .grid import cell_text, cells, grid_json, normalise_grid, run_name
 from .index import DONE, FORMAT, INDEX, VERSION, SweepIndexError, read_index, write_index
 from .worker import METRICS, metrics_of
 
@@ -158,9 +158,8 @@ def _dry_check(runs) -> None:
             if cfg["train"]["optimizer"] != "lbfgs":
                 optimizer_for(cfg["train"])
         except (ValueError, TypeError, KeyError) as e:
-            shown = ", ".join(f"{k}={describe_value(v)}" for k, v in params.items())
             msg = e.args[0] if isinstance(e, KeyError) and e.args else str(e)
-            raise ConfigError(f"grid cell {shown}: {msg}" if shown else str(msg)) from None
+            raise ConfigError(f"grid cell {cell_text(params)}: {msg}" if params else str(msg)) from None
 
 
 def _first_difference(a, b, where="") -> str:

@@ -30,7 +30,7 @@ import numpy as np
 from ..config import DEFAULTS, ConfigError, make_config
 
 __all__ = ["SHORTHANDS", "canonical_key", "parse_values", "parse_grid_option", "normalise_grid", "cells",
-           "get_key", "run_name", "describe_value", "param_key", "grid_json"]
+           "get_key", "run_name", "describe_value", "grid_json", "cell_text"]
 
 #: Short grid keys and the config keys they stand for.
 SHORTHANDS = {"lr": "train.lr", "l2": "train.l2", "optimizer": "train.optimizer", "steps": "train.steps",
@@ -232,8 +232,7 @@ def cells(base: dict, grid: Sequence[tuple[str, list]], seeds: Sequence[int] | N
         try:
             cfg = make_config(over, base=base)
         except ConfigError as e:
-            shown = ", ".join(f"{k}={describe_value(v)}" for k, v in params.items())
-            raise ConfigError(f"grid cell {shown}: {e}") from None
+            raise ConfigError(f"grid cell {cell_text(params)}: {e}") from None
         for seed in (seeds if seeds is not None else [None]):
             out.append((params, seed, resolve_config(cfg, seed=seed)))
     return out
@@ -255,6 +254,13 @@ def _short(key: str, keys: Sequence[str]) -> str:
     return name if sum(k.split(".")[1] == name for k in keys) == 1 else key
 
 
+def cell_text(params: dict, seed=None) -> str:
+    """A run in words, e.g. ``lr=0.01 hidden=16x16 seed=3`` (messages, labels)."""
+    keys = list(params)
+    parts = [f"{_short(k, keys)}={describe_value(v)}" for k, v in params.items()]
+    return " ".join(parts + ([f"seed={seed}"] if seed is not None else []))
+
+
 def run_name(params: dict, seed, keys: Sequence[str]) -> str:
     """A run's file stem, e.g. ``lr=0.01_l2=0.001_seed=0``: readable, safe in any file system."""
     parts = [f"{_short(k, keys)}={describe_value(v)}" for k, v in params.items()]
@@ -270,8 +276,3 @@ def run_name(params: dict, seed, keys: Sequence[str]) -> str:
 
 def grid_json(grid) -> list:
     return [[k, list(v)] for k, v in grid]
-
-
-def param_key(params: dict, seed) -> str:
-    """A run's identity: its grid values and seed as canonical JSON (resume matches on it)."""
-    return json.dumps({"params": params, "seed": seed}, sort_keys=True)

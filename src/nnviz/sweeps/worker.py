@@ -84,8 +84,9 @@ def run_cell(task: dict) -> dict:
             out["trace_bytes"] = path.read_bytes()
     except Exception as e:  # noqa: BLE001 - every failure becomes the run's one-line message
         text = str(e).splitlines()[0] if str(e) else type(e).__name__
-        disk = isinstance(e, OSError) and (getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
-                                           or "no space left" in text)
+        disk = (isinstance(e, OSError) and (getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
+                                            or "no space left" in text)
+                or "the disk has" in text)  # the Recorder's refusal of a trace larger than the free space
         if not isinstance(e, (ValueError, OSError)):
             text = f"{type(e).__name__}: {text}"
             log.exception("sweep run %s failed", task["trace"])
