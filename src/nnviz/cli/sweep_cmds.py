@@ -136,3 +136,21 @@ def _report(table, out: Path, no_figure: bool):
     for line in summary_lines(table):
         click.echo(line)
     click.echo(f"index: {out / 'sweep.json'} (and sweep.csv)" + ("" if no_figure else f"; figure: {out / 'summary.png'}"))
+
+
+def animate_sweep_folder(folder, output, views, fps, size, theme, title, max_frames, quiet):
+    """``nnviz animate SWEEP_DIR``: the runs of a sweep evolving in step, beside the heat map."""
+    from ..export import supported_formats
+    from ..render import parse_size
+    from ..render.sweep_movie import SWEEP_VIEWS, animate_sweep
+    from .train_cmds import check_output_target
+
+    view = (views or "grid").strip()
+    if view not in SWEEP_VIEWS:
+        raise click.ClickException(f"a sweep folder is drawn with --view {' or --view '.join(SWEEP_VIEWS)}, "
+                                   f"not {view!r}")
+    check_output_target(output, supported_formats)
+    written = animate_sweep(folder, output, view=view, size=parse_size(size), fps=fps, theme=theme, title=title,
+                            max_frames=max_frames, progress=not quiet)
+    if not quiet:
+        click.echo(f"wrote {written}")
