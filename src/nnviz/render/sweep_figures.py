@@ -25,7 +25,8 @@ from ..sweeps.grid import describe_value
 from ..sweeps.summary import METRIC_NAMES, cells_of, label_of
 from .style import CLASS_COLORS, get_theme, rc_params
 
-__all__ = ["summary_figure", "heatmap", "curves", "axis_labels", "DIVERGED_HATCH"]
+__all__ = ["summary_figure", "heatmap", "curves", "axis_labels", "loss_limits", "label_rows_and_columns",
+           "DIVERGED_HATCH"]
 
 DIVERGED_HATCH = "////"
 _DIVERGED = CLASS_COLORS[3]  # also dashed and crossed: not told by colour alone
@@ -125,16 +126,25 @@ def _losses(rows):
     return out
 
 
+def loss_limits(losses) -> tuple[float, float]:
+    """A log axis shared by many loss curves: from just below the lowest loss reached (at most six
+    decades down) to twice the highest starting loss; a run that climbs above it leaves the top."""
+    starts = [float(v[0]) for v in losses if len(v) and np.isfinite(v[0]) and v[0] > 0]
+    pos = [v[np.isfinite(v) & (v > 0)] for v in losses]
+    pos = np.concatenate(pos) if pos else np.array([])
+    if not starts or not pos.size:
+        return 1e-3, 1.0
+    hi = 2.0 * max(starts)
+    return max(float(pos.min()) / 1.2, hi * 1e-6), hi
+
+
 def curves(fig, spec, c, th, fontsize="xx-small"):
     """Small multiples in ``spec``: one panel per cell with its runs' losses; returns the axes."""
     shape = c.mean.shape if c.mean.ndim == 2 else (1, c.mean.size) if c.mean.size <= 8 else \
         (math.ceil(c.mean.size / math.ceil(math.sqrt(c.mean.size))), math.ceil(math.sqrt(c.mean.size)))
     cells = list(itertools.product(*[range(n) for n in c.mean.shape]))
     data = {ix: _losses(c.rows[ix]) for ix in cells}
-    finite = np.concatenate([l[1][np.isfinite(l[1]) & (l[1] > 0)] for d in data.values() for l in d if l is not None]
-                            or [np.array([1e-3, 1.0])])
-    lo, hi = float(finite.min()), float(finite.max())
-    lo, hi = max(lo, hi * 1e-5), hi * 1.5  # a loss of exactly 0 sits on the floor
+    lo, hi = loss_limits([l[1] for d in data.values() for l in d if l is not None])
     xmax = max([int(l[0][-1]) for d in data.values() for l in d if l is not None and len(l[0])] or [1])
     sub = spec.subgridspec(*shape, wspace=0.05, hspace=0.05)
     axes = []
@@ -152,7 +162,7 @@ def curves(fig, spec, c, th, fontsize="xx-small"):
             if div:
                 last = np.flatnonzero(ok)
                 kx = steps[last[-1]] if len(last) else steps[0]
-                ax.plot([kx], [hi / 1.5], marker="x", color=_DIVERGED, ms=4, mew=1.2, clip_on=False)
+                ax.plot([kx], [hi], marker="x", color=_DIVERGED, ms=4, mew=1.2, clip_on=False)
         ax.set_yscale("log")
         ax.set_ylim(lo, hi)
         ax.set_xlim(0, xmax)
@@ -161,8 +171,22 @@ def curves(fig, spec, c, th, fontsize="xx-small"):
         ax.minorticks_off()
         if c.diverged[ix] == c.runs[ix] and c.runs[ix]:
             ax.set_facecolor(th.panel)
-        ax.set_title(c.describe(ix), fontsize=fontsize, pad=1.5)
+        if c.mean.ndim != 2:
+            ax.set_title(c.describe(ix), fontsize=fontsize, pad=1.5)
+    if c.mean.ndim == 2:
+        label_rows_and_columns(axes, c, shape, fontsize)
     return axes
+
+
+def label_rows_and_columns(axes, c, shape, fontsize):
+    """Name a 2-key grid of panels once per column (top) and once per row (left), as a table is."""
+    (rlab, rticks), (clab, cticks) = axis_labels(c, 0), axis_labels(c, 1)
+    for n, ax in enumerate(axes):
+        r, k = divmod(n, shape[1])
+        if r == 0:
+            ax.set_title(f"{clab}={cticks[k]}", fontsize=fontsize, pad=1.5)
+        if k == 0:
+            ax.set_ylabel(f"{rlab}={rticks[r]}", fontsize=fontsize, labelpad=1.5)
 
 
 def summary_figure(table, path=None, size=(1280, 720), theme="light", metric=None) -> Figure:

@@ -24,7 +24,7 @@ import numpy as np
 from ..sweeps.summary import METRIC_NAMES, cells_of
 from .base import View
 from .layout import Layout
-from .sweep_figures import _DIVERGED, heatmap
+from .sweep_figures import _DIVERGED, heatmap, label_rows_and_columns, loss_limits
 
 __all__ = ["animate_sweep", "SweepPanels", "SweepHeatmap", "CellCurves", "SWEEP_VIEWS"]
 
@@ -47,9 +47,10 @@ class SweepPanels(View):
     name = "sweep-panels"
     needs_tensors = False
 
-    def __init__(self, views, shape, theme="light", width=1.0):
+    def __init__(self, views, shape, theme="light", width=1.0, headers=None):
         super().__init__(None, theme)
         self.views, self.shape, self.width = list(views), shape, width
+        self.headers = headers  # Cells: name rows and columns once, instead of every panel
 
     def prepare(self, steps):
         for v in self.views:
@@ -75,6 +76,9 @@ class SweepPanels(View):
                 caption = getattr(v, "caption", None)  # the run's loss and accuracy under its label
                 if caption is not None:
                     caption.fontsize = 0.9 * size
+        if self.headers is not None:
+            label_rows_and_columns([v.ax for v in self.views], self.headers, self.shape,
+                                   mpl.rcParams["font.size"] * 0.75)
 
     def update(self, step):
         changed = []
@@ -100,7 +104,8 @@ class CellCurves(View):
         ax.set_ylim(lo, hi)
         ax.set_xlim(0, self.xmax)
         ax.minorticks_off()
-        ax.set_title(self.label, fontsize="small", pad=2)
+        if self.label:
+            ax.set_title(self.label, fontsize="small", pad=2)
         self.lines = [ax.plot([], [], color=_DIVERGED if div else self.theme.loss, lw=1.0,
                               ls="--" if div else "-", animated=True)[0] for _, _, div in self.runs]
 
@@ -244,9 +249,11 @@ def build_sweep_layout(table, view="grid", size=(1280, 720), theme="light", metr
         from .boundary import resolution_for
 
         res = {"resolution": max(48, resolution_for(size) // max(shape))} if kind == "boundary" else {}
+        headers = c if c.mean.ndim == 2 and shape[1] > 3 else None  # many columns: a table's headers
         for ix in cells:
             tr = traces[ix]
-            label = c.describe(ix) + (" (diverged)" if tr.status == "diverged" else "")
+            label = None if headers is not None else \
+                c.describe(ix) + (" (diverged)" if tr.status == "diverged" else "")
             panel_views.append(VIEWS[kind](tr, theme=theme, label=label, **res))
         frame_steps = _frame_steps(np.unique(np.concatenate([t.steps for t in traces.values()])), max_frames)
     else:
@@ -258,15 +265,14 @@ def build_sweep_layout(table, view="grid", size=(1280, 720), theme="light", metr
                     with load_trace(r["trace"]) as tr:
                         runs[ix].append((np.asarray(tr.all_steps), np.asarray(tr.loss, dtype=float),
                                          r["status"] == "diverged"))
-        every = [loss for rs in runs.values() for _, loss, _ in rs]
-        pos = np.concatenate([v[np.isfinite(v) & (v > 0)] for v in every] or [np.array([1e-3, 1.0])])
-        hi = float(pos.max()) * 1.5
-        lo = max(float(pos.min()), hi * 1e-5)
+        lo, hi = loss_limits([loss for rs in runs.values() for _, loss, _ in rs])
         xmax = max(int(s[-1]) for rs in runs.values() for s, _, _ in rs)
-        panel_views = [CellCurves(runs[ix], c.describe(ix), (lo, hi), xmax, theme) for ix in cells]
+        headers = c if c.mean.ndim == 2 else None
+        panel_views = [CellCurves(runs[ix], None if headers is not None else c.describe(ix), (lo, hi), xmax, theme)
+                       for ix in cells]
         frame_steps = _frame_steps(np.arange(xmax + 1), max_frames)  # scalars: every step
     heat = c.mean.ndim <= 2
-    panels = SweepPanels(panel_views, shape, theme, width=1.5 if heat else 1.0)
+    panels = SweepPanels(panel_views, shape, theme, width=1.5 if heat else 1.0, headers=headers)
     row = [panels] + ([SweepHeatmap(c, theme, width=1.0)] if heat else [])
     index = table.index
     width = len(str(frame_steps[-1]))
