@@ -40,6 +40,29 @@ def _once(out: Path, steps: int, **kw):
     return wall, sum(r["seconds"] for r in table), table
 
 
+def _spin(n=3_000_000):
+    x = 0
+    for i in range(n):
+        x += i
+    return x
+
+
+def machine_parallelism(jobs: int) -> float:
+    """How many times more work ``jobs`` processes get done than one, right now (the ceiling of
+    any speed-up on a shared machine): a pure-Python loop, alone and ``jobs`` at once."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_spin, [1000] * jobs))  # workers started
+        t0 = time.perf_counter()
+        list(pool.map(_spin, [3_000_000]))
+        one = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        list(pool.map(_spin, [3_000_000] * jobs))
+        many = time.perf_counter() - t0
+    return jobs * one / many
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=300, help="steps per run (300: about 1 s on one core)")
@@ -48,38 +71,48 @@ def main(argv=None):
     ap.add_argument("--no-dask", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("distributed").setLevel(logging.WARNING)
     jobs = args.jobs or available_cores()
     root = Path(tempfile.mkdtemp(prefix="nnviz-bench-sweep-"))
-    seq, loc = [], []
-    for _ in range(args.repeat):
-        seq.append(_once(root / "seq", args.steps, jobs=1))
-        loc.append(_once(root / "local", args.steps, jobs=jobs))
-    (s_wall, s_sum, s_table), (l_wall, l_sum, l_table) = min(seq, key=lambda r: r[0]), min(loc, key=lambda r: r[0])
-    print(f"16 runs of digits 64-50-10, {args.steps} steps each, {jobs} workers on {available_cores()} cores")
-    print(f"  one after another : {s_wall:7.2f} s  (runs' own time {s_sum:.2f} s)")
-    print(f"  local pool        : {l_wall:7.2f} s  (runs' own time {l_sum:.2f} s)")
-    print(f"  speed-up          : x{s_wall / l_wall:.2f}   (all repeats: sequential "
-          + ", ".join(f"{w:.2f}" for w, _, _ in seq) + "; local " + ", ".join(f"{w:.2f}" for w, _, _ in loc) + ")")
-    print(f"  local overhead    : {(l_wall * jobs - l_sum) / 16 * 1000:.0f} ms a run")
-    same = all(a["loss"] == b["loss"] for a, b in zip(s_table, l_table))
-    print(f"  same final losses : {same}")
+    cluster = client = None
     if not args.no_dask:
         try:
             from distributed import Client, LocalCluster
-        except ImportError:
-            print("  dask: not installed (pip install 'nnviz[dask]')")
-            return
-        with LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-                Client(cluster) as client:
+
+            cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+            client = Client(cluster)
             _once(root / "warm", 1, backend="dask", scheduler=client)  # workers import nnviz once
-            d_wall, d_sum, _ = _once(root / "dask", args.steps, backend="dask", scheduler=client)
-            t_wall, t_sum, _ = _once(root / "dask1", 1, backend="dask", scheduler=client)
-            u_wall, u_sum, _ = _once(root / "local1", 1, jobs=jobs)
-        print(f"  dask LocalCluster : {d_wall:7.2f} s  (x{s_wall / d_wall:.2f} against one after another); "
-              f"overhead {(d_wall * jobs - d_sum) / 16 * 1000:.0f} ms a run")
+        except ImportError:
+            print("dask: not installed (pip install 'nnviz[dask]')")
+    seq, loc, dsk, par = [], [], [], []
+    for _ in range(args.repeat):  # interleaved: each backend sees the same machine load
+        par.append(machine_parallelism(jobs))
+        seq.append(_once(root / "seq", args.steps, jobs=1))
+        loc.append(_once(root / "local", args.steps, jobs=jobs))
+        if client is not None:
+            dsk.append(_once(root / "dask", args.steps, backend="dask", scheduler=client))
+    best = lambda runs: min(runs, key=lambda r: r[0])  # noqa: E731
+    (s_wall, s_sum, s_table), (l_wall, l_sum, l_table) = best(seq), best(loc)
+    walls = lambda runs: ", ".join(f"{w:.2f}" for w, _, _ in runs)  # noqa: E731
+    print(f"16 runs of digits 64-50-10, {args.steps} steps each, {jobs} workers on {available_cores()} cores")
+    print(f"  machine right now : {jobs} processes do x{max(par):.2f} the work of one (pure-Python loop; "
+          f"all repeats {', '.join(f'{p:.2f}' for p in par)}): the ceiling of any speed-up")
+    print(f"  one after another : {s_wall:7.2f} s  (runs' own time {s_sum:.2f} s; repeats {walls(seq)})")
+    print(f"  local pool        : {l_wall:7.2f} s  (runs' own time {l_sum:.2f} s; repeats {walls(loc)})")
+    print(f"  speed-up          : x{s_wall / l_wall:.2f}")
+    print(f"  local overhead    : {(l_wall * jobs - l_sum) / 16 * 1000:.0f} ms a run")
+    print(f"  same final losses : {all(a['loss'] == b['loss'] for a, b in zip(s_table, l_table))}")
+    if client is not None:
+        d_wall, d_sum, _ = best(dsk)
+        t_wall, t_sum, _ = _once(root / "dask1", 1, backend="dask", scheduler=client)
+        u_wall, u_sum, _ = _once(root / "local1", 1, jobs=jobs)
+        print(f"  dask LocalCluster : {d_wall:7.2f} s  (runs' own time {d_sum:.2f} s; repeats {walls(dsk)}); "
+              f"x{s_wall / d_wall:.2f} against one after another, overhead {(d_wall * jobs - d_sum) / 16 * 1000:.0f} ms a run")
         print(f"  1-step runs       : dask {t_wall / 16 * 1000:.0f} ms a run ({(t_wall * jobs - t_sum) / 16 * 1000:.0f} ms "
               f"overhead), local pool {u_wall / 16 * 1000:.0f} ms a run ({(u_wall * jobs - u_sum) / 16 * 1000:.0f} ms, "
               "pool start included)")
+        client.close()
+        cluster.close()
     shutil.rmtree(root, ignore_errors=True)
 
 

@@ -262,7 +262,7 @@ def _done(out):
 
 def test_a_killed_sweep_keeps_its_finished_runs_and_resumes(tmp_path):
     out = tmp_path / "s"
-    args = ["sweep", "digits", "--grid", "lr=0.1,0.2,0.3,0.4", "--steps", 1500, "--record", "none", "--jobs", 1,
+    args = ["sweep", "digits", "--grid", "lr=0.1,0.2,0.3,0.4", "--steps", 400, "--record", "none", "--jobs", 1,
             "-q", "-o", out]
     run = subprocess.Popen(CLI + [str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert _wait_for(lambda: _done(out) >= 1)
@@ -284,7 +284,7 @@ def test_a_killed_sweep_keeps_its_finished_runs_and_resumes(tmp_path):
 def test_a_worker_killed_for_real_is_retried(tmp_path):
     psutil = pytest.importorskip("psutil")
     out = tmp_path / "s"
-    args = ["sweep", "digits", "--grid", "lr=0.1,0.2,0.3,0.4", "--steps", 1000, "--record", "none", "--jobs", 2,
+    args = ["sweep", "digits", "--grid", "lr=0.1,0.2,0.3,0.4", "--steps", 400, "--record", "none", "--jobs", 2,
             "-q", "-o", out]
     run = subprocess.Popen(CLI + [str(a) for a in args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     parent = psutil.Process(run.pid)
@@ -337,3 +337,80 @@ def test_a_full_disk_is_one_line_and_keeps_the_finished_runs(small_disk):
     p = cli(*args)
     assert p.returncode == 0, p.stderr
     assert _done(out) == 4 and all(os.stat(out / t).st_mtime_ns == s for t, s in stamps.items())
+
+
+# ---------------------------------------------------------------------------- presets and pictures
+def test_seed000_lr_study_preset_is_the_convergence_study(tmp_path):
+    from nnviz.exercises import convergence_study
+
+    t = sweep("seed000-lr-study", out=tmp_path / "s", jobs=1)
+    study = convergence_study("sample131", folder=tmp_path / "study")
+    assert [r["train.lr"] for r in t] == study.lrs == [0.03, 0.1, 0.3, 1.0, 2.0, 5.0]
+    assert [r["status"] for r in t] == ["complete"] * 5 + ["diverged"]
+    assert [r["loss"] for r in t[:5]] == [float(tr.loss[-1]) for tr in study.traces[:5]]
+
+
+def test_seed002_grid_preset_reduced(tmp_path):
+    """The seed's grid at 1 epoch (14 steps) on two of its etas: the full 100-epoch grid is the
+    `minutes` test of the README numbers."""
+    p = cli("sweep", "seed002-grid", "--grid", "train.lr=0.1,1", "--grid", "train.l2=1e-7,1e-5", "--steps", 14,
+            "-q", "-o", tmp_path / "g")
+    assert p.returncode == 0, p.stderr
+    t = load_sweep(tmp_path / "g")
+    assert len(t) == 4 and t.index["display"]["train.lr"] == {"label": "η", "scale": 0.01}
+    for r in t:
+        with nnviz.load_trace(r["trace"]) as tr:
+            assert tr.config["train"]["batch_size"] == 100 and tr.config["train"]["steps"] == 14
+            assert r["test_accuracy"] == float(tr.test_accuracy[-1])
+    from nnviz.sweeps.summary import summary_lines
+
+    best = max(t, key=lambda r: r["test_accuracy"])
+    line = summary_lines(t)[0]
+    assert line.startswith(f"best test accuracy {best['test_accuracy']:.1%} ("
+                           f"{round(best['test_accuracy'] * 359)} of 359 images)"), line
+    assert f"η={best['train.lr'] / 100:g}" in line                        # shown in the seed's units
+
+
+@pytest.fixture(scope="module")
+def xor_sweep(tmp_path_factory):
+    out = tmp_path_factory.mktemp("xor") / "s"
+    sweep("xor", grid={"lr": [0.05, 0.3], "hidden": [2, 4]}, seeds=2, out=out, jobs=1, steps=60)
+    return out
+
+
+@pytest.mark.parametrize("view", ["grid", "curves"])
+def test_animate_sweep_folder(xor_sweep, tmp_path, view):
+    from nnviz.export import read_gif_info
+
+    out = tmp_path / f"{view}.gif"
+    p = cli("animate", xor_sweep, "--view", view, "-o", out, "--size", "640x480", "--max-frames", 12, "--fps", 10, "-q")
+    assert p.returncode == 0, p.stderr
+    info = read_gif_info(out)
+    assert tuple(info["size"]) == (640, 480) and info["n_frames"] >= 12
+
+
+def test_sweep_movie_heatmap_is_the_metric_at_each_step(xor_sweep):
+    from nnviz.render.sweep_movie import SweepHeatmap, build_sweep_layout
+
+    t = load_sweep(xor_sweep)
+    layout, steps = build_sweep_layout(t, "grid", size=(1280, 720))
+    heat = [v for v in layout.views if isinstance(v, SweepHeatmap)][0]
+    heat.prepare(steps)
+    k = steps[len(steps) // 2]
+    rows = [r for r in t if r["train.lr"] == 0.3 and r["model.hidden"] == [4]]
+    values = []
+    for r in rows:
+        with nnviz.load_trace(r["trace"]) as tr:
+            values.append(tr.loss[k])
+    assert heat.mean[steps.index(k), 1, 1] == pytest.approx(np.mean(values), rel=1e-12)
+    frame = layout.render(k)
+    assert frame.shape == (720, 1280, 3) and frame.dtype == np.uint8
+
+
+def test_animate_grid_refuses_what_it_cannot_draw(tmp_path):
+    sweep("digits", grid={"lr": [0.1]}, out=tmp_path / "d", jobs=1, steps=3)
+    p = cli("animate", tmp_path / "d", "--view", "grid", "-o", tmp_path / "d.gif")
+    assert p.returncode == 1 and "use --view curves" in last_line(p)
+    p = cli("animate", tmp_path / "d", "--view", "boundary", "-o", tmp_path / "d.gif")
+    assert p.returncode == 1 and "a sweep folder is drawn with --view grid or --view curves" in last_line(p)
+    assert not (tmp_path / "d.gif").exists()
