@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import cli, friendly
-from .train_cmds import record_option
+from .common import cli, friendly, training_options, training_overrides
 
 
 class GridParam(click.ParamType):
@@ -51,7 +50,7 @@ def _cell(row, keys) -> str:
 
 
 @cli.command()
-@click.argument("spec", metavar="PRESET|CONFIG.toml")
+@click.argument("spec", metavar="PRESET|CONFIG.toml|CSV")
 @click.option("--grid", "grid", type=GridParam(), multiple=True,
               help="A config key and its values, repeatable: lr=1e-3,1e-2 | lr=1e-4..1:9log | hidden=4,8,16x16 | "
                    "activation=tanh,relu | train.batch_size=10,100 (dotted names for any key). The first "
@@ -71,15 +70,15 @@ def _cell(row, keys) -> str:
                    "shipped back.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=10, show_default=True,
               help="With --scheduler: seconds to wait for the scheduler to answer.")
-@click.option("--steps", type=click.IntRange(min=0), default=None, help="Training steps of every run.")
-@record_option
+@training_options
 @click.option("--metric", type=click.Choice(["test_accuracy", "accuracy", "test_loss", "loss"]), default=None,
               help="The heat map's number (default: test accuracy when there is a test set, else loss).")
 @click.option("--no-figure", is_flag=True, help="Do not draw summary.png.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar, no summary.")
 @friendly
-def sweep(spec, grid, seeds, output, jobs, backend, scheduler, timeout, steps, record, metric, no_figure, quiet):
-    """Train PRESET (or a TOML config) for every combination of --grid values and seeds.
+def sweep(spec, grid, seeds, output, jobs, backend, scheduler, timeout, metric, no_figure, quiet, **training):
+    """Train PRESET (or a TOML config, or a CSV file) for every combination of --grid values and
+    seeds. The training options (--steps, --lr, --hidden, ...) set every run; --grid varies one.
 
     Sweep presets: seed002-grid (seed 002's eta x lambda grid search on the digits) and
     seed000-lr-study (seed 000's learning rates); --grid then changes their values.
@@ -98,7 +97,7 @@ def sweep(spec, grid, seeds, output, jobs, backend, scheduler, timeout, steps, r
     try:
         table = run(spec, grid=list(grid), seeds=seeds, out=out, jobs=jobs, backend=backend, scheduler=scheduler,
                     connect_timeout=timeout,
-                    steps=steps, record=record, metric=metric, progress=not quiet,
+                    metric=metric, progress=not quiet, **training_overrides(**training),
                     notify=lambda m: (messages.append(m), click.echo(f"warning: {m}", err=True)))
     except SweepError as e:
         raise click.ClickException(str(e)) from None
@@ -140,16 +139,15 @@ def _report(table, out: Path, no_figure: bool):
 
 def animate_sweep_folder(folder, output, views, fps, size, theme, title, max_frames, quiet):
     """``nnviz animate SWEEP_DIR``: the runs of a sweep evolving in step, beside the heat map."""
-    from ..export import supported_formats
     from ..render import parse_size
     from ..render.sweep_movie import SWEEP_VIEWS, animate_sweep
-    from .train_cmds import check_output_target
+    from .common import check_output_target
 
     view = (views or "grid").strip()
     if view not in SWEEP_VIEWS:
         raise click.ClickException(f"a sweep folder is drawn with --view {' or --view '.join(SWEEP_VIEWS)}, "
                                    f"not {view!r}")
-    check_output_target(output, supported_formats)
+    check_output_target(output)
     written = animate_sweep(folder, output, view=view, size=parse_size(size), fps=fps, theme=theme, title=title,
                             max_frames=max_frames, progress=not quiet)
     if not quiet:

@@ -7,9 +7,11 @@ the sweep's metric at the frame's step: the mean over the cell's seeds of the ac
 each run had at that step, read from the traces' per-step scalars; a cell whose runs have all
 diverged by then is hatched.
 
-The panels are ordinary views (:class:`~nnviz.render.boundary.BoundaryView`,
-:class:`~nnviz.render.fit.FitView`) inside one composite view, so the movie is one
-:class:`~nnviz.render.layout.Layout`.
+The panels are the registered ``boundary`` and ``fit`` views inside one composite view, so the
+movie is one :class:`~nnviz.render.layout.Layout` written by the one render loop,
+:func:`nnviz.render.pipeline.render`. The composite, the heat map and the cell curves are parts of
+this layout, not views of a trace, so they are not in the view registry (``--view`` lists them
+through :data:`SWEEP_VIEWS`).
 """
 
 from __future__ import annotations
@@ -67,6 +69,8 @@ class SweepPanels(View):
             v.setup(fig, sub[divmod(n, self.shape[1])])
             ax = getattr(v, "ax", None)
             if ax is not None and small:  # many small panels: the label is what matters
+                if ax.get_legend() is not None:
+                    ax.get_legend().remove()
                 ax.set_xlabel("")
                 ax.set_ylabel("")
                 ax.set_xticks([])
@@ -75,7 +79,7 @@ class SweepPanels(View):
                 ax.title.set_fontsize(size)
                 caption = getattr(v, "caption", None)  # the run's loss and accuracy under its label
                 if caption is not None:
-                    caption.fontsize = 0.9 * size
+                    caption.set_fontsize(0.9 * size)
         if self.headers is not None:
             label_rows_and_columns([v.ax for v in self.views], self.headers, self.shape,
                                    mpl.rcParams["font.size"] * 0.75)
@@ -219,7 +223,8 @@ def build_sweep_layout(table, view="grid", size=(1280, 720), theme="light", metr
                        max_frames=150):
     """The layout of a sweep movie and its frame steps: ``(layout, steps)``."""
     from ..trace import load_trace
-    from .animate import VIEWS, default_views
+    from .animate import default_views
+    from .base import view_class
 
     if view not in SWEEP_VIEWS:
         raise ValueError(f"unknown sweep view {view!r}; choose one of: {', '.join(SWEEP_VIEWS)}")
@@ -246,7 +251,7 @@ def build_sweep_layout(table, view="grid", size=(1280, 720), theme="light", metr
         if any(len(t.steps) < 2 for t in traces.values()):
             raise ValueError("--view grid needs traces with tensors over time; this sweep was run with "
                              "--record none: run it with --record auto in a new folder, or use --view curves")
-        from .boundary import resolution_for
+        from .views.boundary import resolution_for
 
         res = {"resolution": max(48, resolution_for(size) // max(shape))} if kind == "boundary" else {}
         headers = c if c.mean.ndim == 2 and shape[1] > 3 else None  # many columns: a table's headers
@@ -254,7 +259,7 @@ def build_sweep_layout(table, view="grid", size=(1280, 720), theme="light", metr
             tr = traces[ix]
             label = None if headers is not None else \
                 c.describe(ix) + (" (diverged)" if tr.status == "diverged" else "")
-            panel_views.append(VIEWS[kind](tr, theme=theme, label=label, **res))
+            panel_views.append(view_class(kind)(tr, theme=theme, label=label, **res))
         frame_steps = _frame_steps(np.unique(np.concatenate([t.steps for t in traces.values()])), max_frames)
     else:
         runs = {}
@@ -316,25 +321,9 @@ def animate_sweep(folder, output, view="grid", size=(1280, 720), fps=12, theme="
 
     table = load_sweep(folder)
     layout, steps = build_sweep_layout(table, view, size, theme, metric, title, max_frames)
-    output = Path(output)
-    suffix = output.suffix.lower()
-    if suffix in (".svg", ".pdf") or (suffix == ".png" and "{" not in output.name):
-        layout.savefig(output, steps[-1])
-        return output
-    steps = steps + [steps[-1]] * max(0, int(round(hold * fps)))
-    frames = layout.frames(steps)
-    if progress:
-        from tqdm import tqdm
+    from .pipeline import render
 
-        frames = tqdm(frames, total=len(steps), desc=f"rendering {output.name}", unit="frame", leave=False)
-    frames = iter(frames)
-    first_step, first = next(frames)
-    options = {}
-    if suffix == ".gif":
-        extra = layout.palette_frame()
-        options["palette_frames"] = [first] + ([] if extra is None else [extra])
-    with open_writer(str(output), fps=fps, **options) as w:
-        w.write(first, step=first_step)
-        for step, frame in frames:
-            w.write(frame, step=step)
-    return output
+    hold_frames = max(1, int(round(hold * fps)))
+    written, _ = render(layout, steps, output, fps=fps, holds=[1] * (len(steps) - 1) + [hold_frames],
+                        palette=[len(steps) - 1], progress=progress)
+    return written

@@ -311,7 +311,7 @@ def _run(spec, base, grid, seeds, runs, keys, out, old, metric, display, jobs, b
     if progress and tasks:
         from tqdm import tqdm
 
-        bar = tqdm(total=len(tasks), desc=f"sweep {base['name']}", unit="run", leave=False)
+        bar = tqdm(total=len(tasks), desc=f"sweep {base['name']}", unit="run", leave=False, disable=None)
     stop, results = None, None
     last = time.monotonic()
     try:
