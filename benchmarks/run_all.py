@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).parent
-ORDER = ["process", "render", "writers", "backprop", "trace", "integrations", "keras", "scenes"]
+ORDER = ["process", "render", "writers", "backprop", "trace", "integrations", "keras", "sweep", "scenes"]
 ARGS = {"trace": ["--quick"]}
 
 

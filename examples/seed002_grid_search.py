@@ -2,9 +2,10 @@
 magnitude": the digits network for every learning rate eta and L2 strength lambda in
 np.logspace(-5, 1, 7), with its training and test accuracy as heat maps.
 
-49 runs of the 64-50-10 network, 100 epochs each as in the seed: about 4 minutes on two cores
-(give EPOCHS 10 for a 40-second look, which separates the good cells from the bad but not the best
-from each other). eta and lambda are in the seed's units (gradient summed over the batch of 100);
+49 runs of the 64-50-10 network, 100 epochs each as in the seed, on every core (a sweep:
+nnviz.sweep; the command line's `nnviz sweep seed002-grid -o grid/` is the same grid): about 4 minutes
+on two idle cores (give EPOCHS 10 for a quick look, which separates the good cells from the bad but
+not the best from each other). Running it again with the same OUTPUT_DIR reuses the finished runs. eta and lambda are in the seed's units (gradient summed over the batch of 100);
 each run uses lr = eta * 100 and l2 = lambda / 100. The best cells are close: the script prints
 the cells that tie for the best test accuracy and those one test image behind.
 

@@ -358,3 +358,14 @@ def test_grid_search_numbers_at_the_seeds_100_epochs(tmp_path):
 
     gs = grid_search("digits", epochs=100, folder=tmp_path)
     assert_quoted(gs.summary().replace("best test accuracy", "search at the seed's 100 epochs: best test accuracy"))
+
+
+@pytest.mark.minutes
+def test_sweep_preset_numbers_at_the_seeds_100_epochs(tmp_path):
+    """`nnviz sweep seed002-grid` prints the lines the README's Sweeps section quotes."""
+    from nnviz.sweeps import sweep
+    from nnviz.sweeps.summary import summary_lines
+
+    lines = summary_lines(sweep("seed002-grid", out=tmp_path / "grid"))
+    for line in lines:
+        assert_quoted(line)

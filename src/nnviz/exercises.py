@@ -24,6 +24,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .sweeps import SEED002_ETAS, SEED002_LAMBDAS  # the grid of seed 002: np.logspace(-5, 1, 7) each
+
 __all__ = ["ConvergenceStudy", "convergence_study", "epochs_to_converge", "GridSearch", "grid_search",
            "SEED002_ETAS", "SEED002_LAMBDAS", "perceptron_rule", "Spread", "seed_spread", "MEASURES"]
 
@@ -36,6 +38,19 @@ def _folder(folder) -> Path:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _study_folder(folder, kind: str, spec, **overrides) -> Path:
+    """The sweep folder of one study inside ``folder``: ``{name}-{kind}-{digest of the config}``,
+    so studies of several presets (or settings) can share ``folder`` and each resumes its own."""
+    import hashlib
+    import json
+
+    from .build import resolve_config
+
+    cfg = resolve_config(spec, **overrides)
+    digest = hashlib.sha1(json.dumps(cfg, sort_keys=True).encode()).hexdigest()[:8]
+    return _folder(folder) / f"{cfg['name']}-{kind}-{digest}"
 
 
 # ---------------------------------------------------------------------------- any preset
@@ -101,7 +116,7 @@ class Spread:
 
 
 def seed_spread(preset, measure: str = "test_accuracy", seeds: Sequence[int] = range(5), folder=None,
-                progress: bool = False, **overrides) -> Spread:
+                progress: bool = False, jobs: int | None = 1, **overrides) -> Spread:
     """Train one preset from several init seeds and measure each run.
 
     Parameters
@@ -113,8 +128,11 @@ def seed_spread(preset, measure: str = "test_accuracy", seeds: Sequence[int] = r
     seeds : sequence of int
         Init seeds (``init.seed``), one run each.
     folder : str or Path, optional
-        Where the traces go (default: a new temporary folder).
+        Where the traces go (default: a new temporary folder), in a sweep folder
+        (:func:`nnviz.sweep`) of their own, so running again reuses the finished runs.
     progress : bool
+    jobs : int, optional
+        Worker processes (1: in this process; None: every core).
     **overrides
         Passed to :func:`nnviz.train` (``steps``, ``lr``, ...).
 
@@ -122,24 +140,21 @@ def seed_spread(preset, measure: str = "test_accuracy", seeds: Sequence[int] = r
     -------
     Spread
     """
-    from .train import train
+    from .sweeps import sweep
+    from .trace import load_trace
 
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r}; choose one of: {', '.join(MEASURES)}")
     seeds = [int(s) for s in seeds]
     if not seeds:
         raise ValueError("seed_spread needs at least one seed")
-    folder = _folder(folder)
     name = preset if isinstance(preset, str) else preset.get("name", "custom")
-    runs = seeds
-    if progress:
-        from tqdm import tqdm
-
-        runs = tqdm(seeds, desc=f"{name} over {len(seeds)} init seeds", unit="run", leave=False, disable=None)
+    overrides.setdefault("record", "none")
+    out = _study_folder(folder, "seeds", preset, **overrides)
+    table = sweep(preset, grid={}, seeds=seeds, out=out, jobs=jobs, progress=progress, **overrides)
     values = []
-    for seed in runs:
-        overrides.setdefault("record", "none")
-        with train(preset, trace=folder / f"{name}-seed{seed}.h5", seed=seed, **overrides) as tr:
+    for row in table:
+        with load_trace(row["trace"]) as tr:
             values.append(MEASURES[measure](tr))
     return Spread(name, measure, seeds, np.array(values))
 
@@ -205,7 +220,7 @@ class ConvergenceStudy:
 
 
 def convergence_study(preset="sample131", lrs: Sequence[float] = (0.03, 0.1, 0.3, 1.0, 2.0, 5.0), steps: int = 300,
-                      tol: float = 1e-6, folder=None, progress: bool = False) -> ConvergenceStudy:
+                      tol: float = 1e-6, folder=None, progress: bool = False, jobs: int | None = 1) -> ConvergenceStudy:
     """Train one preset at several learning rates and measure the epochs to converge.
 
     Parameters
@@ -219,29 +234,30 @@ def convergence_study(preset="sample131", lrs: Sequence[float] = (0.03, 0.1, 0.3
     tol : float
         A run has converged once its loss stays below ``tol``.
     folder : str or Path, optional
-        Where the traces go, ``{name}-lr{lr}.h5`` (default: a new temporary folder).
+        Where the traces go, ``lr={lr}.h5`` in a sweep folder (:func:`nnviz.sweep`) of their own
+        (default: a new temporary folder). The ``seed000-lr-study`` sweep preset is this study.
     progress : bool
         A progress bar over the runs.
+    jobs : int, optional
+        Worker processes (1: in this process; None: every core).
 
     Returns
     -------
     ConvergenceStudy
     """
-    from .train import train
+    from .sweeps import sweep
+    from .trace import load_trace
 
     lrs = [float(v) for v in lrs]
     if not lrs or min(lrs) <= 0:
         raise ValueError(f"learning rates must be positive numbers, got {lrs}")
-    folder = _folder(folder)
     name = preset if isinstance(preset, str) else preset.get("name", "custom")
-    runs = lrs
-    if progress:
-        from tqdm import tqdm
-
-        runs = tqdm(lrs, desc=f"{name} at {len(lrs)} learning rates", unit="run", leave=False, disable=None)
+    out = _study_folder(folder, "lr", preset, steps=steps, record="none")
+    table = sweep(preset, grid=[("train.lr", lrs)], out=out, jobs=jobs, steps=steps, record="none",
+                  metric="loss", progress=progress)
     traces, epochs, outcomes = [], [], []
-    for lr in runs:
-        tr = train(preset, trace=folder / f"{name}-lr{lr:g}.h5", lr=lr, steps=steps, record="none")
+    for row in table:
+        tr = load_trace(row["trace"])
         e = epochs_to_converge(tr.loss, tol)
         if tr.diverged:
             outcome = "diverged"
@@ -258,9 +274,6 @@ def convergence_study(preset="sample131", lrs: Sequence[float] = (0.03, 0.1, 0.3
 
 
 # ---------------------------------------------------------------------------- seed 002
-#: The grid of seed 002: ``np.logspace(-5, 1, 7)`` for both eta and lambda.
-SEED002_ETAS = tuple(float(v) for v in np.logspace(-5, 1, 7))
-SEED002_LAMBDAS = tuple(float(v) for v in np.logspace(-5, 1, 7))
 
 
 @dataclass
@@ -296,9 +309,7 @@ class GridSearch:
     def best(self) -> tuple[float, float, float]:
         """``(eta, lambda, test accuracy)`` of the best cell (the first, row by row, of
         :meth:`ties`)."""
-        acc = np.where(np.isfinite(self.test_accuracy), self.test_accuracy, -1.0)
-        i, j = np.unravel_index(int(np.argmax(acc)), acc.shape)
-        return self.etas[i], self.lambdas[j], float(self.test_accuracy[i, j])
+        return self.ties(0)[0]
 
     @property
     def n_test(self) -> int:
@@ -313,12 +324,9 @@ class GridSearch:
     def ties(self, images: int = 0) -> list[tuple[float, float, float]]:
         """Every cell within ``images`` test images of the best, best first:
         ``[(eta, lambda, test accuracy), ...]``; ``images=0`` lists the cells that tie."""
-        acc = np.where(np.isfinite(self.test_accuracy), self.test_accuracy, -1.0)
-        n = self.n_test or 1
-        best = acc.max()
-        cells = [(i, j) for i in range(acc.shape[0]) for j in range(acc.shape[1])
-                 if round((best - acc[i, j]) * n) <= images]
-        cells.sort(key=lambda c: -acc[c])
+        from .sweeps.summary import ranked
+
+        cells = ranked(self.test_accuracy, higher=True, within=images / (self.n_test or 1))
         return [(self.etas[i], self.lambdas[j], float(self.test_accuracy[i, j])) for i, j in cells]
 
     def summary(self) -> str:
@@ -338,7 +346,8 @@ class GridSearch:
 
 
 def grid_search(preset="digits", etas: Sequence[float] = SEED002_ETAS, lambdas: Sequence[float] = SEED002_LAMBDAS,
-                epochs: int = 10, batch_size: int = 100, folder=None, progress: bool = False) -> GridSearch:
+                epochs: int = 10, batch_size: int = 100, folder=None, progress: bool = False,
+                jobs: int | None = None) -> GridSearch:
     """Seed 002's grid search: train the digits network for every (eta, lambda) pair.
 
     Parameters
@@ -348,52 +357,53 @@ def grid_search(preset="digits", etas: Sequence[float] = SEED002_ETAS, lambdas: 
     etas, lambdas : sequence of float
         In the seed's units (see :class:`GridSearch`); default ``np.logspace(-5, 1, 7)`` each.
     epochs : int
-        Passes over the training set per run. The seed uses 100, which takes about 4 minutes on
-        two cores for the 49 runs; 10 takes about 40 s and already separates the good cells from
-        the bad, but not the best ones from each other.
+        Passes over the training set per run. The seed uses 100 (the ``seed002-grid`` sweep
+        preset); 10 already separates the good cells from the bad, but not the best ones from
+        each other.
     batch_size : int
     folder : str or Path, optional
-        Where the traces go (default: a new temporary folder).
+        Where the traces go, in a sweep folder (:func:`nnviz.sweep`) of their own (default: a
+        new temporary folder); running again with the same folder reuses the finished runs.
     progress : bool
+    jobs : int, optional
+        Worker processes (default: every core; 1: one after another in this process).
 
     Returns
     -------
     GridSearch
     """
-    from .train import resolve_config, train
+    from .sweeps import sweep
+    from .train import resolve_config
 
     etas, lambdas = [float(v) for v in etas], [float(v) for v in lambdas]
     if not etas or not lambdas or min(etas) <= 0 or min(lambdas) < 0:
         raise ValueError("grid_search needs positive etas and non-negative lambdas")
     if epochs < 1 or batch_size < 1:
         raise ValueError("epochs and batch_size must be >= 1")
-    folder = _folder(folder)
     cfg = resolve_config(preset)
     from .data import make_dataset
 
     params = dict(cfg["data"])
     n_train = len(make_dataset(params.pop("name"), **params).X)
     steps = epochs * max(1, n_train // batch_size)
+    grid = [("train.lr", [e * batch_size for e in etas]), ("train.l2", [lam / batch_size for lam in lambdas])]
+    display = {"train.lr": {"label": "η", "scale": 1 / batch_size}, "train.l2": {"label": "λ", "scale": batch_size}}
+    out = _study_folder(folder, "grid", cfg, steps=steps, batch_size=batch_size, record="none")
+    table = sweep(cfg, grid=grid, out=out, jobs=jobs, steps=steps, batch_size=batch_size, record="none",
+                  metric="test_accuracy", display=display, progress=progress)
     shape = (len(etas), len(lambdas))
     train_acc, test_acc = np.full(shape, np.nan), np.full(shape, np.nan)
     diverged = np.zeros(shape, bool)
     paths = np.empty(shape, dtype=object)
     order = [(i, j) for i in range(len(etas)) for j in range(len(lambdas))]
-    cells = order
-    if progress:
-        from tqdm import tqdm
-
-        cells = tqdm(order, desc="grid search", unit="run", leave=False, disable=None)
-    for i, j in cells:
-        path = folder / f"{cfg['name']}-eta{etas[i]:g}-lambda{lambdas[j]:g}.h5"
-        tr = train(cfg, trace=path, lr=etas[i] * batch_size, l2=lambdas[j] / batch_size, batch_size=batch_size,
-                   steps=steps, record="none")
-        paths[i, j] = str(path)
-        if tr.diverged:
+    for (i, j), row in zip(order, table):  # the table is in grid order: eta by eta, lambda within
+        paths[i, j] = row["trace"]
+        if row["status"] == "diverged":
             diverged[i, j] = True
+        elif row["status"] == "complete":
+            train_acc[i, j], test_acc[i, j] = row["accuracy"], row["test_accuracy"]
         else:
-            train_acc[i, j], test_acc[i, j] = tr.accuracy[-1], tr.test_accuracy[-1]
-        tr.close()
+            raise RuntimeError(f"grid search run {row['run']} failed: {row['message']}")
     return GridSearch(etas, lambdas, train_acc, test_acc, diverged, order, batch_size, epochs, paths)
 
 

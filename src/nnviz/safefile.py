@@ -23,7 +23,7 @@ import stat
 from pathlib import Path
 
 __all__ = ["OutputError", "check_output", "resolve_output", "OutputLock", "claim_output", "commit",
-           "io_error_message", "free_bytes", "format_bytes", "check_step_pattern"]
+           "io_error_message", "free_bytes", "format_bytes", "check_step_pattern", "write_atomic"]
 
 
 class OutputError(OSError):
@@ -181,6 +181,29 @@ def io_error_message(e: BaseException, path: Path, previous: str) -> str:
     else:
         reason = f"I/O error ({text.splitlines()[0] if text else type(e).__name__})"
     return f"{reason} writing {path}; {previous}"
+
+
+def write_atomic(path, data: bytes, what="file") -> None:
+    """Write ``data`` to ``path`` whole or not at all: a sibling, made durable, renamed over ``path``.
+
+    An I/O error (a full disk) removes the sibling, leaves the previous file as it was, and raises
+    :class:`OutputError` with one line saying so.
+    """
+    path = check_output(path, what)
+    sibling = path.with_name(f".{path.name}.partial")
+    try:
+        with open(sibling, "wb") as fh:
+            fh.write(data)
+        commit(sibling, path)
+    except OSError as e:
+        try:
+            sibling.unlink()
+        except OSError:
+            pass
+        previous = f"the previous {what} is unchanged" if path.exists() else f"no {what} was written"
+        err = OutputError(io_error_message(e, path, previous))
+        err.errno = e.errno
+        raise err from None
 
 
 def free_bytes(path: Path) -> int:

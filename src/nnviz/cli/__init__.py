@@ -15,7 +15,8 @@ def _register():
     # Each module adds its commands to `cli`; a command whose optional dependency is missing
     # still registers and explains what to install when run.
     from . import train_cmds  # noqa: F401
-    for name in ("animate_cmds", "approx_cmds", "backprop_cmds", "player_cmds", "scene_cmds", "gallery_cmds"):
+    for name in ("animate_cmds", "approx_cmds", "backprop_cmds", "player_cmds", "scene_cmds", "gallery_cmds",
+                 "sweep_cmds"):
         try:
             __import__(f"{__name__}.{name}")
         except ModuleNotFoundError as e:

@@ -12,7 +12,7 @@ from .common import (check_output_target, common_render_options, parse_view_opti
 
 
 @cli.command()
-@click.argument("sources", nargs=-1, required=True, metavar="PRESET|TRACE|CSV...", shell_complete=complete_sources)
+@click.argument("sources", nargs=-1, required=True, metavar="PRESET|TRACE|CSV...|SWEEP_DIR", shell_complete=complete_sources)
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="Output: .gif, .mp4, .webm, .html, a directory or a {step} pattern for PNG frames, "
                    "or a single .png/.svg/.pdf still (with --step).")
@@ -36,10 +36,16 @@ def animate(sources, output, views, frames, fps, size, theme, title, max_frames,
     Several sources are drawn side by side on a shared step axis, e.g.
     `nnviz animate xor-identity-1 xor-relu-2 -o xor.gif`. A CSV file has columns x1, x2[, ...],
     label (or --target COLUMN): `nnviz animate points.csv --hidden 8,8 -o points.gif`.
+    A sweep folder (`nnviz sweep -o DIR`) is drawn as a grid of its runs beside its heat map:
+    --view grid (boundaries or fits) or --view curves.
     """
     from ..render import animate as run, parse_size
     from ..render.animate import check_steps_spec
 
+    if len(sources) == 1 and Path(sources[0]).is_dir():  # a sweep folder (nnviz sweep -o DIR)
+        from .sweep_cmds import animate_sweep_folder
+
+        return animate_sweep_folder(sources[0], output, views, fps, size, theme, title, max_frames, quiet)
     size = parse_size(size)
     view_list = parse_views(views)
     target = check_output_target(output)
