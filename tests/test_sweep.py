@@ -414,3 +414,8 @@ def test_animate_grid_refuses_what_it_cannot_draw(tmp_path):
     p = cli("animate", tmp_path / "d", "--view", "boundary", "-o", tmp_path / "d.gif")
     assert p.returncode == 1 and "a sweep folder is drawn with --view grid or --view curves" in last_line(p)
     assert not (tmp_path / "d.gif").exists()
+
+
+def test_nnviz_sweep_is_the_public_entry(tmp_path):
+    t = nnviz.sweep("moons", grid={"lr": "0.1..1:2log"}, out=tmp_path / "s", jobs=1, **TINY)
+    assert [r["train.lr"] for r in t] == [0.1, 1.0] and nnviz.load_sweep(tmp_path / "s")[1]["run"] == "lr=1"

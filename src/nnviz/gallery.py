@@ -326,6 +326,23 @@ def _grid_gif(path, ctx):
     grid_search_animation(_grid_search(ctx), path, size=(480, 360), fps=6, hold=2.0)
 
 
+def _sweep_png(path, ctx):
+    from .render.sweep_figures import summary_figure
+    from .sweeps.table import load_sweep
+
+    gs = _grid_search(ctx)  # the grid search is a sweep: its folder holds the index
+    summary_figure(load_sweep(Path(gs.paths[0, 0]).parent), path, size=(1280, 720))
+
+
+def _sweep_gif(path, ctx):
+    from .render.sweep_movie import animate_sweep
+    from .sweeps import sweep
+
+    out = ctx.work / "sweep-xor"
+    sweep("xor", grid={"lr": [0.01, 0.05, 0.3], "hidden": [2, 4]}, seeds=2, out=out, steps=300)
+    animate_sweep(out, path, view="grid", size=(640, 480), fps=10, max_frames=30, writer_options={"colors": 64})
+
+
 def _vanishing(path, ctx):
     _need_view("gradflow")
     traces = [ctx.trace("deep-sigmoid"), ctx.trace("deep-relu")]
@@ -446,6 +463,13 @@ GALLERY: list[Entry] = [
           "One linear neuron on XOR: gradient descent and L-BFGS reach the same place, the best a linear model "
           "can do (loss log 2 = 0.693, one class for all), L-BFGS in about ten iterations instead of hundreds.",
           _sgd_lbfgs, "nnviz animate xor-identity-1-gd xor-identity-1-lbfgs -o sgd-vs-lbfgs.gif"),
+    Entry("seed001_sweep.gif", "001", "a sweep of XOR networks in step",
+          "Three learning rates by two widths, two init seeds each: every cell's decision boundary (seed 0) "
+          "beside the heat map of the loss at that step, the mean over both seeds. Two tanh neurons get stuck "
+          "at 52-73 % from init seed 0 while seed 1 solves XOR at the two smaller rates; four solve it except "
+          "at lr 0.3 from seed 1 (71 %): the seed matters as much as the settings.", _sweep_gif,
+          "nnviz sweep xor --grid lr=0.01,0.05,0.3 --grid hidden=2,4 --seeds 2 --steps 300 -o sweep/ && "
+          "nnviz animate sweep/ -o sweep.gif"),
     Entry("seed001_deeper.gif", "001", "deeper networks on the harder data set",
           "Exercise 3's three networks trained with L-BFGS: ReLU 50x50 and tanh 30x30 carve the checkerboard "
           "(hollow points are the held-out test set), the sigmoid 10x10 is still far behind.",
@@ -497,6 +521,10 @@ GALLERY: list[Entry] = [
           "Seed 002's grid search, one run per cell: too small a learning rate learns nothing in 10 epochs, too "
           "large a one saturates the sigmoids, and strong L2 regularisation flattens everything.",
           _grid_gif, "python examples/seed002_grid_search.py"),
+    Entry("seed002_sweep.png", "002", "the grid search as a sweep: heat map and every loss curve",
+          "The same 49 runs at 10 epochs: test accuracy per cell (diverged cells hatched) and each run's loss "
+          "curve on one shared log axis, rows eta and columns lambda.", _sweep_png,
+          "nnviz sweep seed002-grid --steps 140 -o grid10/"),
     Entry("seed002_grid_search.png", "002", "training and test accuracy of the grid search",
           "Training against test accuracy of the 49 runs: the best cells are close in both, so at 10 epochs "
           "the network underfits rather than overfits.", _grid_png, "python examples/seed002_grid_search.py"),
