@@ -339,8 +339,8 @@ def _sweep_gif(path, ctx):
     from .sweeps import sweep
 
     out = ctx.work / "sweep-xor"
-    sweep("xor", grid={"lr": [0.01, 0.05, 0.3], "hidden": [2, 4]}, seeds=2, out=out, steps=300)
-    animate_sweep(out, path, view="grid", size=(640, 480), fps=10, max_frames=30, writer_options={"colors": 64})
+    table = sweep("xor", grid={"lr": [0.01, 0.05, 0.3], "hidden": [2, 4]}, seeds=2, out=out, steps=300)
+    animate_sweep(table, path, view="grid", size=(640, 480), fps=10, max_frames=30, writer_options={"colors": 64})
 
 
 def _vanishing(path, ctx):

@@ -148,7 +148,9 @@ def animate_sweep_folder(folder, output, views, fps, size, theme, title, max_fra
         raise click.ClickException(f"a sweep folder is drawn with --view {' or --view '.join(SWEEP_VIEWS)}, "
                                    f"not {view!r}")
     check_output_target(output)
-    written = animate_sweep(folder, output, view=view, size=parse_size(size), fps=fps, theme=theme, title=title,
+    from ..sweeps import load_sweep
+
+    written = animate_sweep(load_sweep(folder), output, view=view, size=parse_size(size), fps=fps, theme=theme, title=title,
                             max_frames=max_frames, progress=not quiet)
     if not quiet:
         click.echo(f"wrote {written}")

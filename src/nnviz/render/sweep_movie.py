@@ -291,14 +291,15 @@ def build_sweep_layout(table, view="grid", size=(1280, 720), theme="light", metr
     return layout, frame_steps
 
 
-def animate_sweep(folder, output, view="grid", size=(1280, 720), fps=12, theme="light", metric=None, title=None,
+def animate_sweep(table, output, view="grid", size=(1280, 720), fps=12, theme="light", metric=None, title=None,
                   max_frames=150, hold=1.5, progress=False, writer_options=None) -> Path:
-    """Render a sweep folder as a movie (``.gif``, ``.mp4``, ...) or a still of its last step.
+    """Render a sweep as a movie (``.gif``, ``.mp4``, ...) or a still of its last step.
 
     Parameters
     ----------
-    folder : str or Path
-        A sweep folder (``nnviz sweep ... -o folder``).
+    table : SweepTable
+        A sweep, as :func:`nnviz.sweeps.load_sweep` reads it from its folder (``nnviz sweep ...
+        -o folder``); renderers read sweeps, they never run them.
     output : str or Path
     view : {"grid", "curves"}
     size : (int, int)
@@ -318,9 +319,6 @@ def animate_sweep(folder, output, view="grid", size=(1280, 720), fps=12, theme="
     -------
     Path
     """
-    from ..sweeps.table import load_sweep
-
-    table = load_sweep(folder)
     layout, steps = build_sweep_layout(table, view, size, theme, metric, title, max_frames)
     from .pipeline import render
 
