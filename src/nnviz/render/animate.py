@@ -144,7 +144,9 @@ def header_text(trace):
 
 def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light", title=None,
                  view_options=None) -> Layout:
-    """A layout for one run (its views side by side) or several (a column each, loss shared)."""
+    """A layout for one run (its views side by side) or several: a row per view with a panel per run,
+    except views that draw every run in one panel (``shares_runs``: the loss curves in a strip at
+    the bottom, the landscape on one plane)."""
     traces = list(traces)
     view_options = {k: dict(o) for k, o in (view_options or {}).items()}
     views = list(views or default_views(traces[0]))
@@ -166,16 +168,19 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
                           row_heights=[1.0, 0.42])
         return Layout([row], size=size, theme=theme, title=title, header=header_text(tr))
     labels = labels or [tr.path.stem for tr in traces]
+    runs = list(zip(labels, traces))
     rows = []
     for v in views:
         if v == "loss":
             continue
-        rows.append([view_class(v)(tr, theme=theme, label=f"{lab}", **view_options.get(v, {}))
-                     for tr, lab in zip(traces, labels)])
+        cls = view_class(v)
+        if cls.shares_runs:  # one panel for all runs (the landscape: one plane, a path each)
+            rows.append([cls(traces[0], theme=theme, runs=runs, **view_options.get(v, {}))])
+        else:
+            rows.append([cls(tr, theme=theme, label=f"{lab}", **view_options.get(v, {})) for tr, lab in runs])
     heights = [1.0] * len(rows)
     if "loss" in views:
-        rows.append([view_class("loss")(traces[0], theme=theme, runs=list(zip(labels, traces)),
-                                         **view_options.get("loss", {}))])
+        rows.append([view_class("loss")(traces[0], theme=theme, runs=runs, **view_options.get("loss", {}))])
         heights.append(0.6)
     longest = max(traces, key=lambda t: int(t.all_steps[-1]))
     width = len(str(int(longest.all_steps[-1])))
