@@ -259,23 +259,27 @@ def _arch(trace) -> tuple:
     return (tuple(trace.sizes), tuple(trace.activation_names), bool(trace.output_bias))
 
 
-def check_same(traces) -> None:
-    """Refuse, with one line, runs that cannot share one surface (architecture, cost or data differ)."""
-    first = traces[0]
-    for tr in traces[1:]:
+def check_same(traces, names=None) -> None:
+    """Refuse, with one line, runs that cannot share one surface (architecture, cost or data differ).
+
+    ``names`` (one per trace) name the runs in the message; default: the trace files' names.
+    """
+    names = list(names) if names is not None else [tr.path.name for tr in traces]
+    first, n0 = traces[0], names[0]
+    for tr, n1 in zip(traces[1:], names[1:]):
         if _arch(tr) != _arch(first):
             a = lambda t: f"{'-'.join(map(str, t.sizes))} {'/'.join(t.activation_names)}"
-            raise LandscapeError(f"runs of different architecture cannot share one plane: {first.path.name} is "
-                                 f"{a(first)}, {tr.path.name} is {a(tr)}")
+            raise LandscapeError(f"runs of different architecture cannot share one plane: {n0} is "
+                                 f"{a(first)}, {n1} is {a(tr)}")
         t0, t1 = first.config.get("train", {}), tr.config.get("train", {})
         if (t0.get("loss"), t0.get("l2", 0.0)) != (t1.get("loss"), t1.get("l2", 0.0)):
-            raise LandscapeError(f"runs with different costs cannot share one surface: {first.path.name} has "
-                                 f"{t0.get('loss')} (l2 {t0.get('l2', 0.0):g}), {tr.path.name} "
+            raise LandscapeError(f"runs with different costs cannot share one surface: {n0} has "
+                                 f"{t0.get('loss')} (l2 {t0.get('l2', 0.0):g}), {n1} "
                                  f"{t1.get('loss')} (l2 {t1.get('l2', 0.0):g})")
         d0, d1 = first.data, tr.data
         if d0.X.shape != d1.X.shape or not (np.array_equal(d0.X, d1.X) and np.array_equal(d0.y, d1.y)):
-            raise LandscapeError(f"runs on different data cannot share one surface: {first.path.name} and "
-                                 f"{tr.path.name} were trained on different training sets")
+            raise LandscapeError(f"runs on different data cannot share one surface: {n0} and "
+                                 f"{n1} were trained on different training sets")
 
 
 def parse_plane(plane: str):

@@ -20,7 +20,8 @@ import matplotlib as mpl
 import numpy as np
 from matplotlib import colors as mcolors
 from matplotlib import patheffects
-from matplotlib.ticker import LogLocator, NullFormatter
+from matplotlib.lines import Line2D
+from matplotlib.ticker import NullLocator
 from matplotlib.transforms import offset_copy
 
 from ...landscape import Surface, check_same, landscape, parse_plane
@@ -55,11 +56,11 @@ def log_levels(values, n: int = 12) -> tuple[np.ndarray, float]:
     return np.geomspace(floor, top, n + 1), floor
 
 
-def loss_text(surface_loss: float, trace_loss: float, label: str | None = None) -> str:
+def loss_text(surface_loss: float, trace_loss: float, label: str | None = None, where: str = "on plane") -> str:
     """One line of numbers: "loss 0.0123" when the dot's surface loss and the trace's loss print the
-    same, else "plane 0.0110 · trace 0.0123" (the run is off the plane)."""
+    same, else "on plane 0.0110 · trace 0.0123" (the step is off the plane or line)."""
     a, b = f"{surface_loss:.3g}", f"{trace_loss:.3g}"
-    text = f"loss {b}" if a == b else f"on plane {a} · trace {b}"
+    text = f"loss {b}" if a == b else f"{where} {a} · trace {b}"
     return f"{label}: {text}" if label else text
 
 
@@ -106,7 +107,7 @@ class LandscapeView(View):
         self.plane, self.resolution, self.extent = str(plane), resolution, float(extent)
         self.levels, self.seed = levels, int(seed)
         traces = [tr for _, tr in self.runs]
-        check_same(traces)  # runs that cannot share a surface: refused before any work
+        check_same(traces, [lab or tr.path.stem for lab, tr in self.runs])  # runs that cannot share a surface: refused before any work
         parse_plane(self.plane)
         Surface.of(self.trace)
         self.ls = None
@@ -126,7 +127,9 @@ class LandscapeView(View):
     def caption(self) -> str:
         """The static line: how much of the path's movement the plane holds."""
         paths = "path's" if len(self.runs) == 1 else "paths'"
-        return f"the plane holds {100 * self.ls.explained:.0f} % of the {paths} movement"
+        e = 100 * self.ls.explained
+        share = f"{e:.1f}" if 99.5 <= e < 100 else f"{e:.0f}"  # 99.6 % is not rounded to all of it
+        return f"the plane holds {share} % of the {paths} movement"
 
     def axis_labels(self) -> tuple[str, str]:
         kind = self.ls.plane
@@ -161,8 +164,10 @@ class LandscapeView(View):
             ax.contour(ls.alpha, ls.beta, Z, levels=self.bounds[1:-1], colors=[th.background], linewidths=0.35,
                        alpha=0.6, zorder=1)
             bar = fig.colorbar(cs, ax=ax, fraction=0.06, pad=0.02, aspect=30)
-            bar.set_ticks(LogLocator(numticks=6))
-            bar.ax.yaxis.set_minor_formatter(NullFormatter())
+            # ticks on band edges (a surface spanning less than a decade has no power of ten to label)
+            ticks = self.bounds[:: max(1, len(self.bounds) // 4)]
+            bar.set_ticks(ticks, labels=[f"{v:.2g}" for v in ticks])
+            bar.ax.yaxis.set_minor_locator(NullLocator())
             bar.ax.tick_params(length=2, which="both")
             bar.outline.set_visible(False)
             bar.set_label("loss (log scale)")
@@ -195,23 +200,25 @@ class LandscapeView(View):
                             animated=True, zorder=4, path_effects=stroke, label=label if multi else None)
             dot, = ax.plot([], [], RUN_MARKERS[j % len(RUN_MARKERS)] if multi else "o", ms=7 * k, mfc=color,
                            mec=th.background, mew=1.0 * k, animated=True, zorder=5)
-            # on the title's j-th blank line: the title sits axes.titlepad above the axes
-            place = offset_copy(ax.transAxes, fig=fig, x=0, y=pad + line_px * (len(self.runs) - 1 - j), units="dots")
-            text = FastText(fig, 0.5, 1.0, "", fontsize=fs, color=color if multi else th.text, ha="center",
-                            va="bottom", transform=place, family="DejaVu Sans")
+            # on the title's j-th blank line (the title sits axes.titlepad above the axes); several
+            # runs: each line starts with the run's line sample and marker (colour, dash and marker
+            # name the run, so no legend covers the surface)
+            y = pad + line_px * (len(self.runs) - 1 - j)
+            place = offset_copy(ax.transAxes, fig=fig, x=0, y=y, units="dots")
+            text = FastText(fig, 0.14 if multi else 0.5, 1.0, "", fontsize=fs, color=color if multi else th.text,
+                            ha="left" if multi else "center", va="bottom", transform=place, family="DejaVu Sans")
             text.set_animated(True)
             fig.add_artist(text)
+            if multi:
+                mid = offset_copy(ax.transAxes, fig=fig, x=0, y=y + 0.36 * fs * pt, units="dots")
+                ax.add_line(Line2D([0.0, 0.12], [1.0, 1.0], transform=mid, clip_on=False, color=color, lw=1.7 * k,
+                                   ls=RUN_DASHES[j % len(RUN_DASHES)]))
+                ax.add_line(Line2D([0.06], [1.0], transform=mid, clip_on=False, color=color, ls="none",
+                                   marker=RUN_MARKERS[j % len(RUN_MARKERS)], ms=5.5 * k, mec=th.background,
+                                   mew=0.8 * k))
             self.lines.append(line)
             self.dots.append(dot)
             self.texts.append(text)
-        if multi:
-            from matplotlib.lines import Line2D
-
-            handles = [Line2D([], [], color=th.run_color(j), lw=1.7 * k, ls=RUN_DASHES[j % len(RUN_DASHES)],
-                              marker=RUN_MARKERS[j % len(RUN_MARKERS)], ms=5 * k, mec=th.background, label=label)
-                       for j, (label, _) in enumerate(self.runs)]
-            ax.legend(handles=handles, loc="lower right", fontsize="small", frameon=True, framealpha=0.85,
-                      facecolor=th.background, edgecolor="none", handlelength=2.6)
         self.artists = self.lines + self.dots + self.texts
 
     def numbers(self, j: int, step: int) -> tuple[int, float, float]:
