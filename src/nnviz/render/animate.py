@@ -177,7 +177,7 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
         if cls.shares_runs:  # one panel for all runs (the landscape: one plane, a path each)
             rows.append([cls(traces[0], theme=theme, runs=runs, **view_options.get(v, {}))])
         else:
-            rows.append([cls(tr, theme=theme, label=f"{lab}", **view_options.get(v, {})) for tr, lab in runs])
+            rows.append([cls(tr, theme=theme, label=f"{lab}", **view_options.get(v, {})) for lab, tr in runs])
     heights = [1.0] * len(rows)
     if "loss" in views:
         rows.append([view_class("loss")(traces[0], theme=theme, runs=runs, **view_options.get("loss", {}))])
@@ -292,7 +292,15 @@ def player_meta(traces, labels=None, title=None, log=False) -> dict:
 
 def _shared_steps(traces, spec, max_frames):
     """Frame steps for several runs: the union of their selections, thinned."""
-    allsteps = np.unique(np.concatenate([select_steps(t, spec, 10**9) for t in traces]))
+    chosen, error = [], None
+    for t in traces:  # a step that only the longer runs recorded (e.g. --step 300 of a run that stopped at 96)
+        try:
+            chosen.append(select_steps(t, spec, 10**9))
+        except ValueError as e:
+            error = e
+    if not chosen:
+        raise error
+    allsteps = np.unique(np.concatenate(chosen))
     if spec is None and len(allsteps) > max_frames:
         allsteps = allsteps[np.unique(np.linspace(0, len(allsteps) - 1, max_frames).round().astype(int))]
     return [int(s) for s in allsteps]

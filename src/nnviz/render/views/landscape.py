@@ -181,44 +181,49 @@ class LandscapeView(View):
         ax.tick_params(length=2)
         for side in ("top", "right"):
             ax.spines[side].set_visible(True)
-        # the title: the label of a run compared side by side, the plane's share of the movement,
-        # then one line per run for the numbers that change (FastText, above the axes so that no
-        # path runs under them)
+        # the title: the label of a run compared side by side and the plane's share of the movement;
+        # one run: its numbers on a second title line; several: a legend beside the axes (the
+        # run's colour, dash pattern and marker, its name, its numbers on a second line), so that
+        # nothing covers the surface. The numbers are FastText, redrawn per frame.
         head = f"{self.label}\n" if (self.label and not multi) else ""
-        ax.set_title(head + self.caption() + "\n " * len(self.runs), fontsize="medium")
+        ax.set_title(head + self.caption() + ("" if multi else "\n "), fontsize="medium")
         self.lines, self.dots, self.texts = [], [], []
         k = mpl.rcParams["font.size"] / 9  # the layout's scale (fonts grow with the frame): lines too
         stroke = [patheffects.withStroke(linewidth=3.4 * k, foreground=th.background)]
-        fs = ax.title.get_size() * 0.9
-        pt = fig.dpi / 72  # pixels per point
-        pad, line_px = mpl.rcParams["axes.titlepad"] * pt, 1.2 * ax.title.get_size() * pt
         for j, (label, _) in enumerate(self.runs):
             color = th.run_color(j)
             path = ls.paths[j]
             ax.plot(path[:1, 0], path[:1, 1], "o", ms=6 * k, mfc="none", mec=color, mew=1.4 * k, zorder=3)  # start
             line, = ax.plot([], [], color=color, lw=1.7 * k, ls=RUN_DASHES[j % len(RUN_DASHES)] if multi else "-",
-                            animated=True, zorder=4, path_effects=stroke, label=label if multi else None)
+                            animated=True, zorder=4, path_effects=stroke)
             dot, = ax.plot([], [], RUN_MARKERS[j % len(RUN_MARKERS)] if multi else "o", ms=7 * k, mfc=color,
                            mec=th.background, mew=1.0 * k, animated=True, zorder=5)
-            # on the title's j-th blank line (the title sits axes.titlepad above the axes); several
-            # runs: each line starts with the run's line sample and marker (colour, dash and marker
-            # name the run, so no legend covers the surface)
-            y = pad + line_px * (len(self.runs) - 1 - j)
-            place = offset_copy(ax.transAxes, fig=fig, x=0, y=y, units="dots")
-            text = FastText(fig, 0.14 if multi else 0.5, 1.0, "", fontsize=fs, color=color if multi else th.text,
-                            ha="left" if multi else "center", va="bottom", transform=place, family="DejaVu Sans")
-            text.set_animated(True)
-            fig.add_artist(text)
-            if multi:
-                mid = offset_copy(ax.transAxes, fig=fig, x=0, y=y + 0.36 * fs * pt, units="dots")
-                ax.add_line(Line2D([0.0, 0.12], [1.0, 1.0], transform=mid, clip_on=False, color=color, lw=1.7 * k,
-                                   ls=RUN_DASHES[j % len(RUN_DASHES)]))
-                ax.add_line(Line2D([0.06], [1.0], transform=mid, clip_on=False, color=color, ls="none",
-                                   marker=RUN_MARKERS[j % len(RUN_MARKERS)], ms=5.5 * k, mec=th.background,
-                                   mew=0.8 * k))
             self.lines.append(line)
             self.dots.append(dot)
-            self.texts.append(text)
+        if multi:
+            # a second, blank line under each name, wide enough for "on plane 0.000104 · trace 1.23e-06"
+            # in figure spaces (the width of a digit)
+            handles = [Line2D([], [], color=th.run_color(j), lw=1.7 * k, ls=RUN_DASHES[j % len(RUN_DASHES)],
+                              marker=RUN_MARKERS[j % len(RUN_MARKERS)], ms=5.5 * k, mec=th.background, mew=0.8 * k)
+                       for j in range(len(self.runs))]
+            leg = ax.legend(handles, [f"{label}\n" + "\u2007" * 33 for label, _ in self.runs], loc="upper left",
+                            bbox_to_anchor=(1.0, 1.0), borderaxespad=0.3, handlelength=2.6, fontsize="small",
+                            labelspacing=0.6)
+            for j, t in enumerate(leg.get_texts()):
+                # on the label's second line: the legend places its text at draw time, which comes
+                # before these are drawn (the legend is in the static background, or drawn with
+                # its axes before the figure's own artists in a still)
+                self.texts.append(FastText(fig, 0, 0, "", fontsize=t.get_fontsize(), color=th.run_color(j),
+                                           ha="left", va="baseline", transform=t.get_transform(),
+                                           family="DejaVu Sans"))
+        else:
+            pt = fig.dpi / 72  # pixels per point
+            place = offset_copy(ax.transAxes, fig=fig, x=0, y=mpl.rcParams["axes.titlepad"] * pt, units="dots")
+            self.texts.append(FastText(fig, 0.5, 1.0, "", fontsize=ax.title.get_size() * 0.9, color=th.text,
+                                       ha="center", va="bottom", transform=place, family="DejaVu Sans"))
+        for text in self.texts:
+            text.set_animated(True)
+            fig.add_artist(text)
         self.artists = self.lines + self.dots + self.texts
 
     def numbers(self, j: int, step: int) -> tuple[int, float, float]:
@@ -234,6 +239,6 @@ class LandscapeView(View):
             self.lines[j].set_data(path[: i + 1, 0], path[: i + 1, 1])
             self.dots[j].set_data(path[i: i + 1, 0], path[i: i + 1, 1])
             _, on_plane, recorded = self.numbers(j, step)
-            self.texts[j].set_text(loss_text(on_plane, recorded, label if multi else None))
+            self.texts[j].set_text(loss_text(on_plane, recorded))
         return self.artists
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import matplotlib as mpl
 import numpy as np
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 from matplotlib.transforms import offset_copy
 
 from ...landscape import Surface, landscape_line
@@ -89,6 +90,9 @@ class Landscape1DView(View):
                     color=th.muted, fontsize="small")
         if self.log:
             ax.set_yscale("log")
+            ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))  # labels even within one decade
+            ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.2g}"))
+            ax.yaxis.set_minor_formatter(NullFormatter())
         ax.set_xlim(ln.t[0], ln.t[-1])
         ax.set_xlabel("t:  θ = θ(0) + t · (θ(final) − θ(0))")
         ax.set_ylabel("loss")
@@ -107,7 +111,7 @@ class Landscape1DView(View):
                              va="bottom", transform=place, family="DejaVu Sans")
         self.text.set_animated(True)
         fig.add_artist(self.text)
-        ax.legend(loc="upper right", bbox_to_anchor=(1.0, 0.93), fontsize="small", frameon=True, framealpha=0.85,
+        ax.legend(loc="best", fontsize="small", frameon=True, framealpha=0.85,
                   facecolor=th.background, edgecolor="none")
         self.artists = [self.gap, self.own, self.dot, self.text]
 
