@@ -230,3 +230,47 @@ def test_cli_landscape_movie_still_player_and_refusal(optimiser_runs, tmp_path):
                      ("landscape.nothing=1", "no option")):
         r = run("animate", gd, "--view", "landscape", "--opt", bad, "-o", tmp_path / "bad.gif")
         assert r.exit_code != 0 and msg in r.output and "Traceback" not in r.output, r.output
+
+
+def test_gallery_captions_are_measured(tmp_path):
+    """The numbers of the two landscape gallery captions, from full runs of their presets."""
+    from nnviz.gallery import GALLERY
+    from nnviz.render.views.landscape import LandscapeView
+
+    captions = {e.name: e.caption for e in GALLERY}
+    moons = nnviz.train("moons", trace=tmp_path / "moons.h5")
+    ls = nnviz.landscape(moons)
+    text = captions["landscape_moons.gif"]
+    assert f"holds {100 * ls.explained:.0f} % of the path's movement" in text
+    P = flat_params(moons)
+    stop = int(np.flatnonzero(moons.loss == 0)[0])
+    assert f"from {moons.loss[0]:.3g} to 0 by step {stop}, where the path stops" in text
+    assert np.array_equal(P[stop], P[-1]) and not np.array_equal(P[stop - 1], P[-1])
+    view = LandscapeView(moons)
+    view.prepare([3])
+    _, on_plane, recorded = view.numbers(0, 3)
+    assert f"step 3: {on_plane:.3g} on the plane, {recorded:.3g} recorded" in text
+
+    runs = [nnviz.train(f"moons-{o}", trace=tmp_path / f"{o}.h5") for o in ("gd", "momentum", "adam", "lbfgs")]
+    text = captions["landscape_optimisers.gif"]
+    ls = nnviz.landscape(runs)
+    assert f"one plane ({100 * ls.explained:.0f} % of the paths' movement)" in text
+    gd, mom, adam, lbfgs = (float(t.loss[-1]) for t in runs)
+    assert f"gradient descent is at loss {gd:.3f}, momentum at {mom:.3f} and Adam at {adam:.3f}" in text
+    assert f"stops at {lbfgs:.3f} after {runs[3].final_step} iterations" in text
+    assert all(t.final_step == 300 for t in runs[:3]) and runs[3].final_step < 300
+
+
+@pytest.mark.slow
+def test_gallery_caption_of_the_harder_data_set(tmp_path):
+    from nnviz.gallery import GALLERY
+
+    text = {e.name: e.caption for e in GALLERY}["landscape_harder.gif"]
+    gd, lbfgs = (nnviz.train(n, trace=tmp_path / f"{n}.h5") for n in ("harder-tanh-30x30-gd", "harder-tanh-30x30"))
+    ls = nnviz.landscape([gd, lbfgs])
+    assert f"(plane: {100 * ls.explained:.0f} % of the paths' movement)" in text
+    assert gd.final_step == lbfgs.final_step == 600
+    pc = lambda v: f"{100 * v:.0f} %"
+    assert f"at loss {gd.loss[-1]:.3f} and {pc(gd.accuracy[-1])} of the training points right" in text
+    assert f"to {lbfgs.loss[-1]:.3f} and {pc(lbfgs.accuracy[-1])} ({pc(lbfgs.test_accuracy[-1])} on the test set)" in text
+    assert np.array_equal(flat_params(gd, [0]), flat_params(lbfgs, [0]))  # one start

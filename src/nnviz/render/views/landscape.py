@@ -163,7 +163,8 @@ class LandscapeView(View):
                              cmap=surface_cmap(th), extend=extend, zorder=0)
             ax.contour(ls.alpha, ls.beta, Z, levels=self.bounds[1:-1], colors=[th.background], linewidths=0.35,
                        alpha=0.6, zorder=1)
-            bar = fig.colorbar(cs, ax=ax, fraction=0.06, pad=0.02, aspect=30)
+            # several runs: the colour bar on the left, the runs' legend on the right
+            bar = fig.colorbar(cs, ax=ax, fraction=0.06, pad=0.02, aspect=30, location="left" if multi else "right")
             # ticks on band edges (a surface spanning less than a decade has no power of ten to label)
             ticks = self.bounds[:: max(1, len(self.bounds) // 4)]
             bar.set_ticks(ticks, labels=[f"{v:.2g}" for v in ticks])
