@@ -274,3 +274,20 @@ def test_gallery_caption_of_the_harder_data_set(tmp_path):
     assert f"at loss {gd.loss[-1]:.3f} and {pc(gd.accuracy[-1])} of the training points right" in text
     assert f"to {lbfgs.loss[-1]:.3f} and {pc(lbfgs.accuracy[-1])} ({pc(lbfgs.test_accuracy[-1])} on the test set)" in text
     assert np.array_equal(flat_params(gd, [0]), flat_params(lbfgs, [0]))  # one start
+
+
+def test_a_config_with_loss_auto(tmp_path):
+    """train.loss = "auto" (the default) is the loss the trainer chose for the targets (bce for 0/1)."""
+    tr = nnviz.train({"data": {"name": "moons", "n": 40, "noise": 0.1, "encoding": "01"}, "model": {"hidden": [4]},
+                      "train": {"steps": 6, "record": "all"}}, trace=tmp_path / "auto.h5")
+    assert tr.config["train"]["loss"] == "auto"
+    ls = nnviz.landscape(tr, resolution=7)
+    theta = ls.center + ls.alpha[3] * ls.directions[0] + ls.beta[3] * ls.directions[1]
+    assert ls.loss[3, 3] == pytest.approx(_independent_cost_as(tr, theta, "bce"), abs=1e-12)
+    assert abs(ls.path_loss[0][-1] - tr.loss[tr.final_step]) < 1e-9
+
+
+def _independent_cost_as(trace, theta, loss):
+    m = trace.model_at(trace.final_step)
+    m.set_flat(theta)
+    return m.cost(m.forward(trace.data.X), trace.data.y, loss, trace.config["train"]["l2"])

@@ -176,7 +176,7 @@ class Surface:
     @classmethod
     def of(cls, trace) -> "Surface":
         train = trace.config.get("train", {})
-        name = train.get("loss")
+        name = _loss_name(trace)
         if name == "ode" or name is None:
             raise LandscapeError(f"{trace.path.name}: its loss ({name}) is not a table loss on data; "
                                  "the landscape draws table losses only")
@@ -255,6 +255,14 @@ class Surface:
         return np.array(out)
 
 
+def _loss_name(trace) -> str | None:
+    """The trace's loss by name ("auto" in its config resolved as the trainer did)."""
+    from .build import resolved_loss
+
+    name = trace.config.get("train", {}).get("loss")
+    return None if name is None else resolved_loss(name, trace.data.encoding)
+
+
 def _arch(trace) -> tuple:
     return (tuple(trace.sizes), tuple(trace.activation_names), bool(trace.output_bias))
 
@@ -272,10 +280,10 @@ def check_same(traces, names=None) -> None:
             raise LandscapeError(f"runs of different architecture cannot share one plane: {n0} is "
                                  f"{a(first)}, {n1} is {a(tr)}")
         t0, t1 = first.config.get("train", {}), tr.config.get("train", {})
-        if (t0.get("loss"), t0.get("l2", 0.0)) != (t1.get("loss"), t1.get("l2", 0.0)):
+        c0, c1 = (_loss_name(first), t0.get("l2", 0.0)), (_loss_name(tr), t1.get("l2", 0.0))
+        if c0 != c1:
             raise LandscapeError(f"runs with different costs cannot share one surface: {n0} has "
-                                 f"{t0.get('loss')} (l2 {t0.get('l2', 0.0):g}), {n1} "
-                                 f"{t1.get('loss')} (l2 {t1.get('l2', 0.0):g})")
+                                 f"{c0[0]} (l2 {c0[1]:g}), {n1} {c1[0]} (l2 {c1[1]:g})")
         d0, d1 = first.data, tr.data
         if d0.X.shape != d1.X.shape or not (np.array_equal(d0.X, d1.X) and np.array_equal(d0.y, d1.y)):
             raise LandscapeError(f"runs on different data cannot share one surface: {n0} and "
