@@ -613,6 +613,10 @@ GALLERY: list[Entry] = [
     Entry("scene_BumpConstruction.gif", "004", "manim: the bump construction",
           "Sigmoid to step, two steps to a bump, N bumps to f.", _scene("BumpConstruction", 9),
           "nnviz scene BumpConstruction -o bumps.mp4"),
+    Entry("scene_LossLandscape.gif", "001", "manim: the loss landscape in 3-D",
+          "The moons-adam run rolling down its loss surface (height: the log of the cost), the camera turning "
+          "once around it.", _scene("LossLandscape", 8, "moons-adam"),
+          "nnviz scene LossLandscape --preset moons-adam -o landscape.mp4"),
     Entry("scene_ConstructedVsTrained.gif", "004", "manim: constructed against trained",
           "The bump construction next to a trained network of the same width.", _scene("ConstructedVsTrained", 8),
           "nnviz scene ConstructedVsTrained -o versus.mp4"),
