@@ -56,12 +56,11 @@ def log_levels(values, n: int = 12) -> tuple[np.ndarray, float]:
     return np.geomspace(floor, top, n + 1), floor
 
 
-def loss_text(surface_loss: float, trace_loss: float, label: str | None = None, where: str = "on plane") -> str:
+def loss_text(surface_loss: float, trace_loss: float, where: str = "on plane") -> str:
     """One line of numbers: "loss 0.0123" when the dot's surface loss and the trace's loss print the
     same, else "on plane 0.0110 · trace 0.0123" (the step is off the plane or line)."""
     a, b = f"{surface_loss:.3g}", f"{trace_loss:.3g}"
-    text = f"loss {b}" if a == b else f"{where} {a} · trace {b}"
-    return f"{label}: {text}" if label else text
+    return f"loss {b}" if a == b else f"{where} {a} · trace {b}"
 
 
 @register_view
@@ -106,9 +105,9 @@ class LandscapeView(View):
             raise ValueError(f"landscape.extent must be a number from 1 to 10, got {extent!r}")
         self.plane, self.resolution, self.extent = str(plane), resolution, float(extent)
         self.levels, self.seed = levels, int(seed)
-        traces = [tr for _, tr in self.runs]
-        check_same(traces, [lab or tr.path.stem for lab, tr in self.runs])  # runs that cannot share a surface: refused before any work
-        parse_plane(self.plane)
+        # runs that cannot share a surface, a bad plane: refused before any work
+        check_same([tr for _, tr in self.runs], [lab or tr.path.stem for lab, tr in self.runs])
+        self.kind, self.chosen = parse_plane(self.plane)
         Surface.of(self.trace)
         self.ls = None
 
@@ -132,12 +131,11 @@ class LandscapeView(View):
         return f"the plane holds {share} % of the {paths} movement"
 
     def axis_labels(self) -> tuple[str, str]:
-        kind = self.ls.plane
-        if kind == "pca":
+        if self.kind == "pca":
             return "principal direction 1", "principal direction 2"
-        if kind == "random":
+        if self.kind == "random":
             return "random direction 1 (filter-normalised)", "random direction 2"
-        a, b, c = kind[6:].split(",")
+        a, b, c = self.chosen
         return f"θ(step {b}) − θ(step {a})", f"θ(step {c}) − θ(step {a})"
 
     def palette_colors(self) -> np.ndarray:
@@ -233,8 +231,7 @@ class LandscapeView(View):
         return int(self.ls.steps_per_run[j][i]), float(self.ls.path_loss[j][i]), float(self.ls.trace_loss[j][i])
 
     def update(self, step):
-        multi = len(self.runs) > 1
-        for j, (label, _) in enumerate(self.runs):
+        for j in range(len(self.runs)):
             i = self.point(j, step)
             path = self.ls.paths[j]
             self.lines[j].set_data(path[: i + 1, 0], path[: i + 1, 1])
