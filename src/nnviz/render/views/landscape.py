@@ -200,12 +200,12 @@ class LandscapeView(View):
             self.lines.append(line)
             self.dots.append(dot)
         if multi:
-            # a second, blank line under each name, wide enough for "on plane 0.000104 · trace 1.23e-06"
+            # a second, blank line under each name, wide enough for "on plane 0.0681 · trace 0.0421"
             # in figure spaces (the width of a digit)
             handles = [Line2D([], [], color=th.run_color(j), lw=1.7 * k, ls=RUN_DASHES[j % len(RUN_DASHES)],
                               marker=RUN_MARKERS[j % len(RUN_MARKERS)], ms=5.5 * k, mec=th.background, mew=0.8 * k)
                        for j in range(len(self.runs))]
-            leg = ax.legend(handles, [f"{label}\n" + "\u2007" * 33 for label, _ in self.runs], loc="upper left",
+            leg = ax.legend(handles, [f"{label}\n" + "\u2007" * 31 for label, _ in self.runs], loc="upper left",
                             bbox_to_anchor=(1.0, 1.0), borderaxespad=0.3, handlelength=2.6, fontsize="small",
                             labelspacing=0.6)
             for j, t in enumerate(leg.get_texts()):
