@@ -291,3 +291,15 @@ def _independent_cost_as(trace, theta, loss):
     m = trace.model_at(trace.final_step)
     m.set_flat(theta)
     return m.cost(m.forward(trace.data.X), trace.data.y, loss, trace.config["train"]["l2"])
+
+
+def test_a_still_of_a_step_only_the_longer_run_reached(tmp_path):
+    """--step K of several runs: a run that stopped before K (L-BFGS converged) shows its last step."""
+    from nnviz.render.animate import _shared_steps
+
+    gd = nnviz.train("moons-gd", trace=tmp_path / "gd.h5", steps=120)
+    lbfgs = nnviz.train("moons-lbfgs", trace=tmp_path / "lbfgs.h5")
+    assert lbfgs.final_step < 120  # converged before
+    assert _shared_steps([gd, lbfgs], "120", 150) == [120]
+    with pytest.raises(ValueError, match="selects no recorded step"):
+        _shared_steps([gd, lbfgs], "99999", 150)
