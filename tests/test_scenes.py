@@ -204,6 +204,7 @@ def _read_video(path):
     ("BumpConstruction", None),
     ("ConstructedVsTrained", "fit"),
     ("PerceptronRule", None),
+    ("LossLandscape", "moons"),
 ])
 def test_every_scene_renders_a_last_frame(manim, traces, tmp_path, tmpdir_inside, name, source):
     from nnviz.scenes_lib import render_scene
@@ -257,3 +258,25 @@ def test_scene_list_matches_the_scene_files():
     text = "".join(p.read_text() for p in (REPO / "scenes").glob("*.py"))
     for name in SCENES:
         assert f"class {name}(" in text
+
+
+def test_landscape_scene_heights_are_the_surface(traces):
+    """LossLandscape's numbers: heights are log10 of nnviz.landscape's surface, the path sits on it."""
+    pytest.importorskip("manim")
+    from nnviz.landscape import landscape
+    from nnviz.scenes_lib.landscape import LandscapeData, LossLandscape
+    from nnviz.trace import load_trace
+
+    with load_trace(traces["moons"]) as tr:
+        D = LandscapeData(tr, resolution=15)
+        ls = landscape(tr, resolution=15, extent=1.15)
+        np.testing.assert_array_equal(D.ls.loss, ls.loss)
+        top = ls.loss.max()
+        np.testing.assert_allclose(D.height, np.log10(np.clip(ls.loss, D.floor, top)), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(D.path_height, np.log10(np.clip(ls.path_loss[0], D.floor, top)), atol=1e-12)
+        np.testing.assert_array_equal(D.ls.trace_loss[0], tr.loss[tr.steps])  # the readout's numbers
+        pts = D.to_scene(ls.path[:, 0], ls.path[:, 1], D.path_height)
+        assert pts.shape == (len(tr.steps), 3) and np.abs(pts[:, :2]).max() <= 6.5 / 2 + 1e-9
+        short = nnviz.train("xor", trace=traces["moons"].parent / "x2.h5", steps=1, record="all")
+        with pytest.raises(ValueError, match="at least 3 recorded steps"):
+            LossLandscape.check(short)

@@ -369,6 +369,26 @@ def _moons_grid(path, ctx):
     save_grid(ctx.trace("moons", record="auto"), [0, 1, 3, 7, 15, 31, 63, 127], path, dpi=80)
 
 
+def _landscape_moons(path, ctx):
+    _need_view("landscape")
+    return _movie(path, [ctx.trace("moons", record="auto")], ["boundary", "landscape", "loss"], size=(560, 420),
+                  frames=36, title="moons: the loss landscape", colors=128)
+
+
+def _landscape_optimisers(path, ctx):
+    _need_view("landscape")
+    names = ["moons-gd", "moons-momentum", "moons-adam", "moons-lbfgs"]
+    return _movie(path, [ctx.trace(n) for n in names], ["landscape"], size=(640, 400), frames=40,
+                  labels=["gradient descent", "momentum", "Adam", "L-BFGS"], title="four optimisers, one surface")
+
+
+def _landscape_harder(path, ctx):
+    _need_view("landscape")
+    traces = [ctx.trace("harder-tanh-30x30-gd"), ctx.trace("harder-tanh-30x30")]
+    return _movie(path, traces, ["landscape", "loss"], size=(560, 420), frames=40,
+                  labels=["gradient descent", "L-BFGS"], title="the harder data set: GD against L-BFGS")
+
+
 # ---------------------------------------------------------------------------- seed 004
 _N_FRAMES = "1,2,3,4,5,6,8,10,12,16,20,24,32,40,48"
 
@@ -470,6 +490,16 @@ GALLERY: list[Entry] = [
           "at lr 0.3 from seed 1 (71 %): the seed matters as much as the settings.", _sweep_gif,
           "nnviz sweep xor --grid lr=0.01,0.05,0.3 --grid hidden=2,4 --seeds 2 --steps 300 -o sweep/ && "
           "nnviz animate sweep/ -o sweep.gif"),
+    Entry("landscape_optimisers.gif", "001", "four optimisers on one loss landscape",
+          "The same 2-8-1 network, data and initial weights (the moons-* presets), four optimisers, one plane "
+          "(82 % of the paths' movement): after 300 steps gradient descent is at loss 0.117, momentum at 0.094 and "
+          "Adam at 0.043, while L-BFGS takes a valley of its own and stops at 0.042 after 95 iterations.",
+          _landscape_optimisers, "nnviz animate moons-gd moons-momentum moons-adam moons-lbfgs --view landscape -o opt.gif"),
+    Entry("landscape_harder.gif", "001", "gradient descent against L-BFGS on the harder data set",
+          "Exercise 3's tanh 30x30 network from one start (plane: 96 % of the paths' movement): after 600 steps "
+          "gradient descent has hardly left the start, at loss 0.657 and 58 % of the training points right, while "
+          "L-BFGS has travelled far across the surface to 0.168 and 98 % (85 % on the test set).",
+          _landscape_harder, "nnviz animate harder-tanh-30x30-gd harder-tanh-30x30 --view landscape,loss -o harder.gif"),
     Entry("seed001_deeper.gif", "001", "deeper networks on the harder data set",
           "Exercise 3's three networks trained with L-BFGS: ReLU 50x50 and tanh 30x30 carve the checkerboard "
           "(hollow points are the held-out test set), the sigmoid 10x10 is still far behind.",
@@ -546,6 +576,11 @@ GALLERY: list[Entry] = [
           "The moons homework's 2-50-1 ReLU network with the perceptron error: the boundary, the misclassified "
           "points (ringed) and the error, step by step.", _animation("moons", frames=45),
           "nnviz animate moons -o moons.gif"),
+    Entry("landscape_moons.gif", "003", "the moons run on its loss landscape",
+          "The homework's run on the plane of its path's two principal directions, which holds 91 % of the "
+          "path's movement: the perceptron error falls from 0.127 to 0 by step 14, where the path stops, and the "
+          "two numbers above the surface part where the run leaves the plane (step 3: 0.0103 on the plane, "
+          "0.00963 recorded).", _landscape_moons, "nnviz animate moons --view boundary,landscape,loss -o landscape.gif"),
     Entry("torch_moons.gif", "003", "a PyTorch loop on the moons, recorded",
           "A plain PyTorch training loop (2-16-16-1 tanh, BCEWithLogitsLoss, SGD) with one line added, "
           "rec.step(k): nnviz stores torch's own gradients, which agree with its backprop to 1e-16.",
@@ -606,6 +641,10 @@ GALLERY: list[Entry] = [
     Entry("scene_BumpConstruction.gif", "004", "manim: the bump construction",
           "Sigmoid to step, two steps to a bump, N bumps to f.", _scene("BumpConstruction", 9),
           "nnviz scene BumpConstruction -o bumps.mp4"),
+    Entry("scene_LossLandscape.gif", "001", "manim: the loss landscape in 3-D",
+          "The moons-adam run rolling down its loss surface (height: the log of the cost), the camera turning "
+          "once around it.", _scene("LossLandscape", 8, "moons-adam"),
+          "nnviz scene LossLandscape --preset moons-adam -o landscape.mp4"),
     Entry("scene_ConstructedVsTrained.gif", "004", "manim: constructed against trained",
           "The bump construction next to a trained network of the same width.", _scene("ConstructedVsTrained", 8),
           "nnviz scene ConstructedVsTrained -o versus.mp4"),

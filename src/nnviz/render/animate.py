@@ -144,7 +144,9 @@ def header_text(trace):
 
 def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light", title=None,
                  view_options=None) -> Layout:
-    """A layout for one run (its views side by side) or several (a column each, loss shared)."""
+    """A layout for one run (its views side by side) or several: a row per view with a panel per run,
+    except views that draw every run in one panel (``shares_runs``: the loss curves in a strip at
+    the bottom, the landscape on one plane)."""
     traces = list(traces)
     view_options = {k: dict(o) for k, o in (view_options or {}).items()}
     views = list(views or default_views(traces[0]))
@@ -166,16 +168,19 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
                           row_heights=[1.0, 0.42])
         return Layout([row], size=size, theme=theme, title=title, header=header_text(tr))
     labels = labels or [tr.path.stem for tr in traces]
+    runs = list(zip(labels, traces))
     rows = []
     for v in views:
         if v == "loss":
             continue
-        rows.append([view_class(v)(tr, theme=theme, label=f"{lab}", **view_options.get(v, {}))
-                     for tr, lab in zip(traces, labels)])
+        cls = view_class(v)
+        if cls.shares_runs:  # one panel for all runs (the landscape: one plane, a path each)
+            rows.append([cls(traces[0], theme=theme, runs=runs, **view_options.get(v, {}))])
+        else:
+            rows.append([cls(tr, theme=theme, label=f"{lab}", **view_options.get(v, {})) for lab, tr in runs])
     heights = [1.0] * len(rows)
     if "loss" in views:
-        rows.append([view_class("loss")(traces[0], theme=theme, runs=list(zip(labels, traces)),
-                                         **view_options.get("loss", {}))])
+        rows.append([view_class("loss")(traces[0], theme=theme, runs=runs, **view_options.get("loss", {}))])
         heights.append(0.6)
     longest = max(traces, key=lambda t: int(t.all_steps[-1]))
     width = len(str(int(longest.all_steps[-1])))
@@ -287,7 +292,15 @@ def player_meta(traces, labels=None, title=None, log=False) -> dict:
 
 def _shared_steps(traces, spec, max_frames):
     """Frame steps for several runs: the union of their selections, thinned."""
-    allsteps = np.unique(np.concatenate([select_steps(t, spec, 10**9) for t in traces]))
+    chosen, error = [], None
+    for t in traces:  # a step that only the longer runs recorded (e.g. --step 300 of a run that stopped at 96)
+        try:
+            chosen.append(select_steps(t, spec, 10**9))
+        except ValueError as e:
+            error = e
+    if not chosen:
+        raise error
+    allsteps = np.unique(np.concatenate(chosen))
     if spec is None and len(allsteps) > max_frames:
         allsteps = allsteps[np.unique(np.linspace(0, len(allsteps) - 1, max_frames).round().astype(int))]
     return [int(s) for s in allsteps]

@@ -43,6 +43,9 @@ class Theme:
     right: str = "#009E73"  # a correct prediction
     wrong: str = "#D55E00"  # a wrong prediction
     runs: tuple = ("#0072B2", "#D55E00", "#7F3C8D", "#009E73")  # compared runs (with RUN_DASHES)
+    # the loss landscape's colour ramp, low loss to high: one grey-blue hue, so the runs' coloured
+    # paths stay the only colours on it
+    surface: tuple = ("#FAFBFC", "#66717D")
 
     def class_color(self, k: int) -> str:
         return CLASS_COLORS[k % len(CLASS_COLORS)]
@@ -100,7 +103,8 @@ THEMES = {
     "dark": Theme("dark", background="#16181D", panel="#2A2D34", text="#EEEEEE", muted="#9A9A9A",
                   grid="#3A3D45", loss="#EEEEEE", test="#FF6B6B", accuracy="#7BD389", cursor="#FFD166",
                   positive="#FFA940", negative="#40A9FF", grad_pos="#C07BD0", grad_neg="#2FC29B",
-                  right="#3DD6A3", wrong="#FF7A45", runs=("#56B4E9", "#E69F00", "#C07BD0", "#3DD6A3")),
+                  right="#3DD6A3", wrong="#FF7A45", runs=("#56B4E9", "#E69F00", "#C07BD0", "#3DD6A3"),
+                  surface=("#1B1E24", "#7D8794")),
 }
 
 

@@ -28,6 +28,7 @@ class CurvesView(View):
     width = 1.0
     needs_tensors = False
     network = "any"
+    shares_runs = True
 
     def __init__(self, trace, theme="light", label=None, log=False, accuracy=True, runs=None):
         super().__init__(trace, theme, label)
