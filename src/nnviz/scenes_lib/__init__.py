@@ -1,7 +1,7 @@
 """Manim scenes driven by nnviz traces, for lecture videos.
 
 The scene classes live in the submodules of this package (``backprop``, ``boundary``,
-``bumps``, ``perceptron``) and import manim; this module does not, so ``nnviz scene`` can list
+``bumps``, ``perceptron``, ``convolution``) and import manim; this module does not, so ``nnviz scene`` can list
 the scenes and explain what to install when manim is missing. The thin files in the repository's
 ``scenes/`` folder subclass these classes so that plain ``manim scenes/backprop.py BackpropFlow``
 works too.
@@ -46,6 +46,8 @@ SCENES: dict[str, tuple[str, str, bool]] = {
                          False),
     "ConstructedVsTrained": ("bumps", "the bump construction next to a trained network of the same width", True),
     "PerceptronRule": ("perceptron", "seed 001's perceptron learning rule moving the boundary point by point", False),
+    "ConvolutionFlow": ("convolution", "a CNN's filter sliding over a probe digit, the feature map filling in, "
+                                       "2x2 max-pooling", True),
 }
 
 #: quality letter (manim's -q) -> (manim quality name, resolution and frame rate)
