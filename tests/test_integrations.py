@@ -89,41 +89,6 @@ def test_recorder_compares_given_gradients_and_marks_divergence(tmp_path):
     assert rec.trace.status == "diverged" and "loss became" in rec.trace.message
 
 
-def test_step_many_records_what_step_records(tmp_path):
-    """Steps recorded in batches (one first-layer product for all of them, as the Keras callback
-    does) hold the numbers step-by-step recording holds, divergence included."""
-    from nnviz.data import make_dataset
-
-    d = make_dataset("digits")
-    X, y = d.X[:300], d.labels[:300]
-    rng = np.random.default_rng(0)
-    params = [[(rng.normal(0, 0.3, (64, 12)), rng.normal(0, 0.1, 12)), (rng.normal(0, 0.3, (12, 10)),
-                                                                          rng.normal(0, 0.1, 10))]
-              for _ in range(23)]
-    params[21] = [(W * 1e4, b) for W, b in params[21]]   # runs away at step 21
-    kw = dict(sizes=[64, 12, 10], activations=["sigmoid", "softmax"], loss="cross_entropy", lr=0.1,
-              record="every:5", steps=22, X_test=d.X[300:400], y_test=d.labels[300:400])
-    with Recorder(tmp_path / "one.h5", X, y, **kw) as rec:
-        for k, p in enumerate(params):
-            if not rec.step(k, p):
-                break
-    with Recorder(tmp_path / "many.h5", X, y, **kw) as rec:
-        entries = [(k, p, None, None, None) for k, p in enumerate(params)]
-        assert rec.step_many(entries[:7]) and rec.step_many(entries[7:16])
-        assert rec.step_many(entries[16:]) is False and "step 21" in rec.message
-    with nnviz.load_trace(tmp_path / "one.h5") as a, nnviz.load_trace(tmp_path / "many.h5") as b:
-        assert a.status == b.status == "diverged" and a.steps.tolist() == b.steps.tolist() == [0, 5, 10, 15, 20]
-        assert len(a.all_steps) == len(b.all_steps) == 22   # the diverged step has its scalars
-        for name in ("loss", "accuracy", "test_loss", "test_accuracy"):
-            np.testing.assert_allclose(getattr(b, name), getattr(a, name), rtol=1e-15, atol=0)
-        for k in b.steps:
-            for x, z in zip(b.preactivations(k) + b.activations(k) + b.deltas(k),
-                            a.preactivations(k) + a.activations(k) + a.deltas(k)):
-                np.testing.assert_allclose(x, z, rtol=1e-13, atol=1e-15)
-            for (dW, db), (dW0, db0) in zip(b.grads(k), a.grads(k)):
-                np.testing.assert_allclose(dW, dW0, rtol=1e-13, atol=1e-15)
-
-
 def test_recorder_refuses_bad_input_in_one_line(tmp_path):
     X, y = _moons01(20)
     kw = dict(sizes=[2, 3, 1], activations=["tanh", "sigmoid"], loss="bce")

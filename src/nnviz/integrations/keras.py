@@ -11,12 +11,10 @@ Give the callback the data you give ``fit``. It reads the model when training be
 :mod:`nnviz.nn.frameworks` supports: ``Dense`` networks, and ``Conv2D``, ``MaxPooling2D``,
 ``Flatten``, ``Dense`` CNNs on channels-last images, recorded in nnviz's channels-first layout;
 anything else is refused in one line before the first update, and no trace is written), copies
-the parameters before every update (``on_train_batch_begin``), records them as step k (in
-batches: at the end of every epoch and every :data:`BUFFER_STEPS` updates, so that nnviz's
-evaluation of many steps shares its first matrix product), and records the final parameters at
-the end of training. Step k is the network before update k, as in every trace, whatever the
-batch size: a step is one minibatch update, and nnviz's loss, accuracy and gradients at step k
-are on all of X.
+the parameters before every update (``on_train_batch_begin``), records them as step k when the
+update is done, and records the final parameters at the end of training. Step k is the network
+before update k, as in every trace, whatever the batch size: a step is one minibatch update, and
+nnviz's loss, accuracy and gradients at step k are on all of X.
 
 Keras's numbers are nnviz's:
 
@@ -75,52 +73,8 @@ __all__ = ["TraceCallback"]
 log = logging.getLogger(__name__)
 
 
-#: steps buffered before they are recorded together (Recorder.step_many); also at every epoch's end
-BUFFER_STEPS = 32
-
-
-class _Steps:
-    """The steps of one ``fit`` waiting to be recorded, and how they are recorded.
-
-    nnviz evaluates its loss and accuracy on all of X at every step; buffered, the first layer's
-    products of up to :data:`BUFFER_STEPS` steps are one matrix product (``Recorder.step_many``).
-    With a different L2 factor per layer each step gets nnviz's passes with each layer's own term.
-    """
-
-    def __init__(self, recorder, net=None, loss=None, l2=None):
-        self.recorder, self.net, self.loss, self.l2 = recorder, net, loss, l2
-        self.queue = []
-
-    def record(self) -> bool:
-        """Record the buffered steps; False once the run has diverged."""
-        entries, self.queue = self.queue, []
-        if self.l2 is None:
-            return self.recorder.step_many(entries)
-        return all(self.recorder.step(k, net, grads=g, loss=c, lr=r, passes=self.passes(net))
-                   for k, p, g, c, r in entries for net in [self.net.set_params(p)])
-
-    def passes(self, net):
-        """nnviz's forward and backward pass with each layer's own L2 term (seed 002's Keras model
-        regularises its hidden layers only)."""
-        ds = self.recorder.dataset
-        with one_blas_thread():  # as the Recorder's own passes (nnviz.nn.threads)
-            fp = net.forward(ds.X)
-            bp = net.backward(fp, ds.y, self.loss, 0.0)
-        weighted = net.param_layers if isinstance(net, CNN) else range(1, net.L + 1)
-        for l, lam in zip(weighted, self.l2):
-            if lam:
-                bp.dW[l] = bp.dW[l] + lam * net.W[l]
-                bp.loss += 0.5 * lam * float(np.sum(net.W[l] ** 2))
-        return fp, bp
-
-
-def _interrupt(steps):
-    """Record what was buffered, and mark the trace interrupted (fit stopped with an error, or
-    the callback was dropped or Python exited during fit)."""
-    try:
-        steps.record()
-    finally:
-        steps.recorder.close("interrupted", "training stopped before the end of fit (an error or an interrupt)")
+def _interrupt(recorder):
+    recorder.close("interrupted", "training stopped before the end of fit (an error or an interrupt)")
 
 
 class TraceCallback(Callback):
@@ -235,12 +189,12 @@ class TraceCallback(Callback):
     # ---------------------------------------------------------------- Keras's hooks
     def on_train_begin(self, logs=None):
         if self.recorder is not None:  # the previous fit stopped with an error
+            _interrupt(self.recorder)
             self._finalizer.detach()
-            _interrupt(self._steps)
         self.recorder = self._done = None
         self._net, lmbds, nn_loss, Y, Yt = self._network()
         lams = [2.0 * lmbd for lmbd in lmbds]  # Keras's lmbd * sum(W^2) = nnviz's (l2/2) * sum(W^2)
-        self._l2 = None if len(set(lams)) == 1 else lams  # per-layer: nnviz adds each layer's term (_Steps.passes)
+        self._l2 = None if len(set(lams)) == 1 else lams  # per-layer: nnviz adds each layer's term (_passes)
         params, model = self.params or {}, self.model
         per_epoch, epochs = params.get("steps"), params.get("epochs")
         self.full_batch = per_epoch == 1
@@ -260,8 +214,7 @@ class TraceCallback(Callback):
             self.path, X, Y, network=self._net, loss=nn_loss, lr=self._lr(), l2=max(lams), record=self.record,
             steps=per_epoch * epochs if per_epoch and epochs else None, X_test=Xt, y_test=Yt,
             source="keras" if "64" in kernel_dtype else f"keras {kernel_dtype}", optimizer=optimizer, **options)
-        self._steps = _Steps(self.recorder, self._net, self._loss, self._l2)
-        self._finalizer = weakref.finalize(self, _interrupt, self._steps)
+        self._finalizer = weakref.finalize(self, _interrupt, self.recorder)
         self.k, self._before = 0, None
 
     def on_train_batch_begin(self, batch, logs=None):
@@ -276,23 +229,17 @@ class TraceCallback(Callback):
         # Keras's batch loss and gradients are on all of X only when a batch is all of X
         grads = self._grads() if self.full_batch else None
         loss = float(logs["loss"]) if self.full_batch and logs and "loss" in logs else None
-        self._steps.queue.append((self.k, params, grads, loss, lr))
+        if not self._step(self.k, params, grads, loss, lr):
+            self.model.stop_training = True
+            log.warning(self.recorder.message)
         self.k += 1
-        if len(self._steps.queue) >= BUFFER_STEPS:
-            self._record()
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.recorder is not None:
-            self._record()
 
     def on_train_end(self, logs=None):
         rec = self.recorder
         if rec is None:
             return
-        self._record()
         if rec.diverged_at is None:
-            self._steps.queue.append((self.k, self._params(), None, None, self._lr()))
-            self._record()
+            self._step(self.k, self._params(), None, None, self._lr())
         rec.close()
         self._finalizer.detach()
         self.recorder = None
@@ -306,11 +253,26 @@ class TraceCallback(Callback):
         except (TypeError, ValueError):
             return None
 
-    def _record(self):
-        """Record the buffered steps; stop training once the run has diverged."""
-        if self.recorder.diverged_at is None and not self._steps.record():
-            self.model.stop_training = True
-            log.warning(self.recorder.message)
+    def _step(self, k, params, grads, loss, lr) -> bool:
+        if self._l2 is None:
+            return self.recorder.step(k, params, grads=grads, loss=loss, lr=lr)
+        net = self._net.set_params(params)
+        with one_blas_thread():  # as the Recorder's own passes (nnviz.nn.threads)
+            passes = self._passes(net)
+        return self.recorder.step(k, net, grads=grads, loss=loss, lr=lr, passes=passes)
+
+    def _passes(self, net):
+        """nnviz's forward and backward pass with each layer's own L2 term (seed 002's Keras model
+        regularises its hidden layers only)."""
+        ds = self.recorder.dataset
+        fp = net.forward(ds.X)
+        bp = net.backward(fp, ds.y, self._loss, 0.0)
+        weighted = net.param_layers if isinstance(net, CNN) else range(1, net.L + 1)
+        for l, lam in zip(weighted, self._l2):
+            if lam:
+                bp.dW[l] = bp.dW[l] + lam * net.W[l]
+                bp.loss += 0.5 * lam * float(np.sum(net.W[l] ** 2))
+        return fp, bp
 
     @property
     def trace(self):

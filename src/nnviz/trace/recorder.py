@@ -41,7 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from ..config import make_config
-from ..nn import LOSSES, MLP, ForwardPass, get_loss
+from ..nn import LOSSES, MLP, get_loss
 from ..nn.conv import CNN
 from ..nn.threads import one_blas_thread
 from .schedule import ScheduleError, parse_schedule
@@ -354,53 +354,6 @@ class Recorder:
                              fp if passes is None else None, passes, grads)
         return True
 
-    def step_many(self, entries) -> bool:
-        """Record several steps at once: the same as :meth:`step` on each entry in turn.
-
-        Parameters
-        ----------
-        entries : list of (k, params, grads, loss, lr)
-            :meth:`step`'s arguments for each step, steps increasing (``grads``, ``loss``, ``lr``
-            may be None).
-
-        Returns
-        -------
-        bool
-            False once a step's loss is not finite (the later entries are not recorded).
-
-        Notes
-        -----
-        For a fully connected network the first layer's pre-activations of all the steps come
-        from one matrix product, ``[W1(k1) ... W1(km)].T @ X.T``, which BLAS does 2-3x faster than
-        m products of (n, n_0) @ (n_0, n_1) on the digits (each entry is the same dot product; the
-        tests compare with :meth:`step`); the layers above are each step's own. The Keras
-        callback buffers its steps for this.
-        """
-        entries = list(entries)
-        if self.conv or len(entries) < 2 or self.diverged_at is not None:
-            return all(self.step(k, p, grads=g, loss=c, lr=r) for k, p, g, c, r in entries)
-        X, n1 = self.dataset.X, self.model.sizes[1]
-        with one_blas_thread(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            # transposed, (m * n1, n): each step's z1.T is then a contiguous block of rows
-            Z1T = np.concatenate([np.asarray(p[0][0], dtype=float) for _, p, *_ in entries], axis=1).T @ X.T
-        for j, (k, params, grads, loss, lr) in enumerate(entries):
-            if int(k) <= self._last_k or (self.steps is not None and int(k) > self.steps):
-                return self.step(k, params)  # raises, as step() does
-            model = self._set_params(params)
-            with one_blas_thread(), np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                z1 = Z1T[j * n1: (j + 1) * n1].T
-                z1 = z1 + model.b[1] if model.b[1] is not None else z1.copy()
-                z, a = [None, z1], [X, model.f[1](z1)]
-                for l in range(2, model.L + 1):
-                    zl, al = model.layer_forward(l, a[l - 1])
-                    z.append(zl)
-                    a.append(al)
-                fp = ForwardPass(z, a)
-                bp = model.backward(fp, self.dataset.y, self._loss, self.l2) if self._scheduled(int(k)) else None
-            if not self.step(k, model, grads=grads, loss=loss, lr=lr, passes=(fp, bp)):
-                return False
-        return True
-
     def _set_params(self, params):
         try:
             return self.model.set_params([(np.asarray(W, dtype=float), None if b is None else np.asarray(b, dtype=float))
@@ -468,13 +421,12 @@ class Recorder:
         if self._pending is not None and status in (None, "complete", "interrupted"):
             k, params, fp, passes, grads = self._pending
             model = self.model.set_params(params)
-            bp = None
-            if passes is not None:
-                fp, bp = passes
-            if bp is None:  # a step recorded with its scalars only (step_many gives its forward pass)
+            if passes is None:
                 with one_blas_thread():
-                    fp = model.forward(self.dataset.X) if fp is None else fp
+                    fp = model.forward(self.dataset.X)
                     bp = model.backward(fp, self.dataset.y, self._loss, self.l2)
+            else:
+                fp, bp = passes
             self._write(k, model, fp, bp, grads)
         self._pending = None
         if status is None:
