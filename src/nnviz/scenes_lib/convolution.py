@@ -23,7 +23,7 @@ from manim import DOWN, LEFT, UP, Rectangle, Square, ValueTracker, VGroup, inter
 from manim.utils.color import ManimColor
 
 from .common import (BG, CURSOR, GRID, MUTED, NEG, PANEL, POS, TEXT, FastNumber, NNVizScene, Readout, Timing,
-                     duration, fade_in, fade_out, scene_trace, stack, text)
+                     duration, fade_in, fade_out, fmt, scene_trace, stack, text)
 from .compute import conv_walkthrough
 
 __all__ = ["ConvolutionFlow"]
@@ -44,6 +44,12 @@ def _decimals(values) -> int:
     if np.all(v == np.round(v)):
         return 0
     return 2 if np.abs(v).max() < 10 else 1
+
+
+def _font(values, decimals, cell) -> float:
+    """A font size at which the longest of ``values`` fits in a cell ``cell`` units wide."""
+    chars = max(len(fmt(float(v), decimals)) for v in np.ravel(values))
+    return float(min(15, 0.95 * cell / (0.0085 * max(chars, 1))))   # a character is ~0.0085 units per point
 
 
 class _Grid(VGroup):
@@ -129,7 +135,7 @@ class ConvolutionFlow(NNVizScene):
         n_in = xp.shape[0]
         c_in = min(0.47, 4.7 / n_in)
         x_dec = _decimals(w.x)
-        grid_in = _Grid(n_in, xp.shape[1], c_in, x_dec, 15 if x_dec == 0 else 12, (-4.5, -0.45, 0))
+        grid_in = _Grid(n_in, xp.shape[1], c_in, x_dec, _font(w.x, x_dec, c_in), (-4.5, -0.45, 0))
         x_scale = float(np.abs(w.x).max()) or 1.0
         for i in range(n_in):
             for j in range(xp.shape[1]):
@@ -156,9 +162,10 @@ class ConvolutionFlow(NNVizScene):
         bias.next_to(grid_w, DOWN, buff=0.2)
         self.shown[("b",)] = w.b
 
-        c_map = min(0.42, 3.4 / max(Hh, Ww))
+        c_map = min(0.5, 3.4 / max(Hh, Ww))
         a_dec = 1 if np.abs(w.a).max() >= 1 else 2
-        grid_a = _Grid(Hh, Ww, c_map, a_dec, 12, (4.9, 0.7, 0))
+        a_font = _font(w.a, a_dec, c_map)
+        grid_a = _Grid(Hh, Ww, c_map, a_dec, a_font, (4.9, 0.7, 0))
         a_scale = float(np.abs(w.a).max()) or 1.0
         map_label = text(f"feature map: a = {w.activation}(z)", 17, MUTED).next_to(grid_a, UP, buff=0.12)
         for cell in grid_a.cells:
@@ -168,7 +175,7 @@ class ConvolutionFlow(NNVizScene):
         grid_p = pool_label = None
         if n_pool:
             Hp, Wp = w.pooled.shape
-            grid_p = _Grid(Hp, Wp, c_map, a_dec, 12, (4.9, -2.45, 0))
+            grid_p = _Grid(Hp, Wp, c_map, a_dec, a_font, (4.9, -2.45, 0))
             for cell in grid_p.cells:
                 cell.set_fill(BG, opacity=1)
             grid_p.nums.set_fill(opacity=0)
