@@ -322,7 +322,8 @@ def test_seed002_keras_cnn_full_batch_sgd_float64(tmp_path, exact):
     tr, keras_loss = fit(m, tmp_path / "cnn.h5", Xi, Y, epochs=5)
     assert tr.is_convolutional and tr.status == "complete" and tr.source == "keras"
     assert tr.config["name"] == "keras CNN"   # the run's name (it was once the Recorder's last data part, "y_test")
-    assert tr.network.describe() == "1x8x8 -> conv2d 4x3x3 relu - maxpool2d 2 - flatten - dense 12 relu - dense 10 softmax"
+    assert tr.network.describe() == ("1x8x8 -> conv2d 4x3x3 relu - maxpool2d 2 - flatten - dense 12 relu - "
+                                     "dense 10 softmax")
     assert [W.shape for W, _ in tr.params(0)] == [(4, 1, 3, 3), (64, 12), (12, 10)]
     # nnviz's loss is the one Keras reports; Keras's gradients are nnviz's backprop; plain SGD
     np.testing.assert_allclose(tr.loss[:5], keras_loss, rtol=0, atol=1e-10)

@@ -511,9 +511,9 @@ def keras_grads(layers):
 # ---------------------------------------------------------------------------- Keras CNNs
 #: Keras layers of a convolutional chain -> nnviz layer kind (:class:`nnviz.nn.conv.CNN`).
 KERAS_CONV_LAYERS = {"Conv2D": "conv2d", "MaxPooling2D": "maxpool2d", "Flatten": "flatten", "Dense": "dense"}
-_KERAS_CNN_SUPPORTED = ("a keras Sequential (or one chain of layers) of Conv2D (stride 1, padding 'valid' or 'same', odd "
-                        "square kernels, no dilation or groups, with bias), MaxPooling2D((2, 2)), Flatten and Dense "
-                        "layers on channels_last images, each Conv2D and Dense with one of the activations "
+_KERAS_CNN_SUPPORTED = ("a keras Sequential (or one chain of layers) of Conv2D (stride 1, padding 'valid' or "
+                        "'same', odd square kernels, no dilation or groups, with bias), MaxPooling2D((2, 2)), Flatten "
+                        "and Dense layers on channels_last images, each Conv2D and Dense with one of the activations "
                         + ", ".join(k for k in KERAS_ACTIVATIONS if k.islower()))
 
 

@@ -221,7 +221,7 @@ def conv_walkthrough(trace, step=None, sample: int = 0, filt=None) -> ConvWalk:
         pooled = a_all[1][sample, filt]
         m = a1[filt]
         windows = m.reshape(Hh // 2, 2, Ww // 2, 2).transpose(0, 2, 1, 3).reshape(Hh // 2, Ww // 2, 4)
-        first = windows.argmax(axis=2)                                      # the first maximum, as the pooling's backward
+        first = windows.argmax(axis=2)   # the first maximum, as the pooling's backward picks it
         argmax = np.stack([2 * np.arange(Hh // 2)[:, None] + first // 2,
                            2 * np.arange(Ww // 2)[None, :] + first % 2], axis=-1)
     labels = trace.data.labels
