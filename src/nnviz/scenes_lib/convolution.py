@@ -19,7 +19,7 @@ number drawn is the trace's).
 from __future__ import annotations
 
 import numpy as np
-from manim import DOWN, LEFT, UP, Rectangle, Square, ValueTracker, VGroup, interpolate_color, linear
+from manim import DOWN, LEFT, UP, Rectangle, Square, ValueTracker, VGroup, config, interpolate_color, linear
 from manim.utils.color import ManimColor
 
 from .common import (BG, CURSOR, GRID, MUTED, NEG, PANEL, POS, TEXT, FastNumber, NNVizScene, Readout, Timing,
@@ -245,14 +245,22 @@ class ConvolutionFlow(NNVizScene):
         s0 = int(on[0]) if len(on) else 0
         s1 = min(s0 + slow - 1, N - 1)
         per_fast = T.fast / max(N - 1 - (s1 - s0), 1)
+
+        def slide(to, seconds):
+            if seconds >= 1.0 / config.frame_rate:
+                self.play(pos.animate.set_value(to), run_time=seconds, rate_func=linear)
+            else:   # shorter than a frame: jump there
+                pos.set_value(to)
+                follow(None)
+
         if s0:
-            self.play(pos.animate.set_value(s0), run_time=per_fast * s0, rate_func=linear)
+            slide(s0, per_fast * s0)
         if s1 > s0:
-            self.play(pos.animate.set_value(s1 + 0.99), run_time=T.slow, rate_func=linear)
+            slide(s1 + 0.99, T.slow)
         else:
             self.wait(T.slow)
         if N - 1 > s1:
-            self.play(pos.animate.set_value(N - 1), run_time=per_fast * (N - 1 - s1), rate_func=linear)
+            slide(N - 1, per_fast * (N - 1 - s1))
         win_in.clear_updaters()
         show_pixel(N - 1)
 
