@@ -426,7 +426,7 @@ def _fit_seed004(path, ctx):
 
 
 # ---------------------------------------------------------------------------- manim scenes
-def _scene(name, seconds, preset=None):
+def _scene(name, seconds, preset=None, width=400):
     def render(path, ctx):
         try:
             import manim  # noqa: F401
@@ -438,7 +438,7 @@ def _scene(name, seconds, preset=None):
         trace = str(ctx.trace(preset).path) if preset else None
         render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=5, progress=False)
 
-        video_to_gif(mp4, path, fps=5, width=400, colors=64)
+        video_to_gif(mp4, path, fps=5, width=width, colors=64)
     return render
 
 
@@ -634,6 +634,11 @@ GALLERY: list[Entry] = [
     Entry("scene_BackpropFlow.gif", "002", "manim: backpropagation",
           "The network with its real weights: forward pass, backward pass, update.", _scene("BackpropFlow", 9),
           "nnviz scene BackpropFlow -o backprop.mp4"),
+    Entry("scene_ConvolutionFlow.gif", "002", "manim: a convolution",
+          "A filter of the trained digits CNN sliding over probe digit 0: each window's sum of products, z and "
+          "relu(z), the feature map filling in, then 2x2 max-pooling; every number is the trace's (640 px wide, "
+          "so that they can be read).", _scene("ConvolutionFlow", 10, "digits-cnn-small", width=640),
+          "nnviz scene ConvolutionFlow --preset digits-cnn-small -o convolution.mp4"),
     Entry("scene_DecisionBoundary.gif", "003", "manim: the decision boundary",
           "The moons boundary evolving with the loss curve, as a lecture video.",
           _scene("DecisionBoundary", 8, "moons"),

@@ -1,8 +1,8 @@
 """Manim scenes driven by nnviz traces, for lecture videos.
 
 The scene classes live in the submodules of this package (``backprop``, ``boundary``,
-``bumps``, ``landscape``, ``perceptron``) and import manim; this module does not, so ``nnviz scene`` can list
-the scenes and explain what to install when manim is missing. The thin files in the repository's
+``bumps``, ``convolution``, ``landscape``, ``perceptron``) and import manim; this module does not,
+so ``nnviz scene`` can list the scenes and explain what to install when manim is missing. The thin files in the repository's
 ``scenes/`` folder subclass these classes so that plain ``manim scenes/backprop.py BackpropFlow``
 works too.
 
@@ -48,6 +48,8 @@ SCENES: dict[str, tuple[str, str, bool]] = {
     "PerceptronRule": ("perceptron", "seed 001's perceptron learning rule moving the boundary point by point", False),
     "LossLandscape": ("landscape", "the loss surface in 3-D with the run's path rolling down it, the camera "
                       "turning once", True),
+    "ConvolutionFlow": ("convolution", "a CNN's filter sliding over a probe digit, the feature map filling in, "
+                                       "2x2 max-pooling", True),
 }
 
 #: quality letter (manim's -q) -> (manim quality name, resolution and frame rate)

@@ -241,7 +241,7 @@ def traces_dir() -> Path:
     return d
 
 
-def scene_trace(name: str, default_spec, record: str = "auto"):
+def scene_trace(name: str, default_spec, record: str = "auto", network: str = "dense"):
     """The trace a scene reads: the one given, or a preset / config trained now.
 
     Parameters
@@ -252,6 +252,9 @@ def scene_trace(name: str, default_spec, record: str = "auto"):
         What to train when neither a trace nor a preset is given.
     record : str
         Recording schedule for a trace trained here (smooth animation wants many steps).
+    network : {"dense", "conv"}
+        The network the scene draws: a convolutional trace is refused in one line by the
+        scenes of fully connected networks (``ConvolutionFlow`` checks its own).
     """
     from ..sources import trace_for
     from ..trace import load_trace
@@ -265,8 +268,9 @@ def scene_trace(name: str, default_spec, record: str = "auto"):
         path = traces_dir() / f"{stem}.h5"
         log.info("training %s into %s", spec if isinstance(spec, str) else name, path)
         trace = trace_for(spec, path, record=record)
-    # the scenes draw fully connected networks (a CNN's ConvolutionFlow scene is not written yet)
-    trace.require_dense(f"the {name} scene", "draw a CNN trace with nnviz animate TRACE --view filters,featuremaps,loss")
+    if network == "dense":
+        trace.require_dense(f"the {name} scene", "draw a CNN trace with nnviz scene ConvolutionFlow, or nnviz "
+                                                 "animate TRACE --view filters,featuremaps,loss")
     return trace
 
 
