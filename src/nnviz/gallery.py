@@ -105,15 +105,11 @@ def _need_view(name: str):
         raise Skip(f"the {name!r} view is not available (its module is not there yet)") from None
 
 
-def _log_steps(trace, n: int) -> list[int]:
-    """About ``n`` recorded steps, log-spaced (training changes fastest at the start)."""
-    from .render.base import nearest_recorded
+def _story_steps(trace, n: int) -> list[int]:
+    """``n`` recorded steps of ``trace``, log-spaced early, then even (what ``nnviz animate`` picks)."""
+    from .render.animate import story_steps
 
-    last = int(trace.steps[-1])
-    if len(trace.steps) <= n:
-        return [int(s) for s in trace.steps]
-    wanted = np.unique(np.concatenate([[0], np.round(np.geomspace(1, max(last, 1), n - 1)), [last]]))
-    return sorted({nearest_recorded(trace, int(s)) for s in wanted})
+    return story_steps(trace.steps, n)
 
 
 def _movie(path, traces, views=None, *, steps=None, frames=30, size=(480, 360), fps=12, hold=1.5,
@@ -124,23 +120,22 @@ def _movie(path, traces, views=None, *, steps=None, frames=30, size=(480, 360), 
     :func:`nnviz.render.build_layout` with ``views``).
     """
     from .render import build_layout, render
+    from .render.pipeline import hold_frames as frames_of
 
     traces = list(traces)
-    hold_frames = int(round(hold * fps))
+    hold_frames = frames_of(hold, fps)
     if steps is None:
         if len(traces) == 1:
-            steps = _log_steps(traces[0], frames - hold_frames)
+            steps = _story_steps(traces[0], frames - hold_frames)
         else:
             longest = max(traces, key=lambda t: int(t.steps[-1]))
-            steps = sorted(set().union(*[set(_log_steps(t, frames - hold_frames)) for t in traces]))
+            steps = sorted(set().union(*[set(_story_steps(t, frames - hold_frames)) for t in traces]))
             if len(steps) > frames - hold_frames:
-                steps = _log_steps(longest, frames - hold_frames)
+                steps = _story_steps(longest, frames - hold_frames)
     steps = list(steps)[: MAX_FRAMES - hold_frames]
-    holds = [1] * len(steps)
-    holds[-1] += hold_frames  # the last frame stays before the GIF loops
     lay = layout() if layout is not None else build_layout(traces, views, labels, size=size, theme="light",
                                                           title=title, view_options=view_options)
-    _, n = render(lay, steps, path, fps=fps, holds=holds, palette=[0, len(steps) // 2, len(steps) - 1],
+    _, n = render(lay, steps, path, fps=fps, hold=hold, palette=[0, len(steps) // 2, len(steps) - 1],
                   writer_options={"colors": colors})
     return n
 

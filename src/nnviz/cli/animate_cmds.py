@@ -28,7 +28,7 @@ from .common import (check_output_target, common_render_options, parse_view_opti
 @click.option("--opt", "opts", multiple=True, metavar="VIEW.KEY=VALUE",
               help="A view option, repeatable: e.g. --opt hidden.layer=1 --opt neurons.k=12.")
 @friendly
-def animate(sources, output, views, frames, fps, size, theme, title, max_frames, quiet, step, save_trace,
+def animate(sources, output, views, frames, fps, hold, size, theme, title, max_frames, quiet, step, save_trace,
             log_scale, hard, levels, opts, **training):
     """Train PRESET (or a CONFIG.toml, or your own CSV file) or read TRACE, and render how the
     network learns.
@@ -45,7 +45,8 @@ def animate(sources, output, views, frames, fps, size, theme, title, max_frames,
     if len(sources) == 1 and Path(sources[0]).is_dir():  # a sweep folder (nnviz sweep -o DIR)
         from .sweep_cmds import animate_sweep_folder
 
-        return animate_sweep_folder(sources[0], output, views, fps, size, theme, title, max_frames, quiet)
+        return animate_sweep_folder(sources[0], output, views, fps, size, theme, title, max_frames, quiet,
+                                    hold=hold)
     size = parse_size(size)
     view_list = parse_views(views)
     target = check_output_target(output)
@@ -63,7 +64,8 @@ def animate(sources, output, views, frames, fps, size, theme, title, max_frames,
                                    "with nnviz train PRESET -o FILE")
     traces = [source_trace(s, save_trace, quiet, **training) for s in sources]
     labels = [Path(str(s)).stem for s in sources]
-    written = run(traces, output, views=view_list, steps=frames, fps=fps, size=size, theme=theme, title=title,
+    written = run(traces, output, views=view_list, steps=frames, fps=fps, hold=hold, size=size, theme=theme,
+                  title=title,
                   progress=not quiet, max_frames=max_frames, view_options=options, labels=labels)
     if not quiet:
         click.echo(f"wrote {written}")

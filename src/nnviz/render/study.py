@@ -342,6 +342,5 @@ def grid_search_animation(gs, output, size=(480, 360), fps: float = 6, theme="li
     source = _GridSearchFrames(gs, values, size, theme, which)
     n = len(gs.order)
     keys = list(range(1, n + 1)) + [n + 1]  # n + 1: the full map without the box, held
-    holds = [1] * n + [max(1, int(round(hold * fps)))]
-    written, _ = render(source, keys, output, fps=fps, holds=holds, palette=[n - 1])  # the full map, boxed
+    written, _ = render(source, keys, output, fps=fps, hold=hold, palette=[n - 1])  # the full map, boxed
     return written
