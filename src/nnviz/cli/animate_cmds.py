@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from .common import cli, complete_sources, friendly
-from .common import (check_output_target, common_render_options, parse_view_option, parse_views, save_trace_option,
+from .common import (PLAYER_SIZE, check_output_target, common_render_options, parse_view_option, parse_views, save_trace_option,
                      source_trace, training_options, views_option)
 
 
@@ -17,7 +17,7 @@ from .common import (check_output_target, common_render_options, parse_view_opti
               help="Output: .gif, .mp4, .webm, .html, a directory or a {step} pattern for PNG frames, "
                    "or a single .png/.svg/.pdf still (with --step).")
 @views_option
-@common_render_options
+@common_render_options(size=None)
 @click.option("--step", type=int, default=None, help="For a still: the step to draw (default: the last).")
 @save_trace_option
 @training_options
@@ -45,11 +45,11 @@ def animate(sources, output, views, frames, fps, hold, size, theme, title, max_f
     if len(sources) == 1 and Path(sources[0]).is_dir():  # a sweep folder (nnviz sweep -o DIR)
         from .sweep_cmds import animate_sweep_folder
 
-        return animate_sweep_folder(sources[0], output, views, fps, size, theme, title, max_frames, quiet,
-                                    hold=hold)
-    size = parse_size(size)
+        return animate_sweep_folder(sources[0], output, views, fps, size or "640x480", theme, title, max_frames,
+                                    quiet, hold=hold)
     view_list = parse_views(views)
     target = check_output_target(output)
+    size = parse_size(size or (PLAYER_SIZE if target.is_player else "640x480"))
     if step is not None and not target.is_still:
         raise click.ClickException("--step draws a single still: use an output ending in .png, .svg or .pdf")
     if step is not None:

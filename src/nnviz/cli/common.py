@@ -14,7 +14,7 @@ from .._version import __version__
 
 __all__ = ["cli", "friendly", "muted_logs", "USER_ERRORS", "check_writable", "make_parent", "check_output_target",
            "record_option", "views_option", "training_options", "training_overrides", "save_trace_option",
-           "common_render_options", "hold_option", "fps_option", "parse_view_option", "parse_views", "source_trace", "SIZE", "SizeType"]
+           "common_render_options", "PLAYER_SIZE", "hold_option", "fps_option", "parse_view_option", "parse_views", "source_trace", "SIZE", "SizeType"]
 
 
 class SizeType(click.ParamType):
@@ -270,8 +270,14 @@ def fps_option(f=None, *, default=None):
                         help="Frames per second.")(f)
 
 
+#: Frames of an HTML player by default: the player fills its window, and 960 pixels high stay sharp
+#: on a 1920x1080 projector (the frame shows about 915 of them there).
+PLAYER_SIZE = "1280x960"
+
+
 def common_render_options(f=None, *, size="640x480"):
-    """Options shared by the commands that render frames (``size``: this command's default)."""
+    """Options shared by the commands that render frames (``size``: this command's default; None:
+    640x480, or :data:`PLAYER_SIZE` for an HTML player, resolved by the command)."""
     if f is None:
         return lambda g: common_render_options(g, size=size)
     for opt in reversed([
@@ -282,8 +288,10 @@ def common_render_options(f=None, *, size="640x480"):
                           "fastest), then evenly spaced."),
         fps_option,
         hold_option,
-        click.option("--size", default=size, show_default=True, metavar="WxH",
-                     help="Frame size in pixels (even numbers, for video)."),
+        click.option("--size", default=size, show_default=size is not None, metavar="WxH",
+                     help="Frame size in pixels (even numbers, for video)" + (
+                         "." if size is not None else f"; default 640x480, {PLAYER_SIZE} for an .html "
+                                                      "player (sharp on a 1080p projector).")),
         click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
                      help="Colour theme."),
         click.option("--title", default=None, help="Title at the top left (default: the preset name)."),
