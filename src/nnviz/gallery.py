@@ -6,8 +6,10 @@ over it (the README's gallery section is :func:`gallery_markdown`). Training run
 scratch folder, never into ``media/``. An entry whose module is not installed (manim for the
 scenes) or not there yet is skipped and reported; the others are still written.
 
-The files stay small: 480x360 or less for single runs (wider only for side-by-side comparisons
-and network diagrams), at most 64 frames, GIFs with one global palette and 8-band boundaries.
+The files stay small: 480x360 or less for single runs (wider only for side-by-side comparisons,
+network diagrams and the manim scenes, which keep 480p's 854 pixels so that their numbers can be
+read), at most 64 frames, GIFs with one global palette and 8-band boundaries; each animation lasts
+at least 4 s, its last frame held.
 """
 
 from __future__ import annotations
@@ -112,27 +114,29 @@ def _story_steps(trace, n: int) -> list[int]:
     return story_steps(trace.steps, n)
 
 
-def _movie(path, traces, views=None, *, steps=None, frames=30, size=(480, 360), fps=12, hold=1.5,
+def _movie(path, traces, views=None, *, steps=None, frames=20, size=(480, 360), fps=12, hold=1.5,
            view_options=None, labels=None, title=None, colors=64, layout=None):
-    """A GIF of one or several runs: log-spaced frames, the last one held for ``hold`` seconds.
+    """A GIF of one or several runs: ``frames`` steps log-spaced early then even, the last one held
+    for ``hold`` seconds, at ``fps`` or slower so that the GIF lasts at least
+    :data:`nnviz.render.pipeline.MIN_SECONDS`.
 
     ``layout``, if given, is a function returning a :class:`nnviz.render.Layout` (instead of
     :func:`nnviz.render.build_layout` with ``views``).
     """
     from .render import build_layout, render
-    from .render.pipeline import hold_frames as frames_of
+    from .render.pipeline import hold_frames, movie_fps
 
     traces = list(traces)
-    hold_frames = frames_of(hold, fps)
     if steps is None:
         if len(traces) == 1:
-            steps = _story_steps(traces[0], frames - hold_frames)
+            steps = _story_steps(traces[0], frames)
         else:
             longest = max(traces, key=lambda t: int(t.steps[-1]))
-            steps = sorted(set().union(*[set(_story_steps(t, frames - hold_frames)) for t in traces]))
-            if len(steps) > frames - hold_frames:
-                steps = _story_steps(longest, frames - hold_frames)
-    steps = list(steps)[: MAX_FRAMES - hold_frames]
+            steps = sorted(set().union(*[set(_story_steps(t, frames)) for t in traces]))
+            if len(steps) > frames:
+                steps = _story_steps(longest, frames)
+    fps = min(fps, movie_fps(len(steps), None, hold))
+    steps = list(steps)[: MAX_FRAMES - hold_frames(hold, fps)]
     lay = layout() if layout is not None else build_layout(traces, views, labels, size=size, theme="light",
                                                           title=title, view_options=view_options)
     _, n = render(lay, steps, path, fps=fps, hold=hold, palette=[0, len(steps) // 2, len(steps) - 1],
@@ -230,7 +234,7 @@ def _spiral3(path, ctx):
     return _movie(path, [ctx.trace("spiral3")], ["boundary", "loss"], title="spiral3")
 
 
-def _animation(preset, views=None, size=(480, 360), frames=30, fps=12, **options):
+def _animation(preset, views=None, size=(480, 360), frames=20, fps=12, **options):
     """A single run's movie with the given views (default: the run's default views)."""
     def render(path, ctx):
         for v in views or ():
@@ -323,7 +327,9 @@ def _grid_gif(path, ctx):
 
 def _vanishing(path, ctx):
     _need_view("gradflow")
-    traces = [ctx.trace("deep-sigmoid"), ctx.trace("deep-relu")]
+    # every step recorded: the sigmoid network's story is its first 30 steps, which the frames
+    # (log-spaced early) then show one by one
+    traces = [ctx.trace("deep-sigmoid", record="all"), ctx.trace("deep-relu", record="all")]
     return _movie(path, traces, ["gradflow", "loss"], size=(600, 420), fps=10,
                   labels=["sigmoid", "ReLU"], title="6 hidden layers: sigmoid vs ReLU")
 
@@ -396,7 +402,7 @@ def _scene(name, seconds, preset=None):
         trace = str(ctx.trace(preset).path) if preset else None
         render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=5, progress=False)
 
-        video_to_gif(mp4, path, fps=5, width=400, colors=64)
+        video_to_gif(mp4, path, fps=5, width=854, colors=64)  # 480p's own width: node values readable
     return render
 
 
