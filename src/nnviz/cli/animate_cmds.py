@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from .common import cli, complete_sources, friendly
-from .common import (PLAYER_SIZE, check_output_target, common_render_options, parse_view_option, parse_views, save_trace_option,
-                     source_trace, training_options, views_option)
+from .common import (PLAYER_SIZE, check_output_target, common_render_options, parse_view_option, parse_views,
+                     save_trace_option, source_trace, training_options, views_option)
 
 
 @cli.command()

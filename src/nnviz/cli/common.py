@@ -14,7 +14,8 @@ from .._version import __version__
 
 __all__ = ["cli", "friendly", "muted_logs", "USER_ERRORS", "check_writable", "make_parent", "check_output_target",
            "record_option", "views_option", "training_options", "training_overrides", "save_trace_option",
-           "common_render_options", "PLAYER_SIZE", "hold_option", "fps_option", "parse_view_option", "parse_views", "source_trace", "SIZE", "SizeType"]
+           "common_render_options", "PLAYER_SIZE", "hold_option", "fps_option", "parse_view_option", "parse_views",
+           "source_trace", "SIZE", "SizeType"]
 
 
 class SizeType(click.ParamType):

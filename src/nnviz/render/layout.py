@@ -175,8 +175,8 @@ class Layout:
 
         The theme's :meth:`~nnviz.render.style.Theme.reserved_colors` (class, sign, status and run
         colours, text) and the views' own (a view's ``reserved_colors()``, e.g. the gradient
-        view's layer colours), and for each the blends a quarter, half and three quarters of the way to the
-        background, which the edges of text, thin lines and small markers are made of.
+        view's layer colours), and for each the blends a quarter, half and three quarters of the
+        way to the background, which the edges of text, thin lines and small markers are made of.
         """
         own = [v.reserved_colors() for v in getattr(self, "views", ()) if hasattr(v, "reserved_colors")]
         base = np.vstack([self.theme.reserved_colors()] + own).astype(np.float64)

@@ -43,8 +43,9 @@ def _same(a, b) -> bool:
 
 
 def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[int] | None = None,
-           hold: float = 0.0, still=None, number: str = "step", palette: Sequence[int] | None = None, progress: bool = False,
-           desc: str | None = None, writer_options: dict[str, Any] | None = None) -> tuple[Path, int]:
+           hold: float = 0.0, still=None, number: str = "step", palette: Sequence[int] | None = None,
+           progress: bool = False, desc: str | None = None,
+           writer_options: dict[str, Any] | None = None) -> tuple[Path, int]:
     """Draw ``keys`` with ``source`` and write them to ``output``.
 
     Parameters

@@ -183,7 +183,8 @@ class FastText(Text):
 
     # ------------------------------------------------------------------ drawing
     def _placed(self):
-        """(rgba, x, y): the bitmap and its lower-left corner in pixels, inside the figure."""
+        """(rgba, x, y, shift): the bitmap, its lower-left corner in pixels (inside the figure) and
+        how far it was moved to be inside."""
         fig = self.get_figure(root=True)
         rgba, descent = self._rgba(fig.dpi)
         h, w = rgba.shape[:2]

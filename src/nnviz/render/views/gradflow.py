@@ -3,11 +3,11 @@
 One line per layer: ``‖∂C/∂W^l‖`` (the Frobenius norm of the trace's ``dW``, or its root mean
 square per weight with ``norm="rms"``) at every recorded step, drawn up to the frame's step (the
 axes are fixed from the start, so the lines grow into them), input layer in the darkest colour,
-output layer in the lightest (viridis from 0 to 0.85: adjacent layers at least Delta E 76 = 18
-apart), each layer's current value marked with its own marker shape, as in the legend, so that
+output layer in the lightest (viridis from 0 to 0.85: up to 7 layers, adjacent ones stay at least
+Delta E 76 = 18 apart), each layer's current value marked with its own marker shape, as in the legend, so that
 lines that meet stay told apart (and GIFs keep the colours exactly: :meth:`reserved_colors`). A
-vertical cursor follows the frame step. In a deep sigmoid network (preset ``deep-sigmoid``) the lines fan out by orders of
-magnitude, the first layers' gradients far below the last ones' (seed 002: "the gradients often get
+vertical cursor follows the frame step. In a deep sigmoid network (preset ``deep-sigmoid``) the
+lines fan out by orders of magnitude, the first layers' gradients far below the last ones' (seed 002: "the gradients often get
 smaller and smaller as the algorithm progresses down to the first hidden layers"); the same
 network with ReLU (``deep-relu``) keeps them together.
 """
