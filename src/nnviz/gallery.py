@@ -114,7 +114,7 @@ def _story_steps(trace, n: int) -> list[int]:
     return story_steps(trace.steps, n)
 
 
-def _movie(path, traces, views=None, *, steps=None, frames=20, size=(480, 360), fps=12, hold=1.5,
+def _movie(path, traces, views=None, *, steps=None, frames=16, size=(480, 360), fps=12, hold=1.5,
            view_options=None, labels=None, title=None, colors=64, layout=None):
     """A GIF of one or several runs: ``frames`` steps log-spaced early then even, the last one held
     for ``hold`` seconds, at ``fps`` or slower so that the GIF lasts at least
@@ -214,7 +214,7 @@ def _sgd_lbfgs(path, ctx):
 def _deeper(path, ctx):
     names = ["harder-relu-50x50", "harder-tanh-30x30", "harder-sigmoid-10x10"]
     traces = [ctx.trace(n) for n in names]
-    return _movie(path, traces, ["boundary"], frames=24, size=(720, 300), fps=8,
+    return _movie(path, traces, ["boundary"], frames=16, size=(720, 300), fps=8,
                   labels=["relu 50x50", "tanh 30x30", "sigmoid 10x10"], title="the harder data set, L-BFGS")
 
 
@@ -234,7 +234,7 @@ def _spiral3(path, ctx):
     return _movie(path, [ctx.trace("spiral3")], ["boundary", "loss"], title="spiral3")
 
 
-def _animation(preset, views=None, size=(480, 360), frames=20, fps=12, **options):
+def _animation(preset, views=None, size=(480, 360), frames=16, fps=12, **options):
     """A single run's movie with the given views (default: the run's default views)."""
     def render(path, ctx):
         for v in views or ():
@@ -400,9 +400,9 @@ def _scene(name, seconds, preset=None):
 
         mp4 = ctx.work / f"scene_{name}.mp4"
         trace = str(ctx.trace(preset).path) if preset else None
-        render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=5, progress=False)
+        render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=4, progress=False)
 
-        video_to_gif(mp4, path, fps=5, width=854, colors=64)  # 480p's own width: node values readable
+        video_to_gif(mp4, path, fps=4, width=854, colors=48)  # 480p's own width: node values readable
     return render
 
 
@@ -517,7 +517,7 @@ GALLERY: list[Entry] = [
     # seed 003
     Entry("moons.gif", "003", "the moons homework",
           "The moons homework's 2-50-1 ReLU network with the perceptron error: the boundary, the misclassified "
-          "points (ringed) and the error, step by step.", _animation("moons", frames=45),
+          "points (ringed) and the error, step by step.", _animation("moons", frames=30),
           "nnviz animate moons -o moons.gif"),
     Entry("torch_moons.gif", "003", "a PyTorch loop on the moons, recorded",
           "A plain PyTorch training loop (2-16-16-1 tanh, BCEWithLogitsLoss, SGD) with one line added, "
