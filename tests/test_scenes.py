@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 import nnviz
 from nnviz.cli import cli
@@ -345,3 +346,28 @@ def test_landscape_scene_heights_are_the_surface(traces):
         short = nnviz.train("xor", trace=traces["moons"].parent / "x2.h5", steps=1, record="all")
         with pytest.raises(ValueError, match="at least 3 recorded steps"):
             LossLandscape.check(short)
+
+
+def test_scene_hold_is_the_pause_at_the_end(manim, traces, tmp_path, tmpdir_inside):
+    """`nnviz scene --hold SECONDS`: the last picture stays that long (here 2 s at 4 fps), 0: no pause."""
+    import imageio.v3 as iio
+
+    def still_at_end(hold):
+        out = tmp_path / f"db{hold}.gif"
+        r = CliRunner().invoke(cli, ["scene", "DecisionBoundary", "--trace", str(traces["moons"]), "--quality", "l",
+                                     "--duration", "1", "--fps", "4", "--hold", str(hold), "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        im = Image.open(out)
+        seconds, last = 0.0, None
+        for i in reversed(range(im.n_frames)):
+            im.seek(i)
+            f = np.asarray(im.convert("RGB"), dtype=np.int16)
+            if last is not None and np.abs(f - last).mean() > 1.0:
+                break
+            last = f if last is None else last
+            seconds += im.info["duration"] / 1000
+        return seconds
+
+    held = still_at_end(2)
+    assert held >= 2.0
+    assert still_at_end(0) < held - 1.5

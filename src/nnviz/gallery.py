@@ -6,8 +6,10 @@ over it (the README's gallery section is :func:`gallery_markdown`). Training run
 scratch folder, never into ``media/``. An entry whose module is not installed (manim for the
 scenes) or not there yet is skipped and reported; the others are still written.
 
-The files stay small: 480x360 or less for single runs (wider only for side-by-side comparisons
-and network diagrams), at most 64 frames, GIFs with one global palette and 8-band boundaries.
+The files stay small: 480x360 or less for single runs (wider only for side-by-side comparisons,
+network diagrams and the manim scenes, which keep 480p's 854 pixels so that their numbers can be
+read), at most 64 frames, GIFs with one global palette and 8-band boundaries; each animation lasts
+at least 4 s, its last frame held.
 """
 
 from __future__ import annotations
@@ -105,42 +107,39 @@ def _need_view(name: str):
         raise Skip(f"the {name!r} view is not available (its module is not there yet)") from None
 
 
-def _log_steps(trace, n: int) -> list[int]:
-    """About ``n`` recorded steps, log-spaced (training changes fastest at the start)."""
-    from .render.base import nearest_recorded
+def _story_steps(trace, n: int) -> list[int]:
+    """``n`` recorded steps of ``trace``, log-spaced early, then even (what ``nnviz animate`` picks)."""
+    from .render.animate import story_steps
 
-    last = int(trace.steps[-1])
-    if len(trace.steps) <= n:
-        return [int(s) for s in trace.steps]
-    wanted = np.unique(np.concatenate([[0], np.round(np.geomspace(1, max(last, 1), n - 1)), [last]]))
-    return sorted({nearest_recorded(trace, int(s)) for s in wanted})
+    return story_steps(trace.steps, n)
 
 
-def _movie(path, traces, views=None, *, steps=None, frames=30, size=(480, 360), fps=12, hold=1.5,
+def _movie(path, traces, views=None, *, steps=None, frames=16, size=(480, 360), fps=12, hold=1.5,
            view_options=None, labels=None, title=None, colors=64, layout=None):
-    """A GIF of one or several runs: log-spaced frames, the last one held for ``hold`` seconds.
+    """A GIF of one or several runs: ``frames`` steps log-spaced early then even, the last one held
+    for ``hold`` seconds, at ``fps`` or slower so that the GIF lasts at least
+    :data:`nnviz.render.pipeline.MIN_SECONDS`.
 
     ``layout``, if given, is a function returning a :class:`nnviz.render.Layout` (instead of
     :func:`nnviz.render.build_layout` with ``views``).
     """
     from .render import build_layout, render
+    from .render.pipeline import hold_frames, movie_fps
 
     traces = list(traces)
-    hold_frames = int(round(hold * fps))
     if steps is None:
         if len(traces) == 1:
-            steps = _log_steps(traces[0], frames - hold_frames)
+            steps = _story_steps(traces[0], frames)
         else:
             longest = max(traces, key=lambda t: int(t.steps[-1]))
-            steps = sorted(set().union(*[set(_log_steps(t, frames - hold_frames)) for t in traces]))
-            if len(steps) > frames - hold_frames:
-                steps = _log_steps(longest, frames - hold_frames)
-    steps = list(steps)[: MAX_FRAMES - hold_frames]
-    holds = [1] * len(steps)
-    holds[-1] += hold_frames  # the last frame stays before the GIF loops
+            steps = sorted(set().union(*[set(_story_steps(t, frames)) for t in traces]))
+            if len(steps) > frames:
+                steps = _story_steps(longest, frames)
+    fps = min(fps, movie_fps(len(steps), None, hold))
+    steps = list(steps)[: MAX_FRAMES - hold_frames(hold, fps)]
     lay = layout() if layout is not None else build_layout(traces, views, labels, size=size, theme="light",
                                                           title=title, view_options=view_options)
-    _, n = render(lay, steps, path, fps=fps, holds=holds, palette=[0, len(steps) // 2, len(steps) - 1],
+    _, n = render(lay, steps, path, fps=fps, hold=hold, palette=[0, len(steps) // 2, len(steps) - 1],
                   writer_options={"colors": colors})
     return n
 
@@ -215,7 +214,7 @@ def _sgd_lbfgs(path, ctx):
 def _deeper(path, ctx):
     names = ["harder-relu-50x50", "harder-tanh-30x30", "harder-sigmoid-10x10"]
     traces = [ctx.trace(n) for n in names]
-    return _movie(path, traces, ["boundary"], frames=24, size=(720, 300), fps=8,
+    return _movie(path, traces, ["boundary"], frames=16, size=(720, 300), fps=8,
                   labels=["relu 50x50", "tanh 30x30", "sigmoid 10x10"], title="the harder data set, L-BFGS")
 
 
@@ -235,7 +234,7 @@ def _spiral3(path, ctx):
     return _movie(path, [ctx.trace("spiral3")], ["boundary", "loss"], title="spiral3")
 
 
-def _animation(preset, views=None, size=(480, 360), frames=30, fps=12, **options):
+def _animation(preset, views=None, size=(480, 360), frames=16, fps=12, **options):
     """A single run's movie with the given views (default: the run's default views)."""
     def render(path, ctx):
         for v in views or ():
@@ -345,7 +344,9 @@ def _sweep_gif(path, ctx):
 
 def _vanishing(path, ctx):
     _need_view("gradflow")
-    traces = [ctx.trace("deep-sigmoid"), ctx.trace("deep-relu")]
+    # every step recorded: the sigmoid network's story is its first 30 steps, which the frames
+    # (log-spaced early) then show one by one
+    traces = [ctx.trace("deep-sigmoid", record="all"), ctx.trace("deep-relu", record="all")]
     return _movie(path, traces, ["gradflow", "loss"], size=(600, 420), fps=10,
                   labels=["sigmoid", "ReLU"], title="6 hidden layers: sigmoid vs ReLU")
 
@@ -426,7 +427,7 @@ def _fit_seed004(path, ctx):
 
 
 # ---------------------------------------------------------------------------- manim scenes
-def _scene(name, seconds, preset=None, width=400):
+def _scene(name, seconds, preset=None):
     def render(path, ctx):
         try:
             import manim  # noqa: F401
@@ -436,9 +437,9 @@ def _scene(name, seconds, preset=None, width=400):
 
         mp4 = ctx.work / f"scene_{name}.mp4"
         trace = str(ctx.trace(preset).path) if preset else None
-        render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=5, progress=False)
+        render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=4, progress=False)
 
-        video_to_gif(mp4, path, fps=5, width=width, colors=64)
+        video_to_gif(mp4, path, fps=4, width=854, colors=48)  # 480p's own width: node values readable
     return render
 
 
@@ -574,7 +575,7 @@ GALLERY: list[Entry] = [
     # seed 003
     Entry("moons.gif", "003", "the moons homework",
           "The moons homework's 2-50-1 ReLU network with the perceptron error: the boundary, the misclassified "
-          "points (ringed) and the error, step by step.", _animation("moons", frames=45),
+          "points (ringed) and the error, step by step.", _animation("moons", frames=30),
           "nnviz animate moons -o moons.gif"),
     Entry("landscape_moons.gif", "003", "the moons run on its loss landscape",
           "The homework's run on the plane of its path's two principal directions, which holds 91 % of the "
@@ -637,7 +638,7 @@ GALLERY: list[Entry] = [
     Entry("scene_ConvolutionFlow.gif", "002", "manim: a convolution",
           "A filter of the trained digits CNN sliding over probe digit 0: each window's sum of products, z and "
           "relu(z), the feature map filling in, then 2x2 max-pooling; every number is the trace's (640 px wide, "
-          "so that they can be read).", _scene("ConvolutionFlow", 10, "digits-cnn-small", width=640),
+          "so that they can be read).", _scene("ConvolutionFlow", 10, "digits-cnn-small"),
           "nnviz scene ConvolutionFlow --preset digits-cnn-small -o convolution.mp4"),
     Entry("scene_DecisionBoundary.gif", "003", "manim: the decision boundary",
           "The moons boundary evolving with the loss curve, as a lecture video.",

@@ -13,7 +13,7 @@ import matplotlib as mpl
 import numpy as np
 
 __all__ = ["Theme", "THEMES", "get_theme", "CLASS_COLORS", "MEANINGS", "RUN_DASHES", "hex_to_rgb",
-           "rc_params"]
+           "rc_params", "SMALLEST_TEXT"]
 
 CLASS_COLORS = ["#0088FF", "#FF8800", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2",
                 "#17BECF", "#BCBD22", "#7F7F7F"]
@@ -115,6 +115,13 @@ def get_theme(name: str) -> Theme:
     if name not in THEMES:
         raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
     return THEMES[name]
+
+
+#: The smallest text, as a fraction of the base font size (rc ``font.size``, 9 points at 100 dpi
+#: per 480 pixels of frame height: :class:`nnviz.render.Layout` grows the dpi with the frame). It
+#: keeps every text at 2 % of the frame height or more, so a projected frame stays legible from the
+#: back of a hall: 10 px at 480, 15 px at 720, 22.5 px at 1080 (tests/test_hall_scale.py).
+SMALLEST_TEXT = 0.8
 
 
 def rc_params(theme: Theme, scale: float = 1.0) -> dict:

@@ -322,7 +322,6 @@ def animate_sweep(table, output, view="grid", size=(1280, 720), fps=12, theme="l
     layout, steps = build_sweep_layout(table, view, size, theme, metric, title, max_frames)
     from .pipeline import render
 
-    hold_frames = max(1, int(round(hold * fps)))
-    written, _ = render(layout, steps, output, fps=fps, holds=[1] * (len(steps) - 1) + [hold_frames],
-                        palette=[len(steps) - 1], progress=progress, writer_options=writer_options)
+    written, _ = render(layout, steps, output, fps=fps, hold=hold, palette=[len(steps) - 1], progress=progress,
+                        writer_options=writer_options)
     return written

@@ -90,7 +90,7 @@ def _import_manim():
 
 
 def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "m", duration=None, fps=None,
-                 progress: bool = True):
+                 hold=None, progress: bool = True):
     """Render scene ``name`` into ``output`` (.mp4, .mov, .webm, .gif, or .png for the last frame).
 
     Parameters
@@ -108,6 +108,8 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
         Seconds of animation (default: the scene's).
     fps : int, optional
         Frame rate (default: the quality's).
+    hold : float, optional
+        Seconds of the pause on the last picture (default: the scene's own).
     progress : bool
         Show manim's progress bars.
 
@@ -171,7 +173,7 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
         }
         if fps:
             settings["frame_rate"] = int(fps)
-        with using(trace=trace, duration=duration), manim.tempconfig(settings):
+        with using(trace=trace, duration=duration, hold=hold), manim.tempconfig(settings):
             scene = cls()
             scene.render()
             plan = scene.output_plan

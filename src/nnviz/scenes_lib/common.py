@@ -284,11 +284,16 @@ class Timing:
     """Run times scaled so that a scene's animations add up to the requested duration.
 
     ``T = Timing(total, intro=1, forward=3, ...)``; ``T.forward`` is that part's share in seconds.
+    A part called ``hold`` (the pause at the end) is replaced by ``--hold`` / :func:`using`'s
+    ``hold`` when one is given, in seconds; the other parts keep their times.
     """
 
     def __init__(self, total: float, **parts: float):
         s = sum(parts.values())
         self._t = {k: total * v / s for k, v in parts.items()}
+        hold = scene_options().hold
+        if hold is not None and "hold" in self._t:
+            self._t["hold"] = float(hold)
 
     def __getattr__(self, key):
         try:
