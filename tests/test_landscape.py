@@ -215,7 +215,7 @@ def test_cli_landscape_movie_still_player_and_refusal(optimiser_runs, tmp_path):
     gd, adam, lbfgs = (str(t.path) for t in optimiser_runs)
     run = lambda *a: CliRunner().invoke(cli, [str(x) for x in a], catch_exceptions=False)
     r = run("animate", gd, "--view", "boundary,landscape,loss", "-o", tmp_path / "one.gif", "-q",
-            "--opt", "landscape.plane=random")
+            "--opt", "landscape.plane=random", "--hold", "0")
     assert r.exit_code == 0, r.output
     assert read_gif_info(tmp_path / "one.gif")["n_frames"] == 26
     r = run("animate", gd, adam, lbfgs, "--view", "landscape", "--step", "25", "-o", tmp_path / "opt.png", "-q")
