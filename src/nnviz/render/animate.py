@@ -14,6 +14,7 @@ import numpy as np
 
 from .base import view_class
 from .layout import Layout
+from ..formatting import percent
 
 __all__ = ["select_steps", "build_layout", "animate", "default_views", "header_text", "player_meta",
            "check_steps_spec", "as_trace"]
@@ -134,9 +135,9 @@ def header_text(trace):
         k = min(int(step), int(trace.all_steps[-1]))
         text = f"step {k:>{width}}   loss {trace.loss[k]:.4g}"
         if trace.is_classifier and np.isfinite(trace.accuracy[k]):
-            text += f"   accuracy {trace.accuracy[k]:.1%}"
+            text += f"   accuracy {percent(trace.accuracy[k])}"
             if np.isfinite(trace.test_accuracy[k]):
-                text += f" (test {trace.test_accuracy[k]:.1%})"
+                text += f" (test {percent(trace.test_accuracy[k])})"
         return text
 
     return header
