@@ -220,15 +220,16 @@ def point_styles(theme, ms: float) -> dict:
 
     ``"right"`` and ``"wrong"`` take a class colour as ``mfc``: a correctly classified training
     point is a disc of its class colour; a misclassified one a cross ("X") of its (true) class
-    colour with a text-coloured edge, inside a text-coloured ``"ring"``, so that an error differs
+    colour inside a text-coloured ``"ring"`` (a little transparent, so that a crowd of errors
+    stays a crowd of crosses, not a black blob), so that an error differs
     in shape as well as colour and can be found from the back of a hall. ``"test"`` points are
     hollow discs with an ``mec`` of their class colour. The legend draws the same keywords
     (:func:`point_legend_handles`), so it always matches the points.
     """
     return {
         "right": dict(marker="o", ms=ms, mec=theme.background, mew=0.6),
-        "wrong": dict(marker="X", ms=1.5 * ms, mec=theme.text, mew=0.7),
-        "ring": dict(marker="o", ms=2.5 * ms, mfc="none", mec=theme.text, mew=1.5),
+        "wrong": dict(marker="X", ms=1.5 * ms, mec=theme.background, mew=0.6),
+        "ring": dict(marker="o", ms=2.2 * ms, mfc="none", mec=mpl.colors.to_rgba(theme.text, 0.75), mew=1.2),
         "test": dict(marker="o", ms=ms, mfc=theme.background, mew=1.3),
     }
 
@@ -380,6 +381,18 @@ class BoundaryView(View):
             ax.figure.add_artist(self.caption)
             self.artists.append(self.caption)
 
+    def _keep_caption_inside(self):
+        """Centre the run's caption over its panel, moved in where it would run off the frame
+        (the rightmost of four panels at 640x480 lost its "%")."""
+        fig, cap = self.ax.figure, self.caption
+        box, W = self.ax.get_window_extent(), fig.bbox.width
+        if box.width < 1:
+            return
+        w = cap._rgba(fig.dpi)[0].shape[1] if cap.get_animated() else \
+            cap.get_window_extent(fig.canvas.get_renderer()).width
+        centre = min(max(box.x0 + box.width / 2, w / 2 + 2), W - w / 2 - 2)
+        cap.set_x((centre - box.x0) / box.width)
+
     def update(self, step):
         i = self._row[self.at(step)]
         self.im.set_field(self.u[i] if self.binary else self.rgb[i])
@@ -387,6 +400,7 @@ class BoundaryView(View):
         if self.label:
             k = min(int(step), int(self.trace.all_steps[-1]))
             self.caption.set_text(f"loss {self.trace.loss[k]:.3g}  acc {percent(self.trace.accuracy[k], 0)}")
+            self._keep_caption_inside()
         wrong, X, labels = self.wrong[i], self.data.X, self.data.labels
         for c, right_line, wrong_line in self.points:
             ok, bad = (labels == c) & ~wrong, (labels == c) & wrong
