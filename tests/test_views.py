@@ -230,3 +230,25 @@ def test_cli_animate_with_the_new_views(warp_trace, tmp_path):
                                  "--step", "40", "-q"])
     assert r.exit_code == 0, r.output
     assert still.read_text().count("<image") == 2  # the maps (matplotlib composites an axes' images) and the field
+
+
+def test_runs_whose_losses_coincide_both_stay_visible(tmp_path):
+    """Two runs with the same loss curve: the first is drawn wider, so it shows beside the
+    second run's wide dash gaps and at its edges (it used to show only in 2 of every 7 points)."""
+    from nnviz.render import VIEWS, Layout
+    from nnviz.render.style import get_theme, hex_to_rgb
+
+    tr = nnviz.train("xor-identity-1", trace=tmp_path / "a.h5", steps=60, record="60")
+    view = VIEWS["loss"](tr, runs=[("a", tr), ("b", tr)])
+    layout = Layout([[view]], size=(640, 480))
+    frame = layout.render(60).astype(int)
+    ax = view.ax
+    th = get_theme("light")
+    H = frame.shape[0]
+    cols = np.arange(*ax.transData.transform([[5, 0], [55, 0]])[:, 0].astype(int))
+    steps = ax.transData.inverted().transform(np.column_stack([cols, np.zeros_like(cols)]))[:, 0]
+    rows = H - ax.transData.transform(np.column_stack([steps, np.interp(steps, tr.all_steps, tr.loss)]))[:, 1]
+    band = np.stack([frame[int(r) - 6: int(r) + 7, c] for r, c in zip(rows, cols)], axis=1)  # around the curve
+    for j, share in ((0, 0.45), (1, 0.3)):
+        near = np.abs(band - hex_to_rgb(th.run_color(j)) * 255).sum(-1) < 60
+        assert near.any(axis=0).mean() > share, (j, near.any(axis=0).mean())

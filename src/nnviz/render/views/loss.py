@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..base import View, register_view
-from ..style import RUN_DASHES
+from ..style import RUN_DASHES, run_width
 
 __all__ = ["CurvesView"]
 
@@ -54,10 +54,11 @@ class CurvesView(View):
             dash = RUN_DASHES[j % len(RUN_DASHES)] if multi else "-"
             steps = tr.all_steps
             last = max(last, int(steps[-1]))
-            ax.plot(steps, self._y(tr.loss), color=color, lw=1.4, ls=dash, label=f"{label} loss" if multi else "train loss")
+            wide = run_width(j, len(self.runs)) / 1.4  # earlier runs wider: coinciding curves both show
+            ax.plot(steps, self._y(tr.loss), color=color, lw=1.4 * wide, ls=dash, label=f"{label} loss" if multi else "train loss")
             if not multi and np.isfinite(tr.test_loss).any():
                 ax.plot(steps, self._y(tr.test_loss), color=th.test, lw=1.2, ls="--", label="test loss")
-            dot, = ax.plot([], [], "os^D"[j % 4] if multi else "o", color=color, ms=5, animated=True, zorder=5)
+            dot, = ax.plot([], [], "os^D"[j % 4] if multi else "o", color=color, ms=5 * wide, animated=True, zorder=5)
             self.dots.append((dot, tr))
             if self.show_acc and tr.is_classifier and not multi:
                 if self.ax2 is None:
