@@ -252,3 +252,22 @@ def test_runs_whose_losses_coincide_both_stay_visible(tmp_path):
     for j, share in ((0, 0.45), (1, 0.3)):
         near = np.abs(band - hex_to_rgb(th.run_color(j)) * 255).sum(-1) < 60
         assert near.any(axis=0).mean() > share, (j, near.any(axis=0).mean())
+
+
+def test_compared_runs_are_named_by_what_differs(tmp_path):
+    from nnviz.render import animate
+    from nnviz.render.animate import run_labels
+
+    a = nnviz.train("sin2x-tanh", trace=tmp_path / "run.h5", steps=20, record="20")
+    (tmp_path / "other").mkdir()
+    b = nnviz.train("sin2x-tanh", trace=tmp_path / "other" / "run.h5", steps=20, record="20", lr=0.003)
+    assert run_labels([a, b]) == ["lr 0.0001", "lr 0.003"]  # one file name: the settings that differ
+    assert run_labels([a, b], ["left", "right"]) == ["left", "right"]  # a caller's distinct names stay
+    assert run_labels([a, a]) == ["run (1)", "run (2)"]  # nothing differs: numbered
+    layout = build_layout([a, b], ["fit", "loss"], size=(640, 480))
+    layout.render(20)
+    fits = layout.views[:2]
+    assert [v.ax.get_legend().get_title().get_text() for v in fits] == ["lr 0.0001", "lr 0.003"]
+    assert [t.get_text() for t in layout.views[2].ax.get_legend().get_texts()] == ["lr 0.0001 loss", "lr 0.003 loss"]
+    out = animate([a, b], tmp_path / "ab.png", steps="20")
+    assert out.exists()

@@ -173,10 +173,10 @@ def _sin2x_tanh(path, ctx):
     labels = ["lr 1e-4 (the tutorial's)", "lr 3e-3"]
     size = (600, 420)
 
-    def layout():  # two fits without run titles (they would sit on the fit's legend), one loss panel
-        fits = [VIEWS["fit"](tr) for tr in traces]
+    def layout():  # two fits, each titled by its learning rate (what differs), one loss panel
+        fits = [VIEWS["fit"](tr, label=lab) for tr, lab in zip(traces, labels)]
         loss = VIEWS["loss"](traces[0], log=True, runs=list(zip(labels, traces)))
-        return Layout([fits, [loss]], size=size, title="sin(2x), 5000 epochs: lr 1e-4 (left), 3e-3 (right)",
+        return Layout([fits, [loss]], size=size, title="sin(2x), 5000 epochs",
                       row_heights=[1.0, 0.6], header=lambda k: f"step {int(k)}")
 
     return _movie(path, traces, size=size, layout=layout)
