@@ -17,6 +17,7 @@ from manim.constants import RESAMPLING_ALGORITHMS
 
 from ..formatting import percent
 from ..render.style import THEMES
+from ..render.views.boundary import point_styles
 from .common import (CURSOR, GRID, MUTED, TEXT, NNVizScene, Readout, Timing, check_pillow, duration,
                      fade_in, nice_ticks, plain_axes, polyline, scene_trace, set_paths, set_polyline, stack, text,
                      to3)
@@ -139,6 +140,7 @@ class DecisionBoundary(NNVizScene):
         # is two VMobjects of many outlines (correct, misclassified) and the rings one more, reset
         # every frame: a few mobjects to redraw per frame instead of hundreds.
         dark = THEMES["dark"]
+        edge = point_styles(dark, 1.0)["right"]["mec"]  # the GIFs' edge colour of a point
         dot_pts, cross_pts, ring_pts = Circle(radius=r).points, _cross_points(1.1 * r), Circle(radius=2.3 * r).points
         classes = [int(c) for c in np.unique(d.labels)]
 
@@ -148,9 +150,9 @@ class DecisionBoundary(NNVizScene):
         right_vm, wrong_vm = {}, {}
         for c in classes:
             color = dark.class_color(c)
-            right_vm[c] = VMobject(fill_color=color, fill_opacity=1, stroke_color=dark.background, stroke_width=1)
-            wrong_vm[c] = VMobject(fill_color=color, fill_opacity=1, stroke_color=dark.text, stroke_width=1.5)
-        rings = VMobject(stroke_color=dark.text, stroke_width=3)
+            right_vm[c] = VMobject(fill_color=color, fill_opacity=1, stroke_color=edge, stroke_width=1)
+            wrong_vm[c] = VMobject(fill_color=color, fill_opacity=1, stroke_color=edge, stroke_width=1.5)
+        rings = VMobject(stroke_color=dark.text, stroke_width=3, stroke_opacity=0.85)
         points = VGroup(*right_vm.values(), rings, *wrong_vm.values())
 
         def show_points(wrong):
@@ -188,13 +190,12 @@ class DecisionBoundary(NNVizScene):
         panel.next_to(ax, DOWN, buff=0.75).align_to(ax, LEFT).shift(0.4 * RIGHT)
         legend = VGroup()
         for c, name in enumerate(d.class_names or []):  # the points' own shapes, as drawn
-            disc = VMobject(fill_color=dark.class_color(c), fill_opacity=1, stroke_color=dark.background,
-                            stroke_width=1)
+            disc = VMobject(fill_color=dark.class_color(c), fill_opacity=1, stroke_color=edge, stroke_width=1)
             disc.points = dot_pts.copy()
             legend.add(VGroup(disc, text(str(name), 18, MUTED)).arrange(RIGHT, buff=0.12))
-        ring = VMobject(stroke_color=dark.text, stroke_width=3)
+        ring = VMobject(stroke_color=dark.text, stroke_width=3, stroke_opacity=0.85)
         ring.points = ring_pts.copy()
-        cross = VMobject(fill_color=dark.muted, fill_opacity=1, stroke_color=dark.text, stroke_width=1.5)
+        cross = VMobject(fill_color=dark.muted, fill_opacity=1, stroke_color=edge, stroke_width=1.5)
         cross.points = cross_pts.copy()
         legend.add(VGroup(VGroup(ring, cross), text("misclassified", 18, MUTED)).arrange(RIGHT, buff=0.12))
         legend.arrange(RIGHT, buff=0.35).next_to(frame, UP, buff=0.15).align_to(frame, LEFT)

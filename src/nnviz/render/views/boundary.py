@@ -227,8 +227,8 @@ def point_styles(theme, ms: float) -> dict:
     (:func:`point_legend_handles`), so it always matches the points.
     """
     return {
-        "right": dict(marker="o", ms=ms, mec=theme.background, mew=0.6),
-        "wrong": dict(marker="X", ms=1.5 * ms, mec=theme.background, mew=0.6),
+        "right": dict(marker="o", ms=ms, mec="white", mew=0.6),  # white: a point pops from a field of its colour
+        "wrong": dict(marker="X", ms=1.5 * ms, mec="white", mew=0.6),
         "ring": dict(marker="o", ms=2.2 * ms, mfc="none", mec=mpl.colors.to_rgba(theme.text, 0.75), mew=1.2),
         "test": dict(marker="o", ms=ms, mfc=theme.background, mew=1.3),
     }
