@@ -71,7 +71,6 @@ def main(argv=None):
     ap.add_argument("--no-dask", action="store_true")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("distributed").setLevel(logging.WARNING)
     jobs = args.jobs or available_cores()
     root = Path(tempfile.mkdtemp(prefix="nnviz-bench-sweep-"))
     cluster = client = None
@@ -79,6 +78,7 @@ def main(argv=None):
         try:
             from distributed import Client, LocalCluster
 
+            logging.getLogger("distributed").setLevel(logging.WARNING)  # after its import, which sets INFO
             cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
             client = Client(cluster)
             _once(root / "warm", 1, backend="dask", scheduler=client)  # workers import nnviz once

@@ -1,4 +1,5 @@
 import os
+import subprocess
 import tempfile
 
 import matplotlib
@@ -17,3 +18,23 @@ def moons_trace(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("traces") / "moons.h5"
     return nnviz.train("moons", trace=path, record="all")
+
+
+@pytest.fixture
+def tmpfs(tmp_path):
+    """``tmpfs("16m")``: a fresh tmpfs of that size mounted in the test's folder (a disk that fills up
+    for real); skips without root. Unmounted after the test."""
+    mounted = []
+
+    def mount(size):
+        mnt = tmp_path / f"tmpfs{len(mounted)}"
+        mnt.mkdir()
+        if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(mnt)],
+                                               capture_output=True).returncode:
+            pytest.skip("mounting a small tmpfs needs root")
+        mounted.append(mnt)
+        return mnt
+
+    yield mount
+    for mnt in mounted:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)

@@ -386,7 +386,8 @@ def test_cli_bumps_trace_option(tmp_path):
     assert r.exit_code == 0, r.output
     tr = nnviz.load_trace(tmp_path / "b.h5")
     assert list(tr.steps) == [0, 1, 2]
-    r = run("animate", tmp_path / "b.h5", "--view", "fit", "--size", "320x240", "-q", "-o", tmp_path / "fit.gif")
+    r = run("animate", tmp_path / "b.h5", "--view", "fit", "--size", "320x240", "--hold", 0, "-q", "-o",
+            tmp_path / "fit.gif")
     assert r.exit_code == 0 and read_gif_info(tmp_path / "fit.gif")["n_frames"] == 3
 
 
@@ -449,7 +450,7 @@ def test_cli_versus(tmp_path):
     assert "constructed sup" in r.output and "trained sup" in r.output
     info = read_gif_info(tmp_path / "v.gif")
     tr = nnviz.load_trace(tmp_path / "v.h5")
-    assert info["size"] == (480, 360) and info["n_frames"] == len(tr.steps)
+    assert info["size"] == (480, 360) and info["n_frames"] == len(tr.steps) + 8  # and 1.5 s of hold at 5 fps
     assert tr.config["init"]["weights"] == "given"
     with pytest.raises(ValueError, match="given weights"):  # its config alone cannot re-train it
         nnviz.train(tr.config, trace=tmp_path / "again.h5")

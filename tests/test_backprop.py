@@ -312,7 +312,7 @@ def test_cli_backprop_gif(s131, tmp_path):
     assert r.exit_code == 0, r.output
     keys = phase_frames(s131, 2, morph=max(1, round(0.8 * 5)), fps=5)
     info = read_gif_info(out)
-    assert info["n_frames"] == sum(k.hold for k in keys)
+    assert info["n_frames"] == sum(k.hold for k in keys) + 8  # then the default 1.5 s hold at 5 fps
     assert info["size"] == (640, 360) and info["loop"] == 0
     from PIL import Image
 
@@ -336,7 +336,7 @@ def test_cli_backprop_default_size_still_and_steps(s131, tmp_path):
                                  "--size", "320x180", "--detail", "phases", "-q"])
     assert r.exit_code == 0, r.output
     keys = backprop_frames(s131, [0, 1, 2], detail="phases", fps=4)
-    assert read_gif_info(out)["n_frames"] == sum(k.hold for k in keys)
+    assert read_gif_info(out)["n_frames"] == sum(k.hold for k in keys) + 6  # the 1.5 s hold at 4 fps
 
 
 @pytest.mark.parametrize("args, message", [

@@ -358,7 +358,7 @@ def test_cli_animates_a_cnn_and_refuses_the_boundary_view(cnn_run, tmp_path):
         "filters,featuremaps,loss" in r.output and "Traceback" not in r.output
     assert not (tmp_path / "b.gif").exists()
     r = CliRunner().invoke(cli, ["animate", str(cnn_run.path), "--view", "filters,featuremaps,loss", "--opt",
-                                 "featuremaps.backward=true", "-o", str(tmp_path / "cnn.gif"), "-q"])
+                                 "featuremaps.backward=true", "--hold", "0", "-o", str(tmp_path / "cnn.gif"), "-q"])
     assert r.exit_code == 0, r.output
     frames = iio.imread(tmp_path / "cnn.gif", index=None)
     assert frames.shape[0] == 4 and frames.std() > 5

@@ -118,7 +118,7 @@ def test_gif_decodes(fit_trace, tmp_path):
 
 def test_cli_animate_fit(fit_trace, tmp_path):
     r = CliRunner().invoke(cli, ["animate", str(fit_trace.path), "--view", "fit,loss", "--size", "320x240",
-                                 "--frames", "0:30:10", "-q", "-o", str(tmp_path / "a.gif")])
+                                 "--frames", "0:30:10", "--hold", "0", "-q", "-o", str(tmp_path / "a.gif")])
     assert r.exit_code == 0, r.output
     assert read_gif_info(tmp_path / "a.gif")["n_frames"] == 4
     r = CliRunner().invoke(cli, ["animate", str(fit_trace.path), "--step", "30", "-q", "-o", str(tmp_path / "a.png")])

@@ -300,7 +300,11 @@ def test_recorded_traces_render_and_show_in_info(tmp_path):
     import imageio.v3 as iio
 
     frames = iio.imread(tmp_path / "sk.gif", index=None)
-    assert frames.shape[0] == 21 and frames.shape[1:] == (480, 640, 3)
+    from nnviz.render.pipeline import hold_frames, movie_fps
+
+    held = hold_frames(1.5, movie_fps(21, None, 1.5))  # 21 steps, slowed to 4 s, then the 1.5 s hold
+    assert frames.shape[0] == 21 + held and frames.shape[1:] == (480, 640, 3)
+    assert all(np.array_equal(f, frames[20]) for f in frames[21:])
     p = subprocess.run(cmd + ["info", "sk.h5"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert "trained by: sklearn" in p.stdout and "sklearn loss: agrees with nnviz's" in p.stdout
 

@@ -22,7 +22,7 @@ from keras import layers, regularizers  # noqa: E402
 
 from nnviz import load_trace  # noqa: E402
 from nnviz.integrations.keras import TraceCallback  # noqa: E402
-from nnviz.nn import MLP  # noqa: E402
+from nnviz.nn import CNN, MLP  # noqa: E402
 from nnviz.nn.frameworks import UnsupportedModel  # noqa: E402
 from nnviz.trace.recorder import RecorderError  # noqa: E402
 
@@ -173,7 +173,8 @@ def test_minibatches_record_every_update_on_all_the_data(tmp_path, float64):
     assert np.isfinite(tr.test_loss).all() and tr.data.X_test.shape == (10, 4)
 
 
-BAD = ["Dropout", "BatchNormalization", "Conv2D", "branches", "leaky_relu slope", "bias regularizer", "l1",
+BAD = ["Dropout", "BatchNormalization", "Conv2D stride 2", "Conv2D dilation", "Conv1D", "AveragePooling2D",
+       "branches", "leaky_relu slope", "bias regularizer", "l1",
        "sigmoid output with cce", "inputs"]
 
 
@@ -189,8 +190,19 @@ def bad_model(case):
                     "Dropout is not one of them"),
         "BatchNormalization": (seq(layers.Dense(5), layers.BatchNormalization(), layers.Dense(3, activation="softmax")),
                                "BatchNormalization is not one of them"),
-        "Conv2D": (keras.Sequential([keras.Input((4, 4, 1)), layers.Conv2D(2, 3), layers.Flatten(),
-                                     layers.Dense(3, activation="softmax")]), "Conv2D is not one of them"),
+        "Conv2D stride 2": (keras.Sequential([keras.Input((4, 4, 1)), layers.Conv2D(2, 3, strides=2, padding="same"),
+                                              layers.Flatten(), layers.Dense(3, activation="softmax")]),
+                            "nnviz supports stride 1"),
+        "Conv2D dilation": (keras.Sequential([keras.Input((4, 4, 1)), layers.Conv2D(2, 3, dilation_rate=2,
+                                                                                    padding="same"),
+                                              layers.Flatten(), layers.Dense(3, activation="softmax")]),
+                            "no dilation"),
+        "Conv1D": (keras.Sequential([keras.Input((4, 4)), layers.Conv1D(2, 3), layers.Flatten(),
+                                     layers.Dense(3, activation="softmax")]), "Conv1D is not one of them"),
+        "AveragePooling2D": (keras.Sequential([keras.Input((4, 4, 1)), layers.Conv2D(2, 3, padding="same"),
+                                               layers.AveragePooling2D(2), layers.Flatten(),
+                                               layers.Dense(3, activation="softmax")]),
+                             "AveragePooling2D is not one of them"),
         "branches": (branches, "one chain of layers, without branches"),
         "leaky_relu slope": (seq(layers.Dense(5, activation="leaky_relu"), layers.Dense(3, activation="softmax")),
                              "negative_slope=0.2, nnviz's leaky_relu negative_slope=0.01"),
@@ -209,11 +221,13 @@ def bad_model(case):
 def test_bad_input_is_one_line_before_training(tmp_path, case):
     model, message = bad_model(case)
     model.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=0.1))
-    Xfit = np.zeros((8, 4, 4, 1)) if case == "Conv2D" else X[:8, :3] if case == "inputs" else X[:8]
+    images = case.startswith(("Conv2D", "AveragePooling2D"))
+    Xfit = (np.zeros((8, 4, 4, 1)) if images else np.zeros((8, 4, 4)) if case == "Conv1D" else
+            X[:8, :3] if case == "inputs" else X[:8])
     before = [np.array(w) for w in model.get_weights()]
     with pytest.raises((UnsupportedModel, RecorderError)) as e:
         model.fit(Xfit, ONEHOT[:8], epochs=1, verbose=0,
-                  callbacks=[TraceCallback(tmp_path / "k.h5", X[:8], ONEHOT[:8])])
+                  callbacks=[TraceCallback(tmp_path / "k.h5", Xfit if images else X[:8], ONEHOT[:8])])
     assert message in str(e.value) and "\n" not in str(e.value)
     assert not (tmp_path / "k.h5").exists()  # no trace started
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))  # no update made
@@ -279,3 +293,92 @@ def test_trace_renders_with_the_weights_view(tmp_path):
     import imageio.v3 as iio
 
     assert iio.imread(tmp_path / "k.gif", index=None).shape == (3, 360, 640, 3)
+
+
+# ---------------------------------------------------------------- convolutional networks (issue 21)
+def digits_images(n=60):
+    from nnviz.data import make_dataset
+
+    d = make_dataset("digits")
+    return d.X[:n].reshape(n, 8, 8, 1), d.y[:n]   # channels last, one-hot
+
+
+def cnn_of(*layers_, shape=(8, 8, 1), lr=0.1, loss="categorical_crossentropy"):
+    keras.utils.set_random_seed(0)
+    m = keras.Sequential([keras.Input(shape), *layers_])
+    m.compile(loss=loss, optimizer=keras.optimizers.SGD(learning_rate=lr))
+    return m
+
+
+def test_seed002_keras_cnn_full_batch_sgd_float64(tmp_path, exact):
+    # seed 002's create_convolutional_neural_network_keras, smaller: Conv2D 3x3 'same' ReLU with
+    # l2(lmbd), 2x2 max-pooling, Flatten, Dense ReLU with l2(lmbd), a softmax output without it
+    lmbd, lr = 0.01, 0.1
+    Xi, Y = digits_images()
+    m = cnn_of(layers.Conv2D(4, (3, 3), padding="same", activation="relu", kernel_regularizer=regularizers.l2(lmbd)),
+               layers.MaxPooling2D(pool_size=(2, 2)), layers.Flatten(),
+               layers.Dense(12, activation="relu", kernel_regularizer=regularizers.l2(lmbd)),
+               layers.Dense(10, activation="softmax"), lr=lr)
+    tr, keras_loss = fit(m, tmp_path / "cnn.h5", Xi, Y, epochs=5)
+    assert tr.is_convolutional and tr.status == "complete" and tr.source == "keras"
+    assert tr.config["name"] == "keras CNN"   # the run's name (it was once the Recorder's last data part, "y_test")
+    assert tr.network.describe() == ("1x8x8 -> conv2d 4x3x3 relu - maxpool2d 2 - flatten - dense 12 relu - "
+                                     "dense 10 softmax")
+    assert [W.shape for W, _ in tr.params(0)] == [(4, 1, 3, 3), (64, 12), (12, 10)]
+    # nnviz's loss is the one Keras reports; Keras's gradients are nnviz's backprop; plain SGD
+    np.testing.assert_allclose(tr.loss[:5], keras_loss, rtol=0, atol=1e-10)
+    assert tr.checks["grad_max_abs_diff"] < 1e-10 and tr.checks["loss_max_abs_diff"] < 1e-10
+    for k in range(5):
+        for (W, b), (Wn, bn), (dW, db) in zip(tr.params(k), tr.params(k + 1), tr.grads(k)):
+            np.testing.assert_allclose(Wn, W - lr * dW, rtol=0, atol=1e-12)  # W(k+1) = W(k) - lr dW(k)
+            np.testing.assert_allclose(bn, b - lr * db, rtol=0, atol=1e-12)
+    assert "nnviz l2 per layer 0.02, 0.02, 0" in tr.summary()["optimizer"]
+    # the layouts: Keras's kernel (kh, kw, in, out) is nnviz's (out, in, kh, kw), and the network
+    # nnviz recorded computes Keras's function on the images turned channels-first
+    np.testing.assert_array_equal(tr.params(5)[0][0], np.transpose(np.array(m.layers[0].kernel), (3, 2, 0, 1)))
+    X_nchw = Xi.transpose(0, 3, 1, 2)
+    np.testing.assert_allclose(tr.model_at(5)(X_nchw), m.predict(Xi, verbose=0), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(CNN.from_keras(m)(X_nchw), m.predict(Xi, verbose=0), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(tr.data.X, X_nchw.reshape(len(Xi), -1))
+    # the probe digits' feature maps are the conv layer's (Keras's own, computed by Keras)
+    conv_out = keras.Model(m.inputs[0], m.layers[0].output).predict(Xi[tr.probe_index], verbose=0)
+    np.testing.assert_allclose(tr.activations(5)[0], np.transpose(np.array(conv_out), (0, 3, 1, 2)), atol=1e-12)
+
+
+def test_keras_cnn_channels_valid_padding_and_minibatches(tmp_path, float64):
+    # two input channels (the conv kernel's in axis), 'valid' padding, a Flatten of 2 x 2 x 3 maps,
+    # an activation layer, sparse labels, minibatches: nnviz evaluates every update on all of X
+    rng = np.random.default_rng(1)
+    Xi = rng.normal(size=(30, 6, 6, 2))
+    labels = (Xi[:, :3, :, 0].sum((1, 2)) > Xi[:, 3:, :, 1].sum((1, 2))).astype(int)
+    m = cnn_of(layers.Conv2D(3, 3), layers.Activation("tanh"), layers.MaxPooling2D(2), layers.Flatten(),
+               layers.Dense(2, activation="softmax"), shape=(6, 6, 2), loss="sparse_categorical_crossentropy")
+    cb = TraceCallback(tmp_path / "c.h5", Xi, labels, record="every:2")
+    m.fit(Xi, labels, epochs=2, batch_size=10, shuffle=False, verbose=0, callbacks=[cb])
+    tr = cb.trace
+    assert tr.network.describe() == "2x6x6 -> conv2d 3x3x3 tanh - maxpool2d 2 - flatten - dense 2 softmax"
+    assert len(tr.all_steps) == 7 and list(tr.steps) == [0, 2, 4, 6]
+    np.testing.assert_allclose(tr.model_at(6)(Xi.transpose(0, 3, 1, 2)), m.predict(Xi, verbose=0), atol=1e-6)
+    net = tr.model_at(2)
+    bp = net.backward(net.forward(Xi.transpose(0, 3, 1, 2)), tr.data.y, "cross_entropy")
+    assert bp.loss == pytest.approx(tr.loss[2], abs=1e-12)
+    np.testing.assert_allclose(tr.grads(2)[0][0], bp.dW[1], atol=1e-12)
+
+
+def test_keras_cnn_float32_agrees_to_float32_precision(tmp_path):
+    Xi, Y = digits_images(40)
+    m = cnn_of(layers.Conv2D(3, 3, padding="same", activation="relu"), layers.MaxPooling2D(2), layers.Flatten(),
+               layers.Dense(10, activation="softmax"))
+    tr, keras_loss = fit(m, tmp_path / "f.h5", Xi, Y, epochs=3)
+    assert tr.source == "keras float32"
+    assert 0 < tr.checks["grad_max_abs_diff"] < 1e-5
+    np.testing.assert_allclose(tr.loss[:3], keras_loss, rtol=1e-5)
+
+
+def test_keras_cnn_bad_images_refused_before_training(tmp_path):
+    Xi, Y = digits_images(20)
+    m = cnn_of(layers.Conv2D(3, 3, padding="same", activation="relu"), layers.MaxPooling2D(2), layers.Flatten(),
+               layers.Dense(10, activation="softmax"))
+    with pytest.raises(UnsupportedModel, match=r"the model takes images \(n_samples, 8, 8, 1\)") as e:
+        m.fit(Xi, Y, epochs=1, verbose=0, callbacks=[TraceCallback(tmp_path / "k.h5", Xi.transpose(0, 3, 1, 2), Y)])
+    assert "\n" not in str(e.value) and not (tmp_path / "k.h5").exists()

@@ -453,6 +453,49 @@ def test_browser_fits_the_viewport_for_slides(browser, full_player):
     pg.close()
 
 
+@pytest.mark.parametrize("viewport", [(1920, 1080), (1280, 720)])
+def test_browser_player_fills_a_projector_screen(browser, log2_player, viewport):
+    """On a 1080p (or 720p) screen the frame fills the window, not a 640-pixel stamp in its middle."""
+    w, h = viewport
+    pg = browser.new_page(viewport={"width": w, "height": h})
+    pg.goto(log2_player.as_uri())
+    pg.wait_for_selector("#nnviz-label")
+    box = pg.locator("#nnviz-frame").bounding_box()
+    bottom = pg.eval_on_selector("#nnviz-curve", "e => e.getBoundingClientRect().bottom")
+    assert bottom <= h + 1  # the controls and the curve stay on screen
+    assert box["height"] >= 0.8 * h - 165 or box["width"] >= 0.95 * w  # limited by the window only
+    assert box["width"] > 480 * 1.5  # larger than the frames' own pixels (log2_player: 480x360)
+    pg.close()
+
+
+def test_browser_fullscreen_button(browser, log2_player):
+    pg = browser.new_page(viewport={"width": 1280, "height": 720})
+    pg.errors = []
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.goto(log2_player.as_uri())
+    pg.wait_for_selector("#nnviz-fullscreen")
+    assert pg.get_attribute("#nnviz-fullscreen", "aria-label") == "full screen"
+    assert pg.locator("#nnviz-fullscreen").is_visible()
+    pg.click("#nnviz-fullscreen")
+    pg.wait_for_function("document.fullscreenElement === document.getElementById('nnviz-player')", timeout=5000)
+    full = pg.evaluate("[window.innerWidth, window.innerHeight]")
+    box = pg.locator("#nnviz-frame").bounding_box()
+    assert box["height"] >= full[1] - 180 or box["width"] >= full[0] - 30  # the frame fills the screen
+    assert pg.get_attribute("#nnviz-fullscreen", "aria-label") == "leave full screen"
+    pg.keyboard.press("f")  # the key toggles it back
+    pg.wait_for_function("document.fullscreenElement === null", timeout=5000)
+    assert pg.errors == []
+    pg.close()
+
+
+def test_cli_player_frames_are_sharp_on_a_projector(tmp_path, log2_trace):
+    out = tmp_path / "p.html"
+    r = run("animate", log2_trace.path, "-o", out, "--frames", "0,1,3", "-q")
+    assert r.exit_code == 0, r.output
+    d = read_player(out)
+    assert d["size"][1] >= 915  # the frame's height on a 1920x1080 screen, under the controls
+
+
 def test_browser_plain_frames_without_meta(page, tmp_path):
     """Any frames (no steps, no scalars, one frame or PNG) give a working page without a curve."""
     for name, frames, opts in [("one.html", frames_rgb(1), {}), ("png.html", frames_rgb(3), {"image_format": "png"})]:

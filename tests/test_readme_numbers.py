@@ -292,8 +292,7 @@ def test_digits_cnn_numbers(tmp_path):
                   f"seeds 0–4 ({pct(cnn.values[0])} % at seed 0)")
     assert_quoted(f"`digits-cnn-small` is the same for 20 epochs ({spread_text(small)})")
     # the gallery captions: init seed 0's run (record none keeps steps 0 and 1400 in full)
-    (path,) = [p for p in (tmp_path / "cnn").rglob("*.h5") if "seed=0" in p.name or p.name.endswith("seed0.h5")]
-    tr = nnviz.load_trace(path)
+    tr = nnviz.load_trace(cnn.paths[0])                                  # init seed 0's trace
     assert tr.steps.tolist() == [0, 1400]
     (W0, _), (W, _) = tr.params(0)[0], tr.params(1400)[0]
     g0, g = np.abs(tr.grads(0)[0][0]).max(), np.abs(tr.grads(1400)[0][0]).max()

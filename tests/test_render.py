@@ -21,15 +21,16 @@ def test_cli_animate_writes_a_looping_gif(tmp_path):
     r = run("animate", "moons", "-o", out, "--max-frames", 40, "--size", "320x240", "--fps", 10, "-q")
     assert r.exit_code == 0, r.output
     info = read_gif_info(out)
-    assert info["n_frames"] == 40 and info["size"] == (320, 240)
+    assert info["n_frames"] == 40 + 15 and info["size"] == (320, 240)  # 40 steps, then the 1.5 s hold
     assert info["loop"] == 0 and info["global_palette_only"]
     assert all(d == 100 for d in info["durations_ms"])
     assert not (tmp_path / "moons.h5").exists()  # no file nobody asked for: the trace is in the cache
     import imageio.v3 as iio
 
     frames = iio.imread(out, index=None)
-    assert frames.shape[0] == 40 and frames[0].std() > 10
+    assert frames.shape[0] == 55 and frames[0].std() > 10
     assert not np.array_equal(frames[0], frames[-1])
+    assert all(np.array_equal(frames[39], f) for f in frames[40:])  # the last step, held
 
 
 def test_mp4_is_h264_yuv420p(tmp_path, moons_trace):
@@ -152,7 +153,7 @@ def test_cli_animate_output_errors(tmp_path):
 
 def test_cli_animate_into_a_new_folder(tmp_path):
     out = tmp_path / "out" / "moons.gif"
-    r = run("animate", "moons", "-o", out, "--max-frames", 5, "--size", "320x240", "-q")
+    r = run("animate", "moons", "-o", out, "--max-frames", 5, "--size", "320x240", "--hold", 0, "-q")
     assert r.exit_code == 0, r.output
     assert read_gif_info(out)["n_frames"] == 5 and sorted(p.name for p in (tmp_path / "out").iterdir()) == ["moons.gif"]
 

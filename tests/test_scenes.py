@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from PIL import Image
 
 import nnviz
 from nnviz.cli import cli
@@ -22,7 +23,8 @@ from nnviz.scenes_lib import SCENES, scene_options, using
 from nnviz.approx import bump_network
 from nnviz.render.views.boundary import evaluate_steps, field_colors, grid_for
 from nnviz.render.style import THEMES
-from nnviz.scenes_lib.compute import default_step_weight, half_planes, perceptron_rule, shown_units, signed_scale
+from nnviz.scenes_lib.compute import (conv_walkthrough, default_step_weight, half_planes, perceptron_rule, shown_units,
+                                      signed_scale)
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -43,9 +45,10 @@ def traces(tmp_path_factory):
                                                                         "output": "identity"},
                        "train": {"optimizer": "adam", "lr": 0.05, "steps": 40, "record": "every:10"}},
                       trace=d / "fit.h5")
-    for tr in (moons, wide, fit):
+    cnn = nnviz.train("digits-cnn-small", trace=d / "cnn.h5", steps=8, record="every:4")
+    for tr in (moons, wide, fit, cnn):
         tr.close()
-    return {"moons": d / "moons.h5", "wide": d / "wide.h5", "fit": d / "fit.h5"}
+    return {"moons": d / "moons.h5", "wide": d / "wide.h5", "fit": d / "fit.h5", "cnn": d / "cnn.h5"}
 
 
 @pytest.fixture(scope="module")
@@ -148,6 +151,35 @@ def test_decision_boundary_counts_agree_with_the_accuracy_it_shows(manim, traces
     assert np.allclose(pts[0], pts[-1]) and 0.2 < np.ptp(pts[:, 0]) < 0.3
 
 
+def test_conv_walkthrough_is_the_traces_convolution(traces):
+    # what ConvolutionFlow draws: the trace's digit, filter and recorded maps, and sums that equal them
+    with nnviz.load_trace(traces["cnn"]) as tr:
+        w = conv_walkthrough(tr)
+        k = tr.final_step
+        assert w.step == k == 8 and w.sample == 0 and w.pad == 1
+        a1, pool = tr.activations(k)[0][0], tr.activations(k)[1][0]
+        assert w.filt == int(np.argmax(a1.reshape(10, -1).max(axis=1)))   # the strongest map of the digit
+        np.testing.assert_array_equal(w.x.ravel(), tr.data.X[tr.probe_index[0]])
+        W, b = tr.params(k)[0]
+        np.testing.assert_array_equal(w.W, W[w.filt, 0])
+        assert w.b == b[w.filt]
+        np.testing.assert_array_equal(w.z, tr.preactivations(k)[0][0, w.filt])
+        np.testing.assert_array_equal(w.a, a1[w.filt])
+        np.testing.assert_allclose(w.window_sums, w.z, rtol=0, atol=1e-12)   # the sliding dot product is the map
+        np.testing.assert_array_equal(w.a, np.maximum(w.z, 0))               # relu
+        np.testing.assert_array_equal(w.pooled, pool[w.filt])
+        windows = w.a.reshape(4, 2, 4, 2).max(axis=(1, 3))
+        np.testing.assert_array_equal(w.pooled, windows)                     # 2x2 max-pooling
+        for i in range(4):
+            for j in range(4):
+                assert w.a[tuple(w.argmax[i, j])] == w.pooled[i, j]
+                assert w.argmax[i, j, 0] // 2 == i and w.argmax[i, j, 1] // 2 == j
+        other = conv_walkthrough(tr, 4, sample=3, filt=7)
+        assert (other.step, other.sample, other.filt) == (4, 3, 7)
+        with pytest.raises(ValueError, match="filter must be 0..9"):
+            conv_walkthrough(tr, filt=10)
+
+
 def test_scene_options_environment_and_override(monkeypatch, tmp_path):
     monkeypatch.setenv("NNVIZ_TRACE", "from-env.h5")
     monkeypatch.setenv("NNVIZ_DURATION", "7.5")
@@ -180,6 +212,8 @@ def test_scene_command_rejects_bad_arguments_before_any_work(args, message, trac
 @pytest.mark.parametrize("scene, source, message", [
     ("DecisionBoundary", "fit", "needs a classifier with 2 inputs"),
     ("ConstructedVsTrained", "moons", "with one hidden layer"),
+    ("ConvolutionFlow", "moons", "needs a convolutional trace"),
+    ("BackpropFlow", "cnn", "needs a fully connected network"),
 ])
 def test_scene_command_rejects_a_trace_the_scene_cannot_draw(manim, scene, source, message, traces, tmp_path):
     r = CliRunner().invoke(cli, ["scene", scene, "--trace", str(traces[source]), "-o", str(tmp_path / "x.mp4")])
@@ -224,6 +258,8 @@ def _read_video(path):
     ("BumpConstruction", None),
     ("ConstructedVsTrained", "fit"),
     ("PerceptronRule", None),
+    ("LossLandscape", "moons"),
+    ("ConvolutionFlow", "cnn"),
 ])
 def test_every_scene_renders_a_last_frame(manim, traces, tmp_path, tmpdir_inside, name, source):
     from nnviz.scenes_lib import render_scene
@@ -244,6 +280,37 @@ def test_backprop_video_decodes(manim, traces, tmp_path, tmpdir_inside):
     _check_image(frames[-1])
     # the network changes during the clip: the first and last frames differ
     assert np.abs(frames[0].astype(int) - frames[-1].astype(int)).mean() > 1
+
+
+def test_convolution_video_decodes_and_shows_the_traces_numbers(manim, traces, tmp_path):
+    from nnviz.scenes_lib import QUALITIES, scene_class
+
+    settings = {"quality": QUALITIES["l"][0], "media_dir": str(tmp_path / "media"), "disable_caching": True,
+                "format": "mp4", "verbosity": "WARNING", "progress_bar": "none", "frame_rate": 5}
+    with using(trace=traces["cnn"], duration=3.0), manim.tempconfig(settings):
+        scene = scene_class("ConvolutionFlow")()
+        scene.render()
+        out = scene.output_plan.primary_artifact
+    frames, meta = _read_video(out)
+    assert meta["size"] == (854, 480) and 10 <= len(frames) <= 25
+    _check_image(frames[-1])
+    assert np.abs(frames[len(frames) // 3].astype(int) - frames[-1].astype(int)).mean() > 1  # the maps fill in
+    # every number the scene put on screen is the trace's
+    shown = scene.shown
+    with nnviz.load_trace(traces["cnn"]) as tr:
+        k, f = tr.final_step, scene.walk.filt
+        x = tr.data.X[tr.probe_index[0]].reshape(8, 8)
+        W, b = tr.params(k)[0]
+        z, a, pooled = tr.preactivations(k)[0][0, f], tr.activations(k)[0][0, f], tr.activations(k)[1][0, f]
+    kinds = {}
+    for key, v in shown.items():
+        kinds[key[0]] = kinds.get(key[0], 0) + 1
+        what, at = key[0], key[1:]
+        expected = {"x": lambda: x[at], "W": lambda: W[f, 0][at], "b": lambda: b[f], "z": lambda: z[at],
+                    "a": lambda: a[at], "pooled": lambda: pooled[at], "sum": lambda: z[at] - b[f]}[what]()
+        assert v == pytest.approx(expected, abs=1e-12), key
+    assert kinds == {"x": 64, "W": 9, "b": 1, "a": 64, "pooled": 16, "z": kinds["z"], "sum": kinds["z"]}
+    assert kinds["z"] >= 3   # the windows the readouts stepped through (all of them at normal speed)
 
 
 def test_scene_command_writes_a_gif(manim, traces, tmp_path, tmpdir_inside):
@@ -277,3 +344,50 @@ def test_scene_list_matches_the_scene_files():
     text = "".join(p.read_text() for p in (REPO / "scenes").glob("*.py"))
     for name in SCENES:
         assert f"class {name}(" in text
+
+
+def test_landscape_scene_heights_are_the_surface(traces):
+    """LossLandscape's numbers: heights are log10 of nnviz.landscape's surface, the path sits on it."""
+    pytest.importorskip("manim")
+    from nnviz.landscape import landscape
+    from nnviz.scenes_lib.landscape import LandscapeData, LossLandscape
+    from nnviz.trace import load_trace
+
+    with load_trace(traces["moons"]) as tr:
+        D = LandscapeData(tr, resolution=15)
+        ls = landscape(tr, resolution=15, extent=1.15)
+        np.testing.assert_array_equal(D.ls.loss, ls.loss)
+        top = ls.loss.max()
+        np.testing.assert_allclose(D.height, np.log10(np.clip(ls.loss, D.floor, top)), rtol=0, atol=1e-12)
+        np.testing.assert_allclose(D.path_height, np.log10(np.clip(ls.path_loss[0], D.floor, top)), atol=1e-12)
+        np.testing.assert_array_equal(D.ls.trace_loss[0], tr.loss[tr.steps])  # the readout's numbers
+        pts = D.to_scene(ls.path[:, 0], ls.path[:, 1], D.path_height)
+        assert pts.shape == (len(tr.steps), 3) and np.abs(pts[:, :2]).max() <= 6.5 / 2 + 1e-9
+        short = nnviz.train("xor", trace=traces["moons"].parent / "x2.h5", steps=1, record="all")
+        with pytest.raises(ValueError, match="at least 3 recorded steps"):
+            LossLandscape.check(short)
+
+
+def test_scene_hold_is_the_pause_at_the_end(manim, traces, tmp_path, tmpdir_inside):
+    """`nnviz scene --hold SECONDS`: the last picture stays that long (here 2 s at 4 fps), 0: no pause."""
+    import imageio.v3 as iio
+
+    def still_at_end(hold):
+        out = tmp_path / f"db{hold}.gif"
+        r = CliRunner().invoke(cli, ["scene", "DecisionBoundary", "--trace", str(traces["moons"]), "--quality", "l",
+                                     "--duration", "1", "--fps", "4", "--hold", str(hold), "-o", str(out)])
+        assert r.exit_code == 0, r.output
+        im = Image.open(out)
+        seconds, last = 0.0, None
+        for i in reversed(range(im.n_frames)):
+            im.seek(i)
+            f = np.asarray(im.convert("RGB"), dtype=np.int16)
+            if last is not None and np.abs(f - last).mean() > 1.0:
+                break
+            last = f if last is None else last
+            seconds += im.info["duration"] / 1000
+        return seconds
+
+    held = still_at_end(2)
+    assert held >= 2.0
+    assert still_at_end(0) < held - 1.5

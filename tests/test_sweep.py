@@ -303,14 +303,8 @@ def test_a_worker_killed_for_real_is_retried(tmp_path):
 
 
 @pytest.fixture
-def small_disk(tmp_path):
-    mnt = tmp_path / "small"
-    mnt.mkdir()
-    if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(mnt)],
-                                           capture_output=True).returncode:
-        pytest.skip("mounting a small tmpfs needs root")
-    yield mnt
-    subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+def small_disk(tmpfs):
+    return tmpfs("4m")
 
 
 def test_a_full_disk_is_one_line_and_keeps_the_finished_runs(small_disk):
@@ -414,3 +408,8 @@ def test_animate_grid_refuses_what_it_cannot_draw(tmp_path):
     p = cli("animate", tmp_path / "d", "--view", "boundary", "-o", tmp_path / "d.gif")
     assert p.returncode == 1 and "a sweep folder is drawn with --view grid or --view curves" in last_line(p)
     assert not (tmp_path / "d.gif").exists()
+
+
+def test_nnviz_sweep_is_the_public_entry(tmp_path):
+    t = nnviz.sweep("moons", grid={"lr": "0.1..1:2log"}, out=tmp_path / "s", jobs=1, **TINY)
+    assert [r["train.lr"] for r in t] == [0.1, 1.0] and nnviz.load_sweep(tmp_path / "s")[1]["run"] == "lr=1"

@@ -222,7 +222,7 @@ def test_cli_animate_with_the_new_views(warp_trace, tmp_path):
 
     out = tmp_path / "h.gif"
     r = CliRunner().invoke(cli, ["animate", str(warp_trace.path), "--view", "boundary,hidden,loss", "-o", str(out),
-                                 "--frames", "0:40:8", "--size", "480x360", "-q"])
+                                 "--frames", "0:40:8", "--size", "480x360", "--hold", "0", "-q"])
     assert r.exit_code == 0, r.output
     assert read_gif_info(out)["n_frames"] == 6
     still = tmp_path / "n.svg"

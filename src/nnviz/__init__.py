@@ -13,8 +13,10 @@ from ._version import __version__  # noqa: E402
 from .trace import Recorder, Trace, TraceError, load_trace  # noqa: E402
 from .train import train  # noqa: E402
 from .landscape import landscape  # noqa: E402  (the function; the module stays nnviz.landscape in sys.modules)
+from .sweeps import load_sweep, sweep  # noqa: E402
 
-__all__ = ["__version__", "train", "Recorder", "load_trace", "Trace", "TraceError", "show", "animate", "landscape"]
+__all__ = ["__version__", "train", "sweep", "load_sweep", "Recorder", "load_trace", "Trace", "TraceError", "show",
+           "animate", "landscape"]
 
 
 def __getattr__(name):

@@ -70,6 +70,12 @@ def resolve_config(spec, **overrides) -> dict:
     return complete_config(make_config(over, base=cfg))
 
 
+def resolved_loss(name: str, encoding: str | None) -> str:
+    """The loss a config's ``train.loss`` means for targets encoded as ``encoding`` ("auto": the
+    one that suits them, e.g. bce for 0/1 labels)."""
+    return _AUTO.get(encoding, _AUTO[None])[1] if name == "auto" else name
+
+
 def build(cfg: dict, dataset=None):
     """Data set, initialised model and loss name for a complete config.
 
@@ -80,8 +86,8 @@ def build(cfg: dict, dataset=None):
     if dataset is None:
         data_cfg = dict(cfg["data"])
         dataset = make_dataset(data_cfg.pop("name"), **data_cfg)
-    auto_out, auto_loss = _AUTO.get(dataset.encoding, _AUTO[None])
-    loss = auto_loss if cfg["train"]["loss"] == "auto" else cfg["train"]["loss"]
+    auto_out = _AUTO.get(dataset.encoding, _AUTO[None])[0]
+    loss = resolved_loss(cfg["train"]["loss"], dataset.encoding)
     try:
         check_targets(get_loss(loss), dataset.encoding)  # an unknown name, or bce on -1/+1 labels
     except ValueError as e:

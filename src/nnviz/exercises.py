@@ -88,12 +88,15 @@ class Spread:
     seeds : list of int
     values : ndarray of shape (n_seeds,)
         The measurement of each run, read from its trace.
+    paths : list of str
+        Each run's trace, in seed order.
     """
 
     preset: str
     measure: str
     seeds: list
     values: np.ndarray
+    paths: list = field(default_factory=list)
 
     @property
     def mean(self) -> float:
@@ -157,7 +160,7 @@ def seed_spread(preset, measure: str = "test_accuracy", seeds: Sequence[int] = r
     for row in table:
         with load_trace(row["trace"]) as tr:
             values.append(MEASURES[measure](tr))
-    return Spread(name, measure, seeds, np.array(values))
+    return Spread(name, measure, seeds, np.array(values), [row["trace"] for row in table])
 
 
 # ---------------------------------------------------------------------------- seed 000

@@ -6,8 +6,10 @@ over it (the README's gallery section is :func:`gallery_markdown`). Training run
 scratch folder, never into ``media/``. An entry whose module is not installed (manim for the
 scenes) or not there yet is skipped and reported; the others are still written.
 
-The files stay small: 480x360 or less for single runs (wider only for side-by-side comparisons
-and network diagrams), at most 64 frames, GIFs with one global palette and 8-band boundaries.
+The files stay small: 480x360 or less for single runs (wider only for side-by-side comparisons,
+network diagrams and the manim scenes, which keep 480p's 854 pixels so that their numbers can be
+read), at most 64 frames, GIFs with one global palette and 8-band boundaries; each animation lasts
+at least 4 s, its last frame held.
 """
 
 from __future__ import annotations
@@ -105,42 +107,39 @@ def _need_view(name: str):
         raise Skip(f"the {name!r} view is not available (its module is not there yet)") from None
 
 
-def _log_steps(trace, n: int) -> list[int]:
-    """About ``n`` recorded steps, log-spaced (training changes fastest at the start)."""
-    from .render.base import nearest_recorded
+def _story_steps(trace, n: int) -> list[int]:
+    """``n`` recorded steps of ``trace``, log-spaced early, then even (what ``nnviz animate`` picks)."""
+    from .render.animate import story_steps
 
-    last = int(trace.steps[-1])
-    if len(trace.steps) <= n:
-        return [int(s) for s in trace.steps]
-    wanted = np.unique(np.concatenate([[0], np.round(np.geomspace(1, max(last, 1), n - 1)), [last]]))
-    return sorted({nearest_recorded(trace, int(s)) for s in wanted})
+    return story_steps(trace.steps, n)
 
 
-def _movie(path, traces, views=None, *, steps=None, frames=30, size=(480, 360), fps=12, hold=1.5,
+def _movie(path, traces, views=None, *, steps=None, frames=16, size=(480, 360), fps=12, hold=1.5,
            view_options=None, labels=None, title=None, colors=64, layout=None):
-    """A GIF of one or several runs: log-spaced frames, the last one held for ``hold`` seconds.
+    """A GIF of one or several runs: ``frames`` steps log-spaced early then even, the last one held
+    for ``hold`` seconds, at ``fps`` or slower so that the GIF lasts at least
+    :data:`nnviz.render.pipeline.MIN_SECONDS`.
 
     ``layout``, if given, is a function returning a :class:`nnviz.render.Layout` (instead of
     :func:`nnviz.render.build_layout` with ``views``).
     """
     from .render import build_layout, render
+    from .render.pipeline import hold_frames, movie_fps
 
     traces = list(traces)
-    hold_frames = int(round(hold * fps))
     if steps is None:
         if len(traces) == 1:
-            steps = _log_steps(traces[0], frames - hold_frames)
+            steps = _story_steps(traces[0], frames)
         else:
             longest = max(traces, key=lambda t: int(t.steps[-1]))
-            steps = sorted(set().union(*[set(_log_steps(t, frames - hold_frames)) for t in traces]))
-            if len(steps) > frames - hold_frames:
-                steps = _log_steps(longest, frames - hold_frames)
-    steps = list(steps)[: MAX_FRAMES - hold_frames]
-    holds = [1] * len(steps)
-    holds[-1] += hold_frames  # the last frame stays before the GIF loops
+            steps = sorted(set().union(*[set(_story_steps(t, frames)) for t in traces]))
+            if len(steps) > frames:
+                steps = _story_steps(longest, frames)
+    fps = min(fps, movie_fps(len(steps), None, hold))
+    steps = list(steps)[: MAX_FRAMES - hold_frames(hold, fps)]
     lay = layout() if layout is not None else build_layout(traces, views, labels, size=size, theme="light",
                                                           title=title, view_options=view_options)
-    _, n = render(lay, steps, path, fps=fps, holds=holds, palette=[0, len(steps) // 2, len(steps) - 1],
+    _, n = render(lay, steps, path, fps=fps, hold=hold, palette=[0, len(steps) // 2, len(steps) - 1],
                   writer_options={"colors": colors})
     return n
 
@@ -215,7 +214,7 @@ def _sgd_lbfgs(path, ctx):
 def _deeper(path, ctx):
     names = ["harder-relu-50x50", "harder-tanh-30x30", "harder-sigmoid-10x10"]
     traces = [ctx.trace(n) for n in names]
-    return _movie(path, traces, ["boundary"], frames=24, size=(720, 300), fps=8,
+    return _movie(path, traces, ["boundary"], frames=16, size=(720, 300), fps=8,
                   labels=["relu 50x50", "tanh 30x30", "sigmoid 10x10"], title="the harder data set, L-BFGS")
 
 
@@ -235,7 +234,7 @@ def _spiral3(path, ctx):
     return _movie(path, [ctx.trace("spiral3")], ["boundary", "loss"], title="spiral3")
 
 
-def _animation(preset, views=None, size=(480, 360), frames=30, fps=12, **options):
+def _animation(preset, views=None, size=(480, 360), frames=16, fps=12, **options):
     """A single run's movie with the given views (default: the run's default views)."""
     def render(path, ctx):
         for v in views or ():
@@ -326,9 +325,28 @@ def _grid_gif(path, ctx):
     grid_search_animation(_grid_search(ctx), path, size=(480, 360), fps=6, hold=2.0)
 
 
+def _sweep_png(path, ctx):
+    from .render.sweep_figures import summary_figure
+    from .sweeps.table import load_sweep
+
+    gs = _grid_search(ctx)  # the grid search is a sweep: its folder holds the index
+    summary_figure(load_sweep(Path(gs.paths[0, 0]).parent), path, size=(1280, 720))
+
+
+def _sweep_gif(path, ctx):
+    from .render.sweep_movie import animate_sweep
+    from .sweeps import sweep
+
+    out = ctx.work / "sweep-xor"
+    table = sweep("xor", grid={"lr": [0.01, 0.05, 0.3], "hidden": [2, 4]}, seeds=2, out=out, steps=300)
+    animate_sweep(table, path, view="grid", size=(640, 480), fps=10, max_frames=30, writer_options={"colors": 64})
+
+
 def _vanishing(path, ctx):
     _need_view("gradflow")
-    traces = [ctx.trace("deep-sigmoid"), ctx.trace("deep-relu")]
+    # every step recorded: the sigmoid network's story is its first 30 steps, which the frames
+    # (log-spaced early) then show one by one
+    traces = [ctx.trace("deep-sigmoid", record="all"), ctx.trace("deep-relu", record="all")]
     return _movie(path, traces, ["gradflow", "loss"], size=(600, 420), fps=10,
                   labels=["sigmoid", "ReLU"], title="6 hidden layers: sigmoid vs ReLU")
 
@@ -350,6 +368,26 @@ def _moons_grid(path, ctx):
     from .render.grid import save_grid
 
     save_grid(ctx.trace("moons", record="auto"), [0, 1, 3, 7, 15, 31, 63, 127], path, dpi=80)
+
+
+def _landscape_moons(path, ctx):
+    _need_view("landscape")
+    return _movie(path, [ctx.trace("moons", record="auto")], ["boundary", "landscape", "loss"], size=(560, 420),
+                  frames=36, title="moons: the loss landscape", colors=128)
+
+
+def _landscape_optimisers(path, ctx):
+    _need_view("landscape")
+    names = ["moons-gd", "moons-momentum", "moons-adam", "moons-lbfgs"]
+    return _movie(path, [ctx.trace(n) for n in names], ["landscape"], size=(640, 400), frames=40,
+                  labels=["gradient descent", "momentum", "Adam", "L-BFGS"], title="four optimisers, one surface")
+
+
+def _landscape_harder(path, ctx):
+    _need_view("landscape")
+    traces = [ctx.trace("harder-tanh-30x30-gd"), ctx.trace("harder-tanh-30x30")]
+    return _movie(path, traces, ["landscape", "loss"], size=(560, 420), frames=40,
+                  labels=["gradient descent", "L-BFGS"], title="the harder data set: GD against L-BFGS")
 
 
 # ---------------------------------------------------------------------------- seed 004
@@ -399,9 +437,9 @@ def _scene(name, seconds, preset=None):
 
         mp4 = ctx.work / f"scene_{name}.mp4"
         trace = str(ctx.trace(preset).path) if preset else None
-        render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=5, progress=False)
+        render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=4, progress=False)
 
-        video_to_gif(mp4, path, fps=5, width=400, colors=64)
+        video_to_gif(mp4, path, fps=4, width=854, colors=48)  # 480p's own width: node values readable
     return render
 
 
@@ -446,6 +484,23 @@ GALLERY: list[Entry] = [
           "One linear neuron on XOR: gradient descent and L-BFGS reach the same place, the best a linear model "
           "can do (loss log 2 = 0.693, one class for all), L-BFGS in about ten iterations instead of hundreds.",
           _sgd_lbfgs, "nnviz animate xor-identity-1-gd xor-identity-1-lbfgs -o sgd-vs-lbfgs.gif"),
+    Entry("seed001_sweep.gif", "001", "a sweep of XOR networks in step",
+          "Three learning rates by two widths, two init seeds each: every cell's decision boundary (seed 0) "
+          "beside the heat map of the loss at that step, the mean over both seeds. Two tanh neurons get stuck "
+          "at 52-73 % from init seed 0 while seed 1 solves XOR at the two smaller rates; four solve it except "
+          "at lr 0.3 from seed 1 (71 %): the seed matters as much as the settings.", _sweep_gif,
+          "nnviz sweep xor --grid lr=0.01,0.05,0.3 --grid hidden=2,4 --seeds 2 --steps 300 -o sweep/ && "
+          "nnviz animate sweep/ -o sweep.gif"),
+    Entry("landscape_optimisers.gif", "001", "four optimisers on one loss landscape",
+          "The same 2-8-1 network, data and initial weights (the moons-* presets), four optimisers, one plane "
+          "(82 % of the paths' movement): after 300 steps gradient descent is at loss 0.117, momentum at 0.094 and "
+          "Adam at 0.043, while L-BFGS takes a valley of its own and stops at 0.042 after 95 iterations.",
+          _landscape_optimisers, "nnviz animate moons-gd moons-momentum moons-adam moons-lbfgs --view landscape -o opt.gif"),
+    Entry("landscape_harder.gif", "001", "gradient descent against L-BFGS on the harder data set",
+          "Exercise 3's tanh 30x30 network from one start (plane: 96 % of the paths' movement): after 600 steps "
+          "gradient descent has hardly left the start, at loss 0.657 and 58 % of the training points right, while "
+          "L-BFGS has travelled far across the surface to 0.168 and 98 % (85 % on the test set).",
+          _landscape_harder, "nnviz animate harder-tanh-30x30-gd harder-tanh-30x30 --view landscape,loss -o harder.gif"),
     Entry("seed001_deeper.gif", "001", "deeper networks on the harder data set",
           "Exercise 3's three networks trained with L-BFGS: ReLU 50x50 and tanh 30x30 carve the checkerboard "
           "(hollow points are the held-out test set), the sigmoid 10x10 is still far behind.",
@@ -497,6 +552,10 @@ GALLERY: list[Entry] = [
           "Seed 002's grid search, one run per cell: too small a learning rate learns nothing in 10 epochs, too "
           "large a one saturates the sigmoids, and strong L2 regularisation flattens everything.",
           _grid_gif, "python examples/seed002_grid_search.py"),
+    Entry("seed002_sweep.png", "002", "the grid search as a sweep: heat map and every loss curve",
+          "The same 49 runs at 10 epochs: test accuracy per cell (diverged cells hatched) and each run's loss "
+          "curve on one shared log axis, rows eta and columns lambda.", _sweep_png,
+          "nnviz sweep seed002-grid --steps 140 -o grid10/"),
     Entry("seed002_grid_search.png", "002", "training and test accuracy of the grid search",
           "Training against test accuracy of the 49 runs: the best cells are close in both, so at 10 epochs "
           "the network underfits rather than overfits.", _grid_png, "python examples/seed002_grid_search.py"),
@@ -518,8 +577,13 @@ GALLERY: list[Entry] = [
     # seed 003
     Entry("moons.gif", "003", "the moons homework",
           "The moons homework's 2-50-1 ReLU network with the perceptron error: the boundary, the misclassified "
-          "points (crosses in rings) and the error, step by step.", _animation("moons", frames=45),
+          "points (crosses in rings) and the error, step by step.", _animation("moons", frames=30),
           "nnviz animate moons -o moons.gif"),
+    Entry("landscape_moons.gif", "003", "the moons run on its loss landscape",
+          "The homework's run on the plane of its path's two principal directions, which holds 91 % of the "
+          "path's movement: the perceptron error falls from 0.127 to 0 by step 14, where the path stops, and the "
+          "two numbers above the surface part where the run leaves the plane (step 3: 0.0103 on the plane, "
+          "0.00963 recorded).", _landscape_moons, "nnviz animate moons --view boundary,landscape,loss -o landscape.gif"),
     Entry("torch_moons.gif", "003", "a PyTorch loop on the moons, recorded",
           "A plain PyTorch training loop (2-16-16-1 tanh, BCEWithLogitsLoss, SGD) with one line added, "
           "rec.step(k): nnviz stores torch's own gradients, which agree with its backprop to 1e-16.",
@@ -573,6 +637,11 @@ GALLERY: list[Entry] = [
     Entry("scene_BackpropFlow.gif", "002", "manim: backpropagation",
           "The network with its real weights: forward pass, backward pass, update.", _scene("BackpropFlow", 9),
           "nnviz scene BackpropFlow -o backprop.mp4"),
+    Entry("scene_ConvolutionFlow.gif", "002", "manim: a convolution",
+          "A filter of the trained digits CNN sliding over probe digit 0: each window's sum of products, z and "
+          "relu(z), the feature map filling in, then 2x2 max-pooling; every number is the trace's (640 px wide, "
+          "so that they can be read).", _scene("ConvolutionFlow", 10, "digits-cnn-small"),
+          "nnviz scene ConvolutionFlow --preset digits-cnn-small -o convolution.mp4"),
     Entry("scene_DecisionBoundary.gif", "003", "manim: the decision boundary",
           "The moons boundary evolving with the loss curve, as a lecture video.",
           _scene("DecisionBoundary", 8, "moons"),
@@ -580,6 +649,10 @@ GALLERY: list[Entry] = [
     Entry("scene_BumpConstruction.gif", "004", "manim: the bump construction",
           "Sigmoid to step, two steps to a bump, N bumps to f.", _scene("BumpConstruction", 9),
           "nnviz scene BumpConstruction -o bumps.mp4"),
+    Entry("scene_LossLandscape.gif", "001", "manim: the loss landscape in 3-D",
+          "The moons-adam run rolling down its loss surface (height: the log of the cost), the camera turning "
+          "once around it.", _scene("LossLandscape", 8, "moons-adam"),
+          "nnviz scene LossLandscape --preset moons-adam -o landscape.mp4"),
     Entry("scene_ConstructedVsTrained.gif", "004", "manim: constructed against trained",
           "The bump construction next to a trained network of the same width.", _scene("ConstructedVsTrained", 8),
           "nnviz scene ConstructedVsTrained -o versus.mp4"),

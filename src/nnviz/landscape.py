@@ -26,6 +26,11 @@ Planes (``plane=``):
     ``theta_b - theta_a`` and ``theta_c - theta_a``, so the three steps sit at (0, 0), (1, 0)
     and (0, 1), which are grid points.
 
+The 1-D slice (:func:`landscape_line`, Goodfellow, Vinyals and Saxe 2015, "Qualitatively
+characterizing neural network optimization problems") is the cost along the straight line
+``theta(t) = theta_0 + t (theta_T - theta_0)`` from the initial (t = 0) to the final (t = 1)
+parameters; each recorded step is projected onto it, ``t_k = <theta_k - theta_0, d> / <d, d>``.
+
 Evaluating the surface: along a plane every weight matrix is ``W(alpha, beta) = Wc + alpha Wd0 +
 beta Wd1``, so one layer's pre-activation at every grid point is ``a @ Wc + alpha (a @ Wd0) + beta
 (a @ Wd1) + b(alpha, beta)``: one matrix product of the activations of a block of grid points with
@@ -43,9 +48,11 @@ from typing import Sequence
 import numpy as np
 
 from .nn import get_activation, get_loss
+from .nn.threads import one_blas_thread
 from .nn.losses import FROM_LOGITS
 
-__all__ = ["Landscape", "landscape", "flat_params", "LandscapeError", "Surface"]
+__all__ = ["Landscape", "landscape", "Line", "landscape_line", "flat_params", "LandscapeError", "Surface",
+           "check_same", "parse_plane"]
 
 log = logging.getLogger(__name__)
 
@@ -170,7 +177,7 @@ class Surface:
     @classmethod
     def of(cls, trace) -> "Surface":
         train = trace.config.get("train", {})
-        name = train.get("loss")
+        name = _loss_name(trace)
         if name == "ode" or name is None:
             raise LandscapeError(f"{trace.path.name}: its loss ({name}) is not a table loss on data; "
                                  "the landscape draws table losses only")
@@ -249,29 +256,43 @@ class Surface:
         return np.array(out)
 
 
+def _loss_name(trace) -> str | None:
+    """The trace's loss by name ("auto" in its config resolved as the trainer did)."""
+    from .build import resolved_loss
+
+    name = trace.config.get("train", {}).get("loss")
+    return None if name is None else resolved_loss(name, trace.data.encoding)
+
+
 def _arch(trace) -> tuple:
     return (tuple(trace.sizes), tuple(trace.activation_names), bool(trace.output_bias))
 
 
-def _check_same(traces) -> None:
-    first = traces[0]
-    for tr in traces[1:]:
+def check_same(traces, names=None) -> None:
+    """Refuse, with one line, runs that cannot share one surface (architecture, cost or data differ).
+
+    ``names`` (one per trace) name the runs in the message; default: the trace files' names.
+    """
+    names = list(names) if names is not None else [tr.path.name for tr in traces]
+    first, n0 = traces[0], names[0]
+    for tr, n1 in zip(traces[1:], names[1:]):
         if _arch(tr) != _arch(first):
             a = lambda t: f"{'-'.join(map(str, t.sizes))} {'/'.join(t.activation_names)}"
-            raise LandscapeError(f"runs of different architecture cannot share one plane: {first.path.name} is "
-                                 f"{a(first)}, {tr.path.name} is {a(tr)}")
+            raise LandscapeError(f"runs of different architecture cannot share one plane: {n0} is "
+                                 f"{a(first)}, {n1} is {a(tr)}")
         t0, t1 = first.config.get("train", {}), tr.config.get("train", {})
-        if (t0.get("loss"), t0.get("l2", 0.0)) != (t1.get("loss"), t1.get("l2", 0.0)):
-            raise LandscapeError(f"runs with different costs cannot share one surface: {first.path.name} has "
-                                 f"{t0.get('loss')} (l2 {t0.get('l2', 0.0):g}), {tr.path.name} "
-                                 f"{t1.get('loss')} (l2 {t1.get('l2', 0.0):g})")
+        c0, c1 = (_loss_name(first), t0.get("l2", 0.0)), (_loss_name(tr), t1.get("l2", 0.0))
+        if c0 != c1:
+            raise LandscapeError(f"runs with different costs cannot share one surface: {n0} has "
+                                 f"{c0[0]} (l2 {c0[1]:g}), {n1} {c1[0]} (l2 {c1[1]:g})")
         d0, d1 = first.data, tr.data
         if d0.X.shape != d1.X.shape or not (np.array_equal(d0.X, d1.X) and np.array_equal(d0.y, d1.y)):
-            raise LandscapeError(f"runs on different data cannot share one surface: {first.path.name} and "
-                                 f"{tr.path.name} were trained on different training sets")
+            raise LandscapeError(f"runs on different data cannot share one surface: {n0} and "
+                                 f"{n1} were trained on different training sets")
 
 
-def _parse_plane(plane: str):
+def parse_plane(plane: str):
+    """``"pca"`` -> ("pca", None); ``"steps:0,40,128"`` -> ("steps", [0, 40, 128]); LandscapeError otherwise."""
     plane = str(plane).strip()
     if plane in ("pca", "random"):
         return plane, None
@@ -349,14 +370,19 @@ def landscape(trace, plane: str = "pca", resolution: int = 61, extent: float = 1
         Runs that cannot share a surface, an unknown plane, a steps plane through steps that are
         not recorded or that do not span a plane.
     """
+    with one_blas_thread():  # small products: one BLAS thread is faster (nnviz.nn.threads)
+        return _landscape(trace, plane, resolution, extent, steps, seed)
+
+
+def _landscape(trace, plane, resolution, extent, steps, seed) -> Landscape:
     traces = list(trace) if isinstance(trace, (list, tuple)) else [trace]
     if not traces:
         raise LandscapeError("landscape needs at least one run")
     if int(resolution) < 2 or not extent > 0:
         raise LandscapeError(f"resolution must be >= 2 and extent > 0, got {resolution} and {extent}")
     resolution = int(resolution)
-    _check_same(traces)
-    kind, chosen = _parse_plane(plane)
+    check_same(traces)
+    kind, chosen = parse_plane(plane)
     surface = Surface.of(traces[0])
     run_steps = [np.asarray(tr.steps if steps is None else [s for s in steps if s in set(tr.steps.tolist())], int)
                  for tr in traces]
@@ -373,6 +399,10 @@ def landscape(trace, plane: str = "pca", resolution: int = 61, extent: float = 1
         P = flat_params(first, chosen)
         center = P[0]
         directions = np.vstack([P[1] - P[0], P[2] - P[0]])
+        for (i, j) in ((0, 1), (0, 2), (1, 2)):
+            if np.array_equal(P[i], P[j]):
+                raise LandscapeError(f"steps {chosen[i]} and {chosen[j]} have the same parameters (the run did not "
+                                     "move between them), so the three steps do not span a plane")
         if np.linalg.matrix_rank(directions) < 2:
             raise LandscapeError(f"steps {chosen} do not span a plane (their parameters lie on one line)")
     else:
@@ -413,3 +443,88 @@ def landscape(trace, plane: str = "pca", resolution: int = 61, extent: float = 1
     log.debug("landscape %s: explained %.3f, loss %.3g..%.3g", plane, explained, grid.min(), grid.max())
     return Landscape(center, directions, alpha, beta, grid, explained, str(plane), paths, run_steps,
                      path_loss, trace_loss, surface)
+
+
+@dataclass
+class Line:
+    """The cost along the straight line from a run's initial to its final parameters.
+
+    Attributes
+    ----------
+    start, direction : ndarray of shape (n_params,)
+        ``theta_0`` and ``theta_T - theta_0``.
+    t : ndarray of shape (resolution,)
+        Line coordinates (0: the initial parameters, 1: the final ones).
+    loss : ndarray of shape (resolution,)
+        The cost at ``start + t * direction``.
+    steps : ndarray of int
+        The recorded steps.
+    path_t : ndarray of shape (n_steps,)
+        Each step's projection onto the line.
+    path_loss : ndarray of shape (n_steps,)
+        The cost on the line at ``path_t`` (at the projection, not at the step's parameters).
+    trace_loss : ndarray of shape (n_steps,)
+        The trace's own loss at those steps.
+    off_line : ndarray of shape (n_steps,)
+        Distance of each step's parameters from the line, as a fraction of ``|direction|``.
+    """
+
+    start: np.ndarray
+    direction: np.ndarray
+    t: np.ndarray
+    loss: np.ndarray
+    steps: np.ndarray
+    path_t: np.ndarray
+    path_loss: np.ndarray
+    trace_loss: np.ndarray
+    off_line: np.ndarray
+
+
+def landscape_line(trace, resolution: int = 201, span=(-0.5, 1.5)) -> Line:
+    """The 1-D slice: the cost along the line from the initial to the final parameters.
+
+    Parameters
+    ----------
+    trace : Trace
+    resolution : int
+        Points along the line (the points t = 0 and t = 1 are always among them).
+    span : (float, float)
+        The line's range of ``t`` (0: step 0's parameters, 1: the final step's).
+
+    Returns
+    -------
+    Line
+
+    Raises
+    ------
+    LandscapeError
+        If the run did not move (initial and final parameters equal) or the span is empty.
+    """
+    with one_blas_thread():
+        return _line(trace, resolution, span)
+
+
+def _line(trace, resolution, span) -> Line:
+    lo, hi = float(span[0]), float(span[1])
+    if not (lo < hi) or int(resolution) < 2:
+        raise LandscapeError(f"a line needs span lo < hi and resolution >= 2, got {span} and {resolution}")
+    surface = Surface.of(trace)
+    steps = np.asarray(trace.steps, int)
+    thetas = flat_params(trace, steps)
+    start, direction = thetas[0], thetas[-1] - thetas[0]
+    dd = float(direction @ direction)
+    if dd == 0:
+        raise LandscapeError(f"{trace.path.name}: the final parameters equal the initial ones, so there is no line")
+    t = np.linspace(lo, hi, int(resolution))
+    for exact in (0.0, 1.0):  # snap the grid point nearest to 0 and to 1 onto it (no near-duplicates)
+        near = np.abs(t - exact) < 0.5 * (hi - lo) / (len(t) - 1)
+        t[near] = exact
+    t = np.union1d(t, [0.0, 1.0])
+    zero = np.zeros_like(direction)
+    basis = np.vstack([direction, zero])
+    loss = surface.cost(start, basis, np.column_stack([t, np.zeros_like(t)]))
+    D = thetas - start
+    path_t = D @ direction / dd
+    path_loss = surface.cost(start, basis, np.column_stack([path_t, np.zeros_like(path_t)]))
+    off = np.linalg.norm(D - path_t[:, None] * direction, axis=1) / np.sqrt(dd)
+    return Line(start, direction, t, loss, steps, path_t, path_loss, np.asarray(trace.loss[steps], float), off)

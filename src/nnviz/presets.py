@@ -370,3 +370,34 @@ _add(
     init={"weights": "normal", "sigma": 1.0, "bias": "normal", "bias_sigma": 1.0, "seed": 0},
     train={"loss": "ode", "optimizer": "gd", "lr": 0.003, "steps": 10000, "record": "auto"},
 )
+
+# ---------------------------------------------------------------- the loss landscape (issue 18)
+# Optimisers compared on one surface (`nnviz animate moons-gd moons-momentum moons-adam moons-lbfgs
+# --view landscape`): the same data, network, initial weights and cost (cross-entropy with a small L2
+# term, so that the minimum is finite and L-BFGS stops there), only the optimiser differs.
+_MOONS_OPT = {"data": {"name": "moons", "n": 100, "noise": 0.1, "seed": 0, "encoding": "01"},
+              "model": {"hidden": [8], "activation": "tanh", "output": "sigmoid"},
+              "init": {"weights": "glorot", "seed": 3}}
+for _opt, _settings, _what in (("gd", {"lr": 0.5}, "gradient descent lr 0.5"),
+                               ("momentum", {"lr": 0.1, "momentum": 0.9}, "momentum 0.9, lr 0.1"),
+                               ("adam", {"lr": 0.05}, "Adam lr 0.05"),
+                               ("lbfgs", {"lr": 1.0}, "L-BFGS (stops when converged)")):
+    _add(
+        f"moons-{_opt}", "001/002 optimisers on one loss landscape",
+        f"noisy moons, 2-8-1 tanh net, sigmoid output, cross-entropy + L2 1e-3, {_what}, 300 steps; "
+        "the same data and initial weights as the other moons-* optimiser presets",
+        **_MOONS_OPT,
+        train={"loss": "bce", "l2": 1e-3, "optimizer": _opt, "steps": 300, "record": "all", **_settings},
+    )
+# seed 001, exercise 3: the harder data set's tanh network (harder-tanh-30x30, L-BFGS as in the seed)
+# trained from the same initial weights by plain gradient descent, to put both on one surface:
+# `nnviz animate harder-tanh-30x30-gd harder-tanh-30x30 --view landscape`
+_add(
+    "harder-tanh-30x30-gd", "001 exercise 3 (gradient descent against L-BFGS)",
+    "harder-tanh-30x30 (2-30-30-1 tanh, alpha 0.1, 25 % test) with plain gradient descent (lr 2) instead "
+    "of L-BFGS: the same data, initial weights and cost",
+    data=_HARDER,
+    model={"hidden": [30, 30], "activation": "tanh", "output": "sigmoid"},
+    init={"weights": "glorot", "seed": 100},
+    train={"loss": "bce", "optimizer": "gd", "lr": 2.0, "l2": 0.1 / 450, "steps": 600, "record": "auto", "probe": 16},
+)

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 
 from .common import cli, complete_sources, friendly
-from .common import (check_output_target, common_render_options, parse_view_option, parse_views, save_trace_option,
-                     source_trace, training_options, views_option)
+from .common import (PLAYER_SIZE, check_output_target, common_render_options, parse_view_option, parse_views,
+                     save_trace_option, source_trace, training_options, views_option)
 
 
 @cli.command()
@@ -17,7 +17,7 @@ from .common import (check_output_target, common_render_options, parse_view_opti
               help="Output: .gif, .mp4, .webm, .html, a directory or a {step} pattern for PNG frames, "
                    "or a single .png/.svg/.pdf still (with --step).")
 @views_option
-@common_render_options
+@common_render_options(size=None)
 @click.option("--step", type=int, default=None, help="For a still: the step to draw (default: the last).")
 @save_trace_option
 @training_options
@@ -28,7 +28,7 @@ from .common import (check_output_target, common_render_options, parse_view_opti
 @click.option("--opt", "opts", multiple=True, metavar="VIEW.KEY=VALUE",
               help="A view option, repeatable: e.g. --opt hidden.layer=1 --opt neurons.k=12.")
 @friendly
-def animate(sources, output, views, frames, fps, size, theme, title, max_frames, quiet, step, save_trace,
+def animate(sources, output, views, frames, fps, hold, size, theme, title, max_frames, quiet, step, save_trace,
             log_scale, hard, levels, opts, **training):
     """Train PRESET (or a CONFIG.toml, or your own CSV file) or read TRACE, and render how the
     network learns.
@@ -45,10 +45,11 @@ def animate(sources, output, views, frames, fps, size, theme, title, max_frames,
     if len(sources) == 1 and Path(sources[0]).is_dir():  # a sweep folder (nnviz sweep -o DIR)
         from .sweep_cmds import animate_sweep_folder
 
-        return animate_sweep_folder(sources[0], output, views, fps, size, theme, title, max_frames, quiet)
-    size = parse_size(size)
+        return animate_sweep_folder(sources[0], output, views, fps, size or "640x480", theme, title, max_frames,
+                                    quiet, hold=hold)
     view_list = parse_views(views)
     target = check_output_target(output)
+    size = parse_size(size or (PLAYER_SIZE if target.is_player else "640x480"))
     if step is not None and not target.is_still:
         raise click.ClickException("--step draws a single still: use an output ending in .png, .svg or .pdf")
     if step is not None:
@@ -63,7 +64,8 @@ def animate(sources, output, views, frames, fps, size, theme, title, max_frames,
                                    "with nnviz train PRESET -o FILE")
     traces = [source_trace(s, save_trace, quiet, **training) for s in sources]
     labels = [Path(str(s)).stem for s in sources]
-    written = run(traces, output, views=view_list, steps=frames, fps=fps, size=size, theme=theme, title=title,
+    written = run(traces, output, views=view_list, steps=frames, fps=fps, hold=hold, size=size, theme=theme,
+                  title=title,
                   progress=not quiet, max_frames=max_frames, view_options=options, labels=labels)
     if not quiet:
         click.echo(f"wrote {written}")

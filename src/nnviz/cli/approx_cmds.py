@@ -7,14 +7,13 @@ from pathlib import Path
 import click
 
 from .common import cli, friendly
-from .common import check_output_target, check_writable
+from .common import check_output_target, check_writable, fps_option, hold_option
 
 
 def _render_options(f):
     """The options of `nnviz animate` that apply to constructions (there are no training steps)."""
     for opt in reversed([
-        click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=12, show_default=True,
-                     help="Frames per second."),
+        fps_option(default=12),
         click.option("--size", default="640x480", show_default=True, metavar="WxH",
                      help="Frame size in pixels (even numbers, for video)."),
         click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
@@ -22,8 +21,7 @@ def _render_options(f):
         click.option("--title", default=None, help="Title at the top left (default: the function)."),
         click.option("--max-frames", type=click.IntRange(min=1, max=1000), default=100, show_default=True,
                      help="At most this many frames (a range of N is thinned, a range of w log-spaced)."),
-        click.option("--hold", type=click.FloatRange(min=0, max=30), default=1.5, show_default=True,
-                     help="Seconds the last frame stays before the animation loops."),
+        hold_option,
         click.option("-q", "--quiet", is_flag=True, help="No progress bar."),
     ]):
         f = opt(f)
@@ -206,14 +204,15 @@ def towers(function, domain, n, w, h, halved_ends, output, fps, size, theme, tit
 @click.option("--save-trace", "trace_path", type=click.Path(dir_okay=False), default=None,
               help="Keep the training trace here (default: nnviz's cache; no file beside the output).")
 @click.option("-o", "--output", required=True, type=click.Path(), help=_OUTPUT_HELP)
-@click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=20, show_default=True, help="Frames per second.")
+@fps_option(default=20)
+@hold_option
 @click.option("--size", default="640x480", show_default=True, metavar="WxH", help="Frame size in pixels.")
 @click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True, help="Colour theme.")
 @click.option("--title", default=None, help="Title at the top left.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @friendly
-def versus(function, interval, n, w, relu, collapsed, from_construction, steps, lr, trace_path, output, fps, size,
-           theme, title, quiet):
+def versus(function, interval, n, w, relu, collapsed, from_construction, steps, lr, trace_path, output, fps, hold,
+           size, theme, title, quiet):
     """Constructed vs trained: a construction and a gradient-trained network of the same width.
 
     \b
@@ -235,7 +234,7 @@ def versus(function, interval, n, w, relu, collapsed, from_construction, steps, 
             raise click.ClickException(f"the trace and the output would both be {out}; give another --save-trace")
         check_writable(trace, "trace")
     cmp = train_alongside(net, trace=trace, steps=steps, lr=lr, from_construction=from_construction)
-    written = render_versus(cmp, out, fps=fps, size=parse_size(size), theme=theme, progress=not quiet,
+    written = render_versus(cmp, out, fps=fps, hold=hold, size=parse_size(size), theme=theme, progress=not quiet,
                             title=title or "constructed vs trained")
     if not quiet:
         click.echo(f"wrote {written} (trace {cmp.trace.path}): constructed sup {cmp.constructed_error[0]:.4g} "

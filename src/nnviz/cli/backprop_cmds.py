@@ -54,7 +54,7 @@ def _sample(value: str):
 @common_render_options(size=DEFAULT_SIZE)
 @friendly
 def backprop(source, output, step, sample, phases, detail, later, phase, wide, max_units, rank, save_trace,
-             frames, fps, size, theme, title, max_frames, quiet, **training):
+             frames, fps, hold, size, theme, title, max_frames, quiet, **training):
     """Draw backpropagation on real numbers: forward, loss, deltas, gradients, update.
 
     Every number on screen comes from the trace of SOURCE (a preset is trained first). For
@@ -77,8 +77,8 @@ def backprop(source, output, step, sample, phases, detail, later, phase, wide, m
         raise click.ClickException("--phase draws a single still: use an output ending in .png, .svg or .pdf")
     trace = source_trace(source, save_trace, quiet, **training)
     written, n = render_backprop(trace, output, step=step, steps=frames, sample=sample, phases=phases, detail=detail,
-                                 later=later, phase=phase, fps=fps, size=size, theme=theme, title=title,
-                                 progress=not quiet, max_frames=max_frames, wide=wide, max_units=max_units,
+                                 later=later, phase=phase, fps=fps or 20, hold=hold, size=size, theme=theme,
+                                 title=title, progress=not quiet, max_frames=max_frames, wide=wide, max_units=max_units,
                                  rank=rank)
     if not quiet:
         click.echo(f"wrote {written} ({n} frame{'s' if n != 1 else ''})")

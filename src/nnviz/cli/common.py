@@ -14,7 +14,8 @@ from .._version import __version__
 
 __all__ = ["cli", "friendly", "muted_logs", "USER_ERRORS", "check_writable", "make_parent", "check_output_target",
            "record_option", "views_option", "training_options", "training_overrides", "save_trace_option",
-           "common_render_options", "parse_view_option", "parse_views", "source_trace", "SIZE", "SizeType"]
+           "common_render_options", "PLAYER_SIZE", "hold_option", "fps_option", "parse_view_option", "parse_views",
+           "source_trace", "SIZE", "SizeType"]
 
 
 class SizeType(click.ParamType):
@@ -246,19 +247,52 @@ def save_trace_option(f):
                              "the output).")(f)
 
 
+def hold_option(f=None, *, default=1.5):
+    """``--hold SECONDS``: the pause on the last frame of a movie, in every command that writes one
+    (``default``: this command's)."""
+    if f is None:
+        return lambda g: hold_option(g, default=default)
+    help = ("Seconds the last frame stays on screen before the movie ends or loops (GIF, MP4, WebM; PNG "
+            "frames and the HTML player are not held)" + (", default: the scene's own." if default is None else "."))
+    return click.option("--hold", type=click.FloatRange(min=0, max=60), default=default,
+                        show_default=default is not None, metavar="SECONDS", help=help)(f)
+
+
+def fps_option(f=None, *, default=None):
+    """``--fps``: frames per second; with no ``default``, nnviz's (20, lowered for a short movie so
+    that it lasts at least :data:`nnviz.render.pipeline.MIN_SECONDS`)."""
+    if f is None:
+        return lambda g: fps_option(g, default=default)
+    if default is None:
+        return click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=None,
+                            help="Frames per second (default: 20, or slower so that a short movie lasts at "
+                                 "least 4 s).")(f)
+    return click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=default, show_default=True,
+                        help="Frames per second.")(f)
+
+
+#: Frames of an HTML player by default: the player fills its window, and 960 pixels high stay sharp
+#: on a 1920x1080 projector (the frame shows about 915 of them there).
+PLAYER_SIZE = "1280x960"
+
+
 def common_render_options(f=None, *, size="640x480"):
-    """Options shared by the commands that render frames (``size``: this command's default)."""
+    """Options shared by the commands that render frames (``size``: this command's default; None:
+    640x480, or :data:`PLAYER_SIZE` for an HTML player, resolved by the command)."""
     if f is None:
         return lambda g: common_render_options(g, size=size)
     for opt in reversed([
         click.option("--frames", "frames", default=None, metavar="SPEC",
                      help="Which recorded steps become frames: a range A:B[:K], a schedule "
-                          "(log2, every:K, all) or a list like 0,1,3,7. Default: all recorded, "
-                          "thinned to --max-frames."),
-        click.option("--fps", type=click.FloatRange(min=0.5, max=60), default=20, show_default=True,
-                     help="Frames per second."),
-        click.option("--size", default=size, show_default=True, metavar="WxH",
-                     help="Frame size in pixels (even numbers, for video)."),
+                          "(log2, every:K, all) or a list like 0,1,3,7. Default: the recorded steps, "
+                          "at most --max-frames of them, log-spaced early (where training changes "
+                          "fastest), then evenly spaced."),
+        fps_option,
+        hold_option,
+        click.option("--size", default=size, show_default=size is not None, metavar="WxH",
+                     help="Frame size in pixels (even numbers, for video)" + (
+                         "." if size is not None else f"; default 640x480, {PLAYER_SIZE} for an .html "
+                                                      "player (sharp on a 1080p projector).")),
         click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True,
                      help="Colour theme."),
         click.option("--title", default=None, help="Title at the top left (default: the preset name)."),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from .common import cli, friendly
+from .common import cli, friendly, hold_option
 from ..scenes_lib import FORMATS, QUALITIES, SCENES
 
 
@@ -42,8 +42,9 @@ _LIST = "\n".join(f"  {name:<21} {SCENES[name][1]}" for name in SCENES)
               help="Seconds of animation (default: each scene's own, 12 to 28 s).")
 @click.option("--fps", type=click.IntRange(min=1, max=120), default=None,
               help="Frames per second (default: the quality's).")
+@hold_option(default=None)
 @friendly
-def scene(name, trace_file, preset, quality, output, duration, fps):
+def scene(name, trace_file, preset, quality, output, duration, fps, hold):
     """Render a manim SCENE as a lecture video, driven by a real training trace.
 
     Needs manim: pip install 'nnviz[manim]'. Plain `manim scenes/backprop.py BackpropFlow` works
@@ -57,5 +58,5 @@ def scene(name, trace_file, preset, quality, output, duration, fps):
         raise click.UsageError(f"{name} draws a construction and reads no trace; leave out --trace/--preset")
     out = Path(output or f"{name}.mp4")
     _check_output(out)
-    render_scene(name, out, trace=trace_file, preset=preset, quality=quality, duration=duration, fps=fps)
+    render_scene(name, out, trace=trace_file, preset=preset, quality=quality, duration=duration, fps=fps, hold=hold)
     click.echo(f"wrote {out}", err=True)

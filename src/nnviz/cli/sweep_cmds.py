@@ -137,7 +137,7 @@ def _report(table, out: Path, no_figure: bool):
     click.echo(f"index: {out / 'sweep.json'} (and sweep.csv)" + ("" if no_figure else f"; figure: {out / 'summary.png'}"))
 
 
-def animate_sweep_folder(folder, output, views, fps, size, theme, title, max_frames, quiet):
+def animate_sweep_folder(folder, output, views, fps, size, theme, title, max_frames, quiet, hold=1.5):
     """``nnviz animate SWEEP_DIR``: the runs of a sweep evolving in step, beside the heat map."""
     from ..render import parse_size
     from ..render.sweep_movie import SWEEP_VIEWS, animate_sweep
@@ -150,7 +150,7 @@ def animate_sweep_folder(folder, output, views, fps, size, theme, title, max_fra
     check_output_target(output)
     from ..sweeps import load_sweep
 
-    written = animate_sweep(load_sweep(folder), output, view=view, size=parse_size(size), fps=fps, theme=theme, title=title,
-                            max_frames=max_frames, progress=not quiet)
+    written = animate_sweep(load_sweep(folder), output, view=view, size=parse_size(size), fps=fps or 12, theme=theme,
+                            title=title, max_frames=max_frames, hold=hold, progress=not quiet)
     if not quiet:
         click.echo(f"wrote {written}")

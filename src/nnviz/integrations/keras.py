@@ -8,11 +8,13 @@
     nnviz animate keras.h5 -o keras.gif
 
 Give the callback the data you give ``fit``. It reads the model when training begins (the layers
-:mod:`nnviz.nn.frameworks` supports; anything else is refused in one line before the first update,
-and no trace is written), copies the parameters before every update (``on_train_batch_begin``),
-records them as step k when the update is done, and records the final parameters at the end of
-training. Step k is the network before update k, as in every trace, whatever the batch size: a
-step is one minibatch update, and nnviz's loss, accuracy and gradients at step k are on all of X.
+:mod:`nnviz.nn.frameworks` supports: ``Dense`` networks, and ``Conv2D``, ``MaxPooling2D``,
+``Flatten``, ``Dense`` CNNs on channels-last images, recorded in nnviz's channels-first layout;
+anything else is refused in one line before the first update, and no trace is written), copies
+the parameters before every update (``on_train_batch_begin``), records them as step k when the
+update is done, and records the final parameters at the end of training. Step k is the network
+before update k, as in every trace, whatever the batch size: a step is one minibatch update, and
+nnviz's loss, accuracy and gradients at step k are on all of X.
 
 Keras's numbers are nnviz's:
 
@@ -58,8 +60,10 @@ except ImportError as e:  # pragma: no cover - depends on the environment
     raise ImportError(f"nnviz.integrations.keras needs Keras 3 (pip install 'nnviz[keras]') and a backend: "
                       f"set KERAS_BACKEND=torch to use PyTorch ({e})") from None
 
-from ..nn import LOSSES, MLP
-from ..nn.frameworks import KERAS_LOSSES, UnsupportedModel, keras_grads, keras_layers, keras_loss, keras_params
+from ..nn import CNN, LOSSES, MLP
+from ..nn.conv import UnsupportedLayer
+from ..nn.frameworks import (KERAS_LOSSES, UnsupportedModel, is_keras_cnn, keras_conv_grads, keras_conv_layers,
+                              keras_conv_params, keras_grads, keras_layers, keras_loss, keras_params)
 from ..nn.threads import one_blas_thread
 from ..trace.recorder import Recorder, RecorderError
 from ..trace.schedule import ScheduleError, parse_schedule
@@ -80,8 +84,9 @@ class TraceCallback(Callback):
     ----------
     path : str or Path
         The trace file to write (HDF5).
-    X : array_like of shape (n_samples, n_inputs)
-        The training inputs, as given to ``fit``.
+    X : array_like of shape (n_samples, n_inputs), or (n_samples, height, width, channels)
+        The training inputs, as given to ``fit`` (images for a model with ``Conv2D`` layers:
+        recorded as an nnviz CNN, channels first, see :func:`nnviz.nn.frameworks.keras_conv_layers`).
     Y : array_like
         The training targets, as given to ``fit``: one-hot rows (``categorical_crossentropy``),
         class indices (``sparse_categorical_crossentropy``), 0/1 (``binary_crossentropy``) or
@@ -103,8 +108,9 @@ class TraceCallback(Callback):
     def __init__(self, path, X, Y, record="auto", X_test=None, y_test=None, **options):
         super().__init__()
         X, Y = np.asarray(X, dtype=float), np.asarray(Y)
-        if X.ndim != 2:
-            raise RecorderError(f"X has shape {X.shape}: give X of shape (n_samples, n_inputs), as Dense layers take it")
+        if X.ndim not in (2, 4):
+            raise RecorderError(f"X has shape {X.shape}: give X of shape (n_samples, n_inputs), as Dense layers take "
+                                "it, or images (n_samples, height, width, channels) for Conv2D")
         if len(Y) != len(X):
             raise RecorderError(f"X has {len(X)} rows but Y has {len(Y)}")
         try:
@@ -118,23 +124,46 @@ class TraceCallback(Callback):
 
     # ---------------------------------------------------------------- reading the model
     def _network(self):
-        """Layers, nnviz activations, loss, targets and per-layer l2 of ``self.model``; refuses what nnviz cannot record."""
+        """The nnviz network (its output as nnviz draws it), loss, targets and each weighted layer's
+        Keras l2 factor of ``self.model``; refuses what nnviz cannot record."""
         model = self.model
-        layers = keras_layers(model)
+        self.conv = is_keras_cnn(model)
+        if self.conv:
+            shape, cnn_layers, self._weighted, lmbds, self._rows = keras_conv_layers(model)
+            last = cnn_layers[-1]["activation"]
+        else:
+            self.layers = keras_layers(model)
+            self._weighted = [d for d, *_ in self.layers]
+            lmbds = [lmbd for *_, lmbd in self.layers]
+            last = self.layers[-1][1]
         name, from_logits = keras_loss(model)
         nn_loss, output = KERAS_LOSSES[name]
-        acts = [act for _, act, _ in layers]
         if from_logits:
             if output is None:
                 raise UnsupportedModel(f"{name} has no from_logits form")
-            if acts[-1] != "identity":
+            if last != "identity":
                 raise UnsupportedModel(f"{name}(from_logits=True) applies the {output} itself: the last Dense "
-                                       f"must be linear (it is {acts[-1]})")
-            acts[-1] = output
-        elif output is not None and acts[-1] != output:
-            raise UnsupportedModel(f"{name} needs a {output} output (the last Dense has {acts[-1]}), "
+                                       f"must be linear (it is {last})")
+            last = output
+        elif output is not None and last != output:
+            raise UnsupportedModel(f"{name} needs a {output} output (the last Dense has {last}), "
                                    f"or a linear one with from_logits=True")
-        n_out = int(layers[-1][0].kernel.shape[1])
+        if self.conv:
+            try:
+                net = CNN(shape, cnn_layers[:-1] + [{**cnn_layers[-1], "activation": last}])
+            except UnsupportedLayer as e:  # a setting nnviz's CNN does not mirror: the message names what it does
+                raise UnsupportedModel(str(e)) from None
+            C, H, W = net.input_shape
+            if self.X.ndim != 4 or self.X.shape[1:] != (H, W, C):
+                raise UnsupportedModel(f"X has shape {self.X.shape}: the model takes images (n_samples, {H}, {W}, {C}) "
+                                       "(height, width, channels)")
+        else:
+            if self.X.ndim != 2:
+                raise UnsupportedModel(f"X has shape {self.X.shape}: a model of Dense layers takes (n_samples, "
+                                       "n_inputs)")
+            sizes = [int(self.layers[0][0].kernel.shape[0])] + [int(d.kernel.shape[1]) for d, *_ in self.layers]
+            net = MLP(sizes, [act for _, act, _ in self.layers[:-1]] + [last], output_bias=self.layers[-1][0].use_bias)
+        n_out = net.sizes[-1]
         Y, Yt = self.Y, None if self.y_test is None else np.asarray(self.y_test)
         if name == "sparse_categorical_crossentropy":
             if Y.ndim == 2 and Y.shape[1] == 1:
@@ -147,7 +176,15 @@ class TraceCallback(Callback):
         if getattr(model, "steps_per_execution", 1) != 1:
             raise UnsupportedModel("compile(steps_per_execution=...) > 1: Keras then calls callbacks once per "
                                    "several updates; nnviz records every update (use 1)")
-        return layers, acts, nn_loss, Y, Yt
+        return net, lmbds, nn_loss, Y, Yt
+
+    def _params(self):
+        """The parameters now, in nnviz's layout."""
+        return keras_conv_params(self._weighted, self._rows) if self.conv else keras_params(self.layers)
+
+    def _grads(self):
+        """The gradients Keras's last update left, in nnviz's layout (None if the backend keeps none)."""
+        return keras_conv_grads(self._weighted, self._rows) if self.conv else keras_grads(self.layers)
 
     # ---------------------------------------------------------------- Keras's hooks
     def on_train_begin(self, logs=None):
@@ -155,8 +192,8 @@ class TraceCallback(Callback):
             _interrupt(self.recorder)
             self._finalizer.detach()
         self.recorder = self._done = None
-        self.layers, acts, nn_loss, Y, Yt = self._network()
-        lams = [2.0 * lmbd for _, _, lmbd in self.layers]  # Keras's lmbd * sum(W^2) = nnviz's (l2/2) * sum(W^2)
+        self._net, lmbds, nn_loss, Y, Yt = self._network()
+        lams = [2.0 * lmbd for lmbd in lmbds]  # Keras's lmbd * sum(W^2) = nnviz's (l2/2) * sum(W^2)
         self._l2 = None if len(set(lams)) == 1 else lams  # per-layer: nnviz adds each layer's term (_passes)
         params, model = self.params or {}, self.model
         per_epoch, epochs = params.get("steps"), params.get("epochs")
@@ -165,23 +202,24 @@ class TraceCallback(Callback):
         optimizer = f"keras {type(opt).__name__}" if opt is not None else "keras"
         if self._l2 is not None:  # the config's one l2 is the largest: say what each layer has
             optimizer += ", nnviz l2 per layer " + ", ".join(f"{lam:g}" for lam in lams)
-        kernel_dtype = str(self.layers[0][0].kernel.dtype)
+        kernel_dtype = str(self._weighted[0].kernel.dtype)
         options = dict(self.options)
-        sizes = [int(self.layers[0][0].kernel.shape[0])] + [int(d.kernel.shape[1]) for d, *_ in self.layers]
-        options.setdefault("name", f"keras {'-'.join(map(str, sizes))}")
-        self._net = MLP(sizes, acts, output_bias=self.layers[-1][0].use_bias)
+        options.setdefault("name", "keras CNN" if self.conv else f"keras {'-'.join(map(str, self._net.sizes))}")
+        X, Xt = self.X, self.X_test
+        if self.conv:  # channels last -> nnviz's (n, C, H, W)
+            X = X.transpose(0, 3, 1, 2)
+            Xt = None if Xt is None else np.asarray(Xt, dtype=float).transpose(0, 3, 1, 2)
         self._loss = LOSSES[nn_loss]
         self.recorder = Recorder(
-            self.path, self.X, Y, sizes=sizes, activations=acts, loss=nn_loss, lr=self._lr(),
-            l2=max(lams), output_bias=self._net.output_bias, record=self.record,
-            steps=per_epoch * epochs if per_epoch and epochs else None, X_test=self.X_test, y_test=Yt,
+            self.path, X, Y, network=self._net, loss=nn_loss, lr=self._lr(), l2=max(lams), record=self.record,
+            steps=per_epoch * epochs if per_epoch and epochs else None, X_test=Xt, y_test=Yt,
             source="keras" if "64" in kernel_dtype else f"keras {kernel_dtype}", optimizer=optimizer, **options)
         self._finalizer = weakref.finalize(self, _interrupt, self.recorder)
         self.k, self._before = 0, None
 
     def on_train_batch_begin(self, batch, logs=None):
         if self.recorder is not None:
-            self._before = (keras_params(self.layers), self._lr())  # W(k) and the lr of update k
+            self._before = (self._params(), self._lr())  # W(k) and the lr of update k
 
     def on_train_batch_end(self, batch, logs=None):
         if self.recorder is None or self._before is None:
@@ -189,7 +227,7 @@ class TraceCallback(Callback):
         params, lr = self._before
         self._before = None
         # Keras's batch loss and gradients are on all of X only when a batch is all of X
-        grads = keras_grads(self.layers) if self.full_batch else None
+        grads = self._grads() if self.full_batch else None
         loss = float(logs["loss"]) if self.full_batch and logs and "loss" in logs else None
         if not self._step(self.k, params, grads, loss, lr):
             self.model.stop_training = True
@@ -201,7 +239,7 @@ class TraceCallback(Callback):
         if rec is None:
             return
         if rec.diverged_at is None:
-            self._step(self.k, keras_params(self.layers), None, None, self._lr())
+            self._step(self.k, self._params(), None, None, self._lr())
         rec.close()
         self._finalizer.detach()
         self.recorder = None
@@ -229,7 +267,8 @@ class TraceCallback(Callback):
         ds = self.recorder.dataset
         fp = net.forward(ds.X)
         bp = net.backward(fp, ds.y, self._loss, 0.0)
-        for l, lam in enumerate(self._l2, start=1):
+        weighted = net.param_layers if isinstance(net, CNN) else range(1, net.L + 1)
+        for l, lam in zip(weighted, self._l2):
             if lam:
                 bp.dW[l] = bp.dW[l] + lam * net.W[l]
                 bp.loss += 0.5 * lam * float(np.sum(net.W[l] ** 2))

@@ -580,3 +580,13 @@ class CNN:
 
         layers, params = torch_conv_network(model)
         return cls(input_shape, layers).set_params(params)
+
+    @classmethod
+    def from_keras(cls, model) -> "CNN":
+        """The network of a built Keras model of ``Conv2D``, ``MaxPooling2D``, ``Flatten`` and ``Dense``
+        layers (channels-last; kernels moved into nnviz's layout, see
+        :func:`nnviz.nn.frameworks.keras_conv_layers`): call it on ``X.transpose(0, 3, 1, 2)``."""
+        from .frameworks import keras_conv_layers, keras_conv_params
+
+        input_shape, layers, weighted, _, rows = keras_conv_layers(model)
+        return cls(input_shape, layers).set_params(keras_conv_params(weighted, rows))

@@ -24,6 +24,12 @@ Supported (anything else is refused with one line naming what is supported):
   ``activation=`` or as an activation layer right after a ``Dense`` without one); ``softmax`` only
   at the output; kernel regularizers ``l2`` (or ``l1_l2`` with ``l1=0``), no bias or activity
   regularizers.
+* Keras 3 CNNs: one chain of ``Conv2D`` (stride 1, padding "valid" or "same", with bias),
+  ``MaxPooling2D((2, 2))``, ``Flatten`` and ``Dense`` layers on channels-last images
+  (:data:`KERAS_CONV_LAYERS`), recorded as an nnviz :class:`~nnviz.nn.conv.CNN`: kernels
+  (kh, kw, in, out) become PyTorch's (out, in, kh, kw), images (n, H, W, C) become (n, C, H, W),
+  and the rows of the Dense kernel after a ``Flatten`` are permuted from Keras's (H, W, C)
+  order to nnviz's (C, H, W) (:func:`keras_conv_layers`).
 """
 
 from __future__ import annotations
@@ -38,7 +44,8 @@ __all__ = ["UnsupportedModel", "SKLEARN_ACTIVATIONS", "TORCH_ACTIVATIONS", "TORC
            "is_torch_cnn", "torch_conv_layers", "torch_conv_params", "torch_conv_grads", "torch_conv_network",
            "KERAS_ACTIVATIONS",
            "KERAS_LOSSES", "sklearn_network", "torch_layers", "torch_params", "torch_grads", "keras_layers",
-           "keras_loss", "keras_params", "keras_grads"]
+           "keras_loss", "keras_params", "keras_grads", "KERAS_CONV_LAYERS", "is_keras_cnn", "keras_conv_layers",
+           "keras_conv_params", "keras_conv_grads"]
 
 
 class UnsupportedModel(ValueError):
@@ -375,10 +382,10 @@ def _keras_activation(fn_or_layer):
 
 
 def _keras_l2(layer) -> float:
-    """The factor ``lmbd`` of a Dense layer's kernel regularizer ``lmbd * sum(W**2)`` (0 for none)."""
+    """The factor ``lmbd`` of a Dense or Conv2D layer's kernel regularizer ``lmbd * sum(W**2)`` (0 for none)."""
     for what in ("bias_regularizer", "activity_regularizer"):
         if getattr(layer, what, None) is not None:
-            raise UnsupportedModel(f"Dense layer {layer.name!r} has a {what}: nnviz records kernel "
+            raise UnsupportedModel(f"{type(layer).__name__} layer {layer.name!r} has a {what}: nnviz records kernel "
                                    "regularizers only (l2, or l1_l2 with l1=0)")
     reg = layer.kernel_regularizer
     if reg is None:
@@ -386,8 +393,18 @@ def _keras_l2(layer) -> float:
     kind = type(reg).__name__
     if kind == "L2" or (kind == "L1L2" and not float(getattr(reg, "l1", 0.0))):
         return float(reg.l2)
-    raise UnsupportedModel(f"Dense layer {layer.name!r} has kernel_regularizer {kind}: nnviz records "
-                           "l2 (or l1_l2 with l1=0) kernel regularizers")
+    raise UnsupportedModel(f"{type(layer).__name__} layer {layer.name!r} has kernel_regularizer {kind}: nnviz "
+                           "records l2 (or l1_l2 with l1=0) kernel regularizers")
+
+
+def _keras_plain(layer):
+    """Refuse a LoRA-enabled or quantized layer, or one not built yet."""
+    if getattr(layer, "lora_enabled", False) or getattr(layer, "quantization_mode", None):
+        raise UnsupportedModel(f"{type(layer).__name__} layer {layer.name!r} is LoRA-enabled or quantized: nnviz "
+                               "pictures plain layers")
+    if not hasattr(layer, "kernel") or layer.kernel is None:
+        raise UnsupportedModel("the model is not built yet: give it an input shape "
+                               "(keras.Input(shape=(n_inputs,))) or fit it first")
 
 
 def keras_layers(model):
@@ -403,12 +420,7 @@ def keras_layers(model):
     for layer in _keras_chain(model):
         kind = type(layer).__name__
         if kind == "Dense":
-            if getattr(layer, "lora_enabled", False) or getattr(layer, "quantization_mode", None):
-                raise UnsupportedModel(f"Dense layer {layer.name!r} is LoRA-enabled or quantized: nnviz pictures "
-                                       "plain Dense layers")
-            if not hasattr(layer, "kernel") or layer.kernel is None:
-                raise UnsupportedModel("the model is not built yet: give it an input shape "
-                                       "(keras.Input(shape=(n_inputs,))) or fit it first")
+            _keras_plain(layer)
             if len(layer.kernel.shape) != 2:
                 raise UnsupportedModel(f"Dense layer {layer.name!r} has a kernel of shape {tuple(layer.kernel.shape)}")
             layers.append([layer, _keras_activation(layer.activation), _keras_l2(layer)])
@@ -417,7 +429,8 @@ def keras_layers(model):
             raise UnsupportedModel("nnviz pictures Dense networks on flat inputs: drop the Flatten layer and "
                                    "flatten the data yourself (X.reshape(len(X), -1))")
         if kind not in KERAS_ACTIVATIONS and kind != "Activation":
-            raise UnsupportedModel(f"nnviz pictures {_KERAS_SUPPORTED}; {kind} is not one of them")
+            also = f" (or {_KERAS_CNN_SUPPORTED})" if "Conv" in kind or "Pool" in kind else ""
+            raise UnsupportedModel(f"nnviz pictures {_KERAS_SUPPORTED}{also}; {kind} is not one of them")
         if not layers or layers[-1][1] != "identity":
             raise UnsupportedModel(f"the {kind} layer {layer.name!r} must follow a Dense layer without activation "
                                    "(one activation per layer)")
@@ -492,3 +505,122 @@ def keras_grads(layers):
             pair.append(None if g is None else _keras_numpy(g))
         out.append(tuple(pair))
     return out
+
+
+
+# ---------------------------------------------------------------------------- Keras CNNs
+#: Keras layers of a convolutional chain -> nnviz layer kind (:class:`nnviz.nn.conv.CNN`).
+KERAS_CONV_LAYERS = {"Conv2D": "conv2d", "MaxPooling2D": "maxpool2d", "Flatten": "flatten", "Dense": "dense"}
+_KERAS_CNN_SUPPORTED = ("a keras Sequential (or one chain of layers) of Conv2D (stride 1, padding 'valid' or "
+                        "'same', odd square kernels, no dilation or groups, with bias), MaxPooling2D((2, 2)), Flatten "
+                        "and Dense layers on channels_last images, each Conv2D and Dense with one of the activations "
+                        + ", ".join(k for k in KERAS_ACTIVATIONS if k.islower()))
+
+
+def is_keras_cnn(model) -> bool:
+    """Whether a Keras model's chain holds a ``Conv2D`` or ``MaxPooling2D`` layer."""
+    try:
+        return any(type(layer).__name__ in ("Conv2D", "MaxPooling2D") for layer in _keras_chain(model))
+    except UnsupportedModel:
+        return False
+
+
+def keras_conv_layers(model):
+    """A convolutional Keras model as an nnviz layer list (:class:`~nnviz.nn.conv.CNN`'s, which checks
+    the settings and names what it supports).
+
+    Keras is channels-last: images (n, H, W, C), conv kernels (kh, kw, in, out), and ``Flatten``
+    reads (H, W, C) in row order, where nnviz (as PyTorch) has (n, C, H, W), filters
+    (out, in, kh, kw) and flattens (C, H, W). :func:`keras_conv_params` moves the kernels into
+    nnviz's layout and permutes the rows of the Dense kernel after a ``Flatten``, so that the CNN
+    computes Keras's function on ``X.transpose(0, 3, 1, 2)``.
+
+    Returns
+    -------
+    input_shape : tuple of int
+        ``(C, H, W)``.
+    layers : list of dict
+        The CNN's layer list: ``CNN(input_shape, layers)``.
+    weighted : list
+        The Conv2D and Dense layers, in order.
+    l2 : list of float
+        Each weighted layer's ``lmbd`` of ``kernel_regularizer=l2(lmbd)`` (0.0 for none).
+    rows : list of ndarray or None
+        For each weighted layer, Keras's kernel row of each nnviz row (a Dense after a Flatten), or None.
+    """
+    try:
+        shape = tuple(model.inputs[0].shape)[1:]
+    except (AttributeError, IndexError, TypeError, ValueError):
+        raise UnsupportedModel("the model is not built yet: give it an input shape (keras.Input(shape=(H, W, C)))") \
+            from None
+    if len(shape) != 3 or None in shape:
+        raise UnsupportedModel(f"a convolutional model takes images (height, width, channels), its input is {shape}")
+    H, W, C = (int(v) for v in shape)
+    layers, weighted, l2, rows, below = [], [], [], [], None
+    for layer in _keras_chain(model):
+        kind = type(layer).__name__
+        if kind in KERAS_ACTIVATIONS or kind == "Activation":
+            if not layers or layers[-1]["kind"] not in ("conv2d", "dense") or layers[-1]["activation"] != "identity":
+                raise UnsupportedModel(f"the {kind} layer {layer.name!r} must follow a Conv2D or Dense layer without "
+                                       "activation (one activation per layer)")
+            layers[-1]["activation"] = _keras_activation(layer)
+            continue
+        if kind not in KERAS_CONV_LAYERS:
+            raise UnsupportedModel(f"nnviz pictures {_KERAS_CNN_SUPPORTED}; {kind} is not one of them")
+        if getattr(layer, "data_format", "channels_last") != "channels_last":
+            raise UnsupportedModel(f"{kind}(data_format={layer.data_format!r}): nnviz reads Keras's channels_last")
+        if kind == "Conv2D":
+            spec = {"filters": int(layer.filters), "kernel": tuple(layer.kernel_size), "stride": tuple(layer.strides),
+                    "padding": layer.padding, "dilation": tuple(layer.dilation_rate), "groups": int(layer.groups),
+                    "activation": _keras_activation(layer.activation)}
+        elif kind == "MaxPooling2D":
+            spec = {"size": tuple(layer.pool_size), "stride": tuple(layer.strides), "padding": layer.padding}
+        elif kind == "Flatten":
+            spec = {}
+        else:
+            spec = {"units": int(layer.units), "activation": _keras_activation(layer.activation)}
+        if kind in ("Conv2D", "Dense"):
+            _keras_plain(layer)
+            if not layer.use_bias:
+                raise UnsupportedModel(f"{kind}(use_bias=False): nnviz's {KERAS_CONV_LAYERS[kind]} layers have a bias")
+            weighted.append(layer)
+            l2.append(_keras_l2(layer))
+            rows.append(_flatten_rows(below) if kind == "Dense" else None)
+        layers.append({"kind": KERAS_CONV_LAYERS[kind], **spec})
+        below = layer
+    if not layers or layers[-1]["kind"] != "dense":
+        raise UnsupportedModel(f"nnviz pictures {_KERAS_CNN_SUPPORTED}, ending with a Dense layer")
+    return (C, H, W), layers, weighted, l2, rows
+
+
+def _flatten_rows(layer):
+    """For a Dense layer after ``layer``: Keras's kernel row of each nnviz row if ``layer`` is a
+    Flatten of (h, w, c) maps (nnviz's row k*h*w + i*w + j, channel k, is Keras's (i*w + j)*c + k)."""
+    if type(layer).__name__ != "Flatten":
+        return None
+    shape = tuple(layer.input.shape)[1:]
+    if len(shape) != 3:
+        return None
+    h, w, c = (int(v) for v in shape)
+    return np.arange(h * w * c).reshape(h, w, c).transpose(2, 0, 1).ravel()
+
+
+def _keras_to_nnviz(kernel, order):
+    """A Conv2D kernel (kh, kw, in, out) as (out, in, kh, kw); a Dense kernel's rows in nnviz's order."""
+    if kernel.ndim == 4:
+        return np.ascontiguousarray(kernel.transpose(3, 2, 0, 1))
+    return kernel if order is None else kernel[order]
+
+
+def keras_conv_params(weighted, rows):
+    """``[(W, b), ...]`` of :func:`keras_conv_layers`' Conv2D and Dense layers, in nnviz's layout."""
+    return [(_keras_to_nnviz(_keras_numpy(layer.kernel), order), _keras_numpy(layer.bias))
+            for layer, order in zip(weighted, rows)]
+
+
+def keras_conv_grads(weighted, rows):
+    """The gradients the last step left (see :func:`keras_grads`) in nnviz's layout, or None."""
+    grads = keras_grads([(layer,) for layer in weighted])
+    if grads is None:
+        return None
+    return [(_keras_to_nnviz(dW, order), db) for (dW, db), order in zip(grads, rows)]

@@ -16,7 +16,8 @@ from .base import view_class
 from .layout import Layout
 from ..formatting import percent
 
-__all__ = ["select_steps", "build_layout", "animate", "default_views", "header_text", "player_meta", "run_labels",
+__all__ = ["select_steps", "story_steps", "build_layout", "animate", "default_views", "header_text", "player_meta",
+           "run_labels",
            "check_steps_spec", "as_trace"]
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,73 @@ def _raw_inputs(trace) -> int:
     return input_map(trace.config, trace.sizes[0])[0]
 
 
+def story_steps(recorded, n: int) -> list[int]:
+    """At most ``n`` of the ``recorded`` steps (sorted), where training changes: log-spaced early,
+    then evenly spaced.
+
+    Training moves fastest at the start (the first 30 of 400 steps of a deep sigmoid network hold
+    its story). The frames' steps start one step apart and their gaps grow geometrically over the
+    first half of the frames, then stay at the gap they reached for the second half, which ends
+    on the last recorded step (:func:`_story_targets`); each target becomes the nearest recorded
+    step. The first and the last recorded steps are always kept.
+    """
+    rec = np.asarray(recorded, dtype=np.int64)
+    n = int(n)
+    if len(rec) <= n:
+        return [int(s) for s in rec]
+    if n <= 2:
+        return [int(s) for s in np.unique(rec[[0, -1]])][-n:] if n else []
+
+    def pick(m):
+        targets = rec[0] + _story_targets(m, float(rec[-1] - rec[0]))
+        i = np.clip(np.searchsorted(rec, targets), 1, len(rec) - 1)
+        nearer = np.where(targets - rec[i - 1] <= rec[i] - targets, i - 1, i)  # the nearest recorded step
+        return np.unique(np.concatenate([[0, len(rec) - 1], nearer]))
+
+    # where recorded steps are sparse (a log2 schedule) several targets fall on one of them: ask
+    # for more targets until the n frames are used
+    best, m = pick(n), n
+    while len(best) < n and m < 8 * n:
+        m = int(m * 1.1) + 1
+        more = pick(m)
+        if len(more) > n:
+            break
+        best = more
+    return [int(s) for s in rec[best]]
+
+
+def _story_targets(m: int, span: float) -> np.ndarray:
+    """``m`` points from 0 to ``span``: gaps of 1 growing geometrically over the first half, then
+    constant (the gap reached) to ``span``. ``t_i = tau (e^(i/tau) - 1)`` up to ``i_s = m // 2``,
+    then a straight line of the same slope; ``tau`` is found by bisection."""
+    i_s, rest = m // 2, m - 1 - m // 2
+    if span <= m - 1:
+        return np.linspace(0.0, span, m)
+
+    def end(rate):  # t_(m-1) for 1/tau = rate
+        if rate == 0:
+            return float(m - 1)
+        g = np.exp(min(i_s * rate, 700.0))
+        return (g - 1) / rate + g * rest
+
+    lo, hi = 0.0, 1.0
+    while end(hi) < span:
+        hi *= 2
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if end(mid) < span else (lo, mid)
+    rate = (lo + hi) / 2
+    i = np.arange(m, dtype=float)
+    g = np.exp(i_s * rate)
+    early = np.expm1(np.minimum(i, i_s) * rate) / rate if rate > 0 else np.minimum(i, i_s)
+    return np.minimum(early + g * np.maximum(i - i_s, 0), span)
+
+
 def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int = 150) -> list[int]:
     """The frame steps: recorded steps chosen by ``spec``.
 
-    ``spec`` is None (all recorded steps, thinned evenly to at most ``max_frames``), a range
+    ``spec`` is None (the recorded steps, at most ``max_frames`` of them chosen by
+    :func:`story_steps`: log-spaced early, then even), a range
     ``"A:B"`` or ``"A:B:K"`` (B inclusive), a schedule (``log2``, ``every:K``, ``all``), or a list
     (``"0,1,3"`` or a sequence of ints). Steps without recorded tensors are dropped; if none is
     left, ValueError says which steps are recorded.
@@ -59,10 +123,7 @@ def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int
     recorded = np.asarray(trace.steps)
     last = int(trace.all_steps[-1])
     if spec is None or (isinstance(spec, str) and spec.strip() in ("", "recorded")):
-        chosen = recorded
-        if len(chosen) > max_frames:
-            idx = np.unique(np.linspace(0, len(chosen) - 1, max_frames).round().astype(int))
-            chosen = chosen[idx]
+        chosen = np.asarray(story_steps(recorded, max_frames), int)
     elif isinstance(spec, str) and ":" in spec and not spec.startswith("every:"):
         parts = spec.split(":")
         try:
@@ -145,7 +206,9 @@ def header_text(trace):
 
 def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light", title=None,
                  view_options=None) -> Layout:
-    """A layout for one run (its views side by side) or several (a column each, loss shared)."""
+    """A layout for one run (its views side by side) or several: a row per view with a panel per run,
+    except views that draw every run in one panel (``shares_runs``: the loss curves in a strip at
+    the bottom, the landscape on one plane)."""
     traces = list(traces)
     view_options = {k: dict(o) for k, o in (view_options or {}).items()}
     views = list(views or default_views(traces[0]))
@@ -167,16 +230,19 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
                           row_heights=[1.0, 0.42])
         return Layout([row], size=size, theme=theme, title=title, header=header_text(tr))
     labels = run_labels(traces, labels)
+    runs = list(zip(labels, traces))
     rows = []
     for v in views:
         if v == "loss":
             continue
-        rows.append([view_class(v)(tr, theme=theme, label=f"{lab}", **view_options.get(v, {}))
-                     for tr, lab in zip(traces, labels)])
+        cls = view_class(v)
+        if cls.shares_runs:  # one panel for all runs (the landscape: one plane, a path each)
+            rows.append([cls(traces[0], theme=theme, runs=runs, **view_options.get(v, {}))])
+        else:
+            rows.append([cls(tr, theme=theme, label=f"{lab}", **view_options.get(v, {})) for lab, tr in runs])
     heights = [1.0] * len(rows)
     if "loss" in views:
-        rows.append([view_class("loss")(traces[0], theme=theme, runs=list(zip(labels, traces)),
-                                         **view_options.get("loss", {}))])
+        rows.append([view_class("loss")(traces[0], theme=theme, runs=runs, **view_options.get("loss", {}))])
         heights.append(0.6)
     longest = max(traces, key=lambda t: int(t.all_steps[-1]))
     width = len(str(int(longest.all_steps[-1])))
@@ -184,7 +250,7 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
                   header=lambda s: f"step {min(int(s), int(longest.all_steps[-1])):>{width}}")
 
 
-def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), theme="light",
+def animate(source, output, *, views=None, steps=None, fps=None, hold=0.0, size=(640, 480), theme="light",
             title=None, progress=False, max_frames=150, view_options=None, labels=None,
             writer_options=None) -> Path:
     """Render an animation (or a still) of one or several training runs.
@@ -203,7 +269,11 @@ def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), 
         Names from :data:`nnviz.render.VIEWS`; default from :func:`default_views`.
     steps : str or list of int, optional
         Which recorded steps become frames (see :func:`select_steps`).
-    fps : float
+    fps : float, optional
+        Frames per second; None: :func:`~nnviz.render.pipeline.movie_fps` (20, or slower so that
+        a short movie lasts at least :data:`~nnviz.render.pipeline.MIN_SECONDS`).
+    hold : float
+        Seconds the last frame stays on screen before a movie ends or loops.
     size : (int, int)
         Frame size in pixels.
     theme : {"light", "dark"}
@@ -224,7 +294,7 @@ def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), 
     Path of the written output.
     """
     from ..export import classify
-    from .pipeline import render
+    from .pipeline import movie_fps, render
 
     target = classify(output)  # an unknown suffix fails before any work
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
@@ -244,9 +314,10 @@ def animate(source, output, *, views=None, steps=None, fps=20, size=(640, 480), 
     if target.is_player:  # the HTML player's label and loss curve
         opts["meta"] = player_meta(traces, labels, title, log=(view_options or {}).get("loss", {}).get("log", False))
     opts.update(writer_options or {})
+    fps = movie_fps(len(frame_steps), fps, hold)
     if target.kind == "movie":
         _warn_if_short(traces, frame_steps, fps)
-    written, _ = render(layout, frame_steps, output, fps=fps, progress=progress, writer_options=opts)
+    written, _ = render(layout, frame_steps, output, fps=fps, hold=hold, progress=progress, writer_options=opts)
     return written
 
 
@@ -289,10 +360,18 @@ def player_meta(traces, labels=None, title=None, log=False) -> dict:
 
 
 def _shared_steps(traces, spec, max_frames):
-    """Frame steps for several runs: the union of their selections, thinned."""
-    allsteps = np.unique(np.concatenate([select_steps(t, spec, 10**9) for t in traces]))
-    if spec is None and len(allsteps) > max_frames:
-        allsteps = allsteps[np.unique(np.linspace(0, len(allsteps) - 1, max_frames).round().astype(int))]
+    """Frame steps for several runs: the union of their selections, thinned (:func:`story_steps`)."""
+    chosen, error = [], None
+    for t in traces:  # a step that only the longer runs recorded (e.g. --step 300 of a run that stopped at 96)
+        try:
+            chosen.append(select_steps(t, spec, 10**9))
+        except ValueError as e:
+            error = e
+    if not chosen:
+        raise error
+    allsteps = np.unique(np.concatenate(chosen))
+    if spec is None:
+        return story_steps(allsteps, max_frames)
     return [int(s) for s in allsteps]
 
 

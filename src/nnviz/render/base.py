@@ -159,6 +159,9 @@ class View:
     source = "trace"
     #: the network it can draw: "dense" (fully connected), "conv" (a CNN, nnviz.nn.conv) or "any"
     network = "dense"
+    #: True: several compared runs share one panel, given as ``runs=[(label, trace), ...]`` (the
+    #: loss curves, the loss landscape); False: one panel per run
+    shares_runs = False
 
     def __init__(self, trace, theme: str | Theme = "light", label: str | None = None, **options):
         check_network(type(self), trace)

@@ -60,7 +60,9 @@ class Layout:
     header : callable, optional
         ``header(step) -> str`` shown at the top right (e.g. step, loss and accuracy).
     dpi : int
-        Resolution; fonts scale with the frame height, so the dpi only changes stills.
+        Dots per inch at a 480-pixel-high frame. The figure is drawn at ``dpi * scale`` (see
+        :attr:`scale`), so that everything sized in points (text, line widths, markers) grows
+        with the frame: a 1920x1080 frame is the 640x480 picture, 2.25 times as large.
     """
 
     def __init__(self, rows: Sequence[Sequence[View]], size=(640, 480), theme="light", title=None,
@@ -80,13 +82,19 @@ class Layout:
     # ------------------------------------------------------------------ figure
     @property
     def scale(self) -> float:
-        """Font scale: 1 at 480 pixels high, growing with the frame."""
+        """Size scale of text, lines and markers: 1 at 480 pixels high, growing with the frame."""
         return max(0.7, min(self.size[1] / 480, self.size[0] / 560))
+
+    @property
+    def figure_dpi(self) -> float:
+        """The figure's dots per inch: :attr:`dpi` times :attr:`scale` (points grow with the frame)."""
+        return self.dpi * self.scale
 
     def _build(self, animated=True):
         w, h = self.size
-        with mpl.rc_context(rc_params(self.theme, self.scale)):
-            fig = Figure(figsize=(w / self.dpi, h / self.dpi), dpi=self.dpi, layout="constrained")
+        with mpl.rc_context(rc_params(self.theme)):
+            dpi = self.figure_dpi
+            fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, layout="constrained")
             canvas = FigureCanvasAgg(fig)
             # constrained layout places panels so that no label is clipped; the top strip is
             # kept free for the title and the header line
@@ -98,7 +106,7 @@ class Layout:
                 sub = gs[i].subgridspec(1, len(row), width_ratios=[v.width for v in row])
                 for j, view in enumerate(row):
                     view.setup(fig, sub[0, j])
-            fs = 11 * self.scale
+            fs = 11
             if self.title:
                 fig.text(0.015, 0.985, self.title, ha="left", va="top", fontsize=fs, weight="bold",
                          color=self.theme.text)
@@ -138,7 +146,7 @@ class Layout:
     def _frames(self, steps):
         for v in self.views:
             v.prepare(steps)
-        with mpl.rc_context(rc_params(self.theme, self.scale)):
+        with mpl.rc_context(rc_params(self.theme)):
             self._build(animated=True)
             self.canvas.draw()
             background = self.canvas.copy_from_bbox(self.fig.bbox)
@@ -166,10 +174,12 @@ class Layout:
         """The colours a GIF keeps exactly: the theme's meaningful ones and their anti-aliasing.
 
         The theme's :meth:`~nnviz.render.style.Theme.reserved_colors` (class, sign, status and run
-        colours, text), and for each the blends a quarter, half and three quarters of the way to the
-        background, which the edges of text, thin lines and small markers are made of.
+        colours, text) and the views' own (a view's ``reserved_colors()``, e.g. the gradient
+        view's layer colours), and for each the blends a quarter, half and three quarters of the
+        way to the background, which the edges of text, thin lines and small markers are made of.
         """
-        base = self.theme.reserved_colors().astype(np.float64)
+        own = [v.reserved_colors() for v in getattr(self, "views", ()) if hasattr(v, "reserved_colors")]
+        base = np.vstack([self.theme.reserved_colors()] + own).astype(np.float64)
         bg = hex_to_rgb(self.theme.background) * 255
         blends = [base] + [base + t * (bg - base) for t in (0.25, 0.5, 0.75)]
         return np.vstack(blends).round().astype(np.uint8)
@@ -182,11 +192,11 @@ class Layout:
         """Save the frame at ``step`` as a still (PNG, SVG or PDF by suffix), vector where possible."""
         for v in self.views:
             v.prepare([step])
-        with mpl.rc_context(rc_params(self.theme, self.scale)):
+        with mpl.rc_context(rc_params(self.theme)):
             self._build(animated=False)
             for artist in self._update(step):
                 artist.set_animated(False)
-            self.fig.savefig(path, dpi=self.dpi, **kwargs)
+            self.fig.savefig(path, dpi=self.figure_dpi, **kwargs)
 
     def close(self):
         self.fig = None

@@ -25,7 +25,13 @@ import secrets
 from pathlib import Path
 from typing import Any, Sequence
 
-__all__ = ["render"]
+__all__ = ["render", "hold_frames", "movie_fps", "DEFAULT_FPS", "MIN_SECONDS"]
+
+#: Frames per second of a movie when none is asked for.
+DEFAULT_FPS = 20.0
+#: The shortest movie the default frame rate makes (seconds, the hold included): a lecture needs
+#: time to see the run.
+MIN_SECONDS = 4.0
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +43,9 @@ def _same(a, b) -> bool:
 
 
 def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[int] | None = None,
-           still=None, number: str = "step", palette: Sequence[int] | None = None, progress: bool = False,
-           desc: str | None = None, writer_options: dict[str, Any] | None = None) -> tuple[Path, int]:
+           hold: float = 0.0, still=None, number: str = "step", palette: Sequence[int] | None = None,
+           progress: bool = False, desc: str | None = None,
+           writer_options: dict[str, Any] | None = None) -> tuple[Path, int]:
     """Draw ``keys`` with ``source`` and write them to ``output``.
 
     Parameters
@@ -54,6 +61,9 @@ def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[i
     holds : sequence of int, optional
         How many movie frames each key stays on screen (default 1 each); PNG frames get one file
         per key whatever the hold.
+    hold : float
+        Seconds the last key stays on screen after its own frames, before a movie ends or loops
+        (:func:`hold_frames` of them, repeated); ignored by PNG frames and the HTML player.
     still : frame key, optional
         The key a still shows (default: the last key).
     number : {"step", "frame"}
@@ -91,6 +101,8 @@ def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[i
     holds = [1] * len(keys) if holds is None or target.is_frames else [max(1, int(h)) for h in holds]
     if len(holds) != len(keys):
         raise ValueError(f"{len(holds)} holds for {len(keys)} frame keys")
+    if target.kind == "movie":
+        holds[-1] += hold_frames(hold, fps)
     # runs of one key become one drawing written several times
     runs: list[list] = []  # [key, movie frames]
     for k, h in zip(keys, holds):
@@ -130,6 +142,34 @@ def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[i
                 w.write(frame, step=int(key) if number == "step" else n)
                 n += 1
     return Path(target.path), n
+
+
+def movie_fps(n_frames: int, fps: float | None = None, hold: float = 0.0) -> float:
+    """The frame rate of a movie of ``n_frames`` frames and a ``hold`` s pause at the end.
+
+    An asked-for ``fps`` is kept; None gives :data:`DEFAULT_FPS`, lowered (to no less than 1)
+    so that the movie lasts at least :data:`MIN_SECONDS`.
+    """
+    if fps is not None:
+        return float(fps)
+    play = MIN_SECONDS - float(hold)
+    if play <= 0 or n_frames / DEFAULT_FPS >= play:
+        return DEFAULT_FPS
+    return max(1.0, n_frames / play)
+
+
+def hold_frames(hold: float, fps: float) -> int:
+    """Movie frames that show a pause of ``hold`` seconds at ``fps`` (0 for no pause).
+
+    Raises
+    ------
+    ValueError
+        For a negative or non-finite hold.
+    """
+    hold = float(hold)
+    if not (hold >= 0 and hold != float("inf")):
+        raise ValueError(f"the hold must be >= 0 seconds, got {hold}")
+    return int(round(hold * float(fps)))
 
 
 def _run_index(keys, holds, runs) -> list[int]:

@@ -335,7 +335,7 @@ def grid_search_animation(gs, output, size=(480, 360), fps: float = 6, theme="li
     -------
     Path
     """
-    from .pipeline import render
+    from .pipeline import hold_frames, render
 
     if which not in ("test", "train"):
         raise ValueError(f"which must be 'test' or 'train', got {which!r}")
@@ -343,6 +343,7 @@ def grid_search_animation(gs, output, size=(480, 360), fps: float = 6, theme="li
     source = _GridSearchFrames(gs, values, size, theme, which)
     n = len(gs.order)
     keys = list(range(1, n + 1)) + [n + 1]  # n + 1: the full map without the box, held
-    holds = [1] * n + [max(1, int(round(hold * fps)))]
+    # the last key is the pause itself (the full map without the box), on screen for ``hold`` s
+    holds = [1] * n + [max(1, hold_frames(hold, fps))]
     written, _ = render(source, keys, output, fps=fps, holds=holds, palette=[n - 1])  # the full map, boxed
     return written

@@ -13,7 +13,7 @@ import matplotlib as mpl
 import numpy as np
 
 __all__ = ["Theme", "THEMES", "get_theme", "CLASS_COLORS", "MEANINGS", "RUN_DASHES", "run_width", "hex_to_rgb",
-           "rc_params"]
+           "rc_params", "SMALLEST_TEXT"]
 
 CLASS_COLORS = ["#0088FF", "#FF8800", "#2CA02C", "#D62728", "#9467BD", "#8C564B", "#E377C2",
                 "#17BECF", "#BCBD22", "#7F7F7F"]
@@ -43,6 +43,9 @@ class Theme:
     right: str = "#009E73"  # a correct prediction
     wrong: str = "#D55E00"  # a wrong prediction
     runs: tuple = ("#0072B2", "#D55E00", "#7F3C8D", "#009E73")  # compared runs (with RUN_DASHES)
+    # the loss landscape's colour ramp, low loss to high: one grey-blue hue, so the runs' coloured
+    # paths stay the only colours on it
+    surface: tuple = ("#FAFBFC", "#66717D")
 
     def class_color(self, k: int) -> str:
         return CLASS_COLORS[k % len(CLASS_COLORS)]
@@ -107,7 +110,8 @@ THEMES = {
     "dark": Theme("dark", background="#16181D", panel="#2A2D34", text="#EEEEEE", muted="#9A9A9A",
                   grid="#3A3D45", loss="#EEEEEE", test="#FF6B6B", accuracy="#7BD389", cursor="#FFD166",
                   positive="#FFA940", negative="#40A9FF", grad_pos="#C07BD0", grad_neg="#2FC29B",
-                  right="#3DD6A3", wrong="#FF7A45", runs=("#56B4E9", "#E69F00", "#C07BD0", "#3DD6A3")),
+                  right="#3DD6A3", wrong="#FF7A45", runs=("#56B4E9", "#E69F00", "#C07BD0", "#3DD6A3"),
+                  surface=("#1B1E24", "#7D8794")),
 }
 
 
@@ -118,6 +122,13 @@ def get_theme(name: str) -> Theme:
     if name not in THEMES:
         raise ValueError(f"unknown theme {name!r}; choose one of: {', '.join(THEMES)}")
     return THEMES[name]
+
+
+#: The smallest text, as a fraction of the base font size (rc ``font.size``, 9 points at 100 dpi
+#: per 480 pixels of frame height: :class:`nnviz.render.Layout` grows the dpi with the frame). It
+#: keeps every text at 2 % of the frame height or more, so a projected frame stays legible from the
+#: back of a hall: 10 px at 480, 15 px at 720, 22.5 px at 1080 (tests/test_hall_scale.py).
+SMALLEST_TEXT = 0.8
 
 
 def rc_params(theme: Theme, scale: float = 1.0) -> dict:

@@ -292,7 +292,7 @@ def build_sweep_layout(table, view="grid", size=(1280, 720), theme="light", metr
 
 
 def animate_sweep(table, output, view="grid", size=(1280, 720), fps=12, theme="light", metric=None, title=None,
-                  max_frames=150, hold=1.5, progress=False) -> Path:
+                  max_frames=150, hold=1.5, progress=False, writer_options=None) -> Path:
     """Render a sweep as a movie (``.gif``, ``.mp4``, ...) or a still of its last step.
 
     Parameters
@@ -312,16 +312,16 @@ def animate_sweep(table, output, view="grid", size=(1280, 720), fps=12, theme="l
     hold : float
         Seconds the last frame stays.
     progress : bool
+    writer_options : dict, optional
+        Passed to the writer (e.g. ``{"colors": 64}`` for a smaller GIF).
 
     Returns
     -------
     Path
     """
-    from ..export import open_writer
     layout, steps = build_sweep_layout(table, view, size, theme, metric, title, max_frames)
     from .pipeline import render
 
-    hold_frames = max(1, int(round(hold * fps)))
-    written, _ = render(layout, steps, output, fps=fps, holds=[1] * (len(steps) - 1) + [hold_frames],
-                        palette=[len(steps) - 1], progress=progress)
+    written, _ = render(layout, steps, output, fps=fps, hold=hold, palette=[len(steps) - 1], progress=progress,
+                        writer_options=writer_options)
     return written

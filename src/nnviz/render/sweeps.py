@@ -103,18 +103,17 @@ def render_sweep(sweep, output, views=None, fps: float = 12, size=(640, 480), th
     layout = sweep_layout(sweep, views, size=size, theme=theme, title=title, view_options=view_options)
     last = len(sweep) - 1
     steps = list(range(len(sweep)))
-    holds = [1] * len(steps)
-    holds[-1] += int(round(hold * fps))  # the last construction stays on screen before the loop
     palette = sorted({0, last // 2, last}) if len(sweep) > 2 else None
-    written, _ = render(layout, steps, output, fps=fps, holds=holds, palette=palette, progress=progress,
+    written, _ = render(layout, steps, output, fps=fps, hold=hold, palette=palette, progress=progress,
                         writer_options=writer_options)
     return written
 
 
 def render_versus(comparison, output, fps: float = 20, size=(640, 480), theme="light", title=None,
-                  max_frames: int = 120, progress: bool = False) -> Path:
+                  max_frames: int = 120, hold: float = 1.5, progress: bool = False) -> Path:
     """Animate a :class:`nnviz.versus.Comparison`: the training run over the fixed construction,
-    with the loss curve (log scale) beside it; a .png/.svg/.pdf output is the last step as a still."""
+    with the loss curve (log scale) beside it, the last step held for ``hold`` seconds; a
+    .png/.svg/.pdf output is the last step as a still."""
     from .animate import header_text, select_steps
 
     tr, net = comparison.trace, comparison.construction
@@ -123,5 +122,5 @@ def render_versus(comparison, output, fps: float = 20, size=(640, 480), theme="l
                     header=header_text(tr))
     steps = select_steps(tr, None, max_frames)
     palette = [0, len(steps) // 2, len(steps) - 1] if len(steps) > 2 else None
-    written, _ = render(layout, steps, output, fps=fps, palette=palette, progress=progress)
+    written, _ = render(layout, steps, output, fps=fps, hold=hold, palette=palette, progress=progress)
     return written

@@ -1,8 +1,8 @@
 """Manim scenes driven by nnviz traces, for lecture videos.
 
 The scene classes live in the submodules of this package (``backprop``, ``boundary``,
-``bumps``, ``perceptron``) and import manim; this module does not, so ``nnviz scene`` can list
-the scenes and explain what to install when manim is missing. The thin files in the repository's
+``bumps``, ``convolution``, ``landscape``, ``perceptron``) and import manim; this module does not,
+so ``nnviz scene`` can list the scenes and explain what to install when manim is missing. The thin files in the repository's
 ``scenes/`` folder subclass these classes so that plain ``manim scenes/backprop.py BackpropFlow``
 works too.
 
@@ -46,6 +46,10 @@ SCENES: dict[str, tuple[str, str, bool]] = {
                          False),
     "ConstructedVsTrained": ("bumps", "the bump construction next to a trained network of the same width", True),
     "PerceptronRule": ("perceptron", "seed 001's perceptron learning rule moving the boundary point by point", False),
+    "LossLandscape": ("landscape", "the loss surface in 3-D with the run's path rolling down it, the camera "
+                      "turning once", True),
+    "ConvolutionFlow": ("convolution", "a CNN's filter sliding over a probe digit, the feature map filling in, "
+                                       "2x2 max-pooling", True),
 }
 
 #: quality letter (manim's -q) -> (manim quality name, resolution and frame rate)
@@ -86,7 +90,7 @@ def _import_manim():
 
 
 def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "m", duration=None, fps=None,
-                 progress: bool = True):
+                 hold=None, progress: bool = True):
     """Render scene ``name`` into ``output`` (.mp4, .mov, .webm, .gif, or .png for the last frame).
 
     Parameters
@@ -104,6 +108,8 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
         Seconds of animation (default: the scene's).
     fps : int, optional
         Frame rate (default: the quality's).
+    hold : float, optional
+        Seconds of the pause on the last picture (default: the scene's own).
     progress : bool
         Show manim's progress bars.
 
@@ -167,7 +173,7 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
         }
         if fps:
             settings["frame_rate"] = int(fps)
-        with using(trace=trace, duration=duration), manim.tempconfig(settings):
+        with using(trace=trace, duration=duration, hold=hold), manim.tempconfig(settings):
             scene = cls()
             scene.render()
             plan = scene.output_plan

@@ -337,4 +337,5 @@ class BackpropFlow(NNVizScene):
         driver.add_updater(refresh)
         self.play(idx.animate.set_value(K - 1), run_time=T.train * 0.92, rate_func=linear)
         driver.clear_updaters()
-        self.wait(T.hold)
+        if T.hold > 0:  # --hold 0: no pause
+            self.wait(T.hold)

@@ -231,4 +231,5 @@ class DecisionBoundary(NNVizScene):
         image.add_updater(refresh)
         self.play(idx.animate.set_value(K - 1), run_time=T.train, rate_func=linear)
         image.clear_updaters()
-        self.wait(T.hold)
+        if T.hold > 0:  # --hold 0: no pause
+            self.wait(T.hold)

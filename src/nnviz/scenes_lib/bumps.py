@@ -223,7 +223,8 @@ class BumpConstruction(NNVizScene):
         z_fit.add_updater(trick_n)
         self.play(nt2.animate.set_value(self.n_trick), run_time=T.trick * 0.85, rate_func=linear)
         z_fit.clear_updaters()
-        self.wait(T.hold)
+        if T.hold > 0:  # --hold 0: no pause
+            self.wait(T.hold)
 
 
 class ConstructedVsTrained(NNVizScene):
@@ -359,4 +360,5 @@ class ConstructedVsTrained(NNVizScene):
         t_fit.add_updater(refresh)
         self.play(idx.animate.set_value(K - 1), run_time=T.train, rate_func=linear)
         t_fit.clear_updaters()
-        self.wait(T.hold)
+        if T.hold > 0:  # --hold 0: no pause
+            self.wait(T.hold)

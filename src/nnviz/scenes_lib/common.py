@@ -248,7 +248,7 @@ def traces_dir() -> Path:
     return d
 
 
-def scene_trace(name: str, default_spec, record: str = "auto"):
+def scene_trace(name: str, default_spec, record: str = "auto", network: str = "dense"):
     """The trace a scene reads: the one given, or a preset / config trained now.
 
     Parameters
@@ -259,6 +259,9 @@ def scene_trace(name: str, default_spec, record: str = "auto"):
         What to train when neither a trace nor a preset is given.
     record : str
         Recording schedule for a trace trained here (smooth animation wants many steps).
+    network : {"dense", "conv"}
+        The network the scene draws: a convolutional trace is refused in one line by the
+        scenes of fully connected networks (``ConvolutionFlow`` checks its own).
     """
     from ..sources import trace_for
     from ..trace import load_trace
@@ -272,8 +275,9 @@ def scene_trace(name: str, default_spec, record: str = "auto"):
         path = traces_dir() / f"{stem}.h5"
         log.info("training %s into %s", spec if isinstance(spec, str) else name, path)
         trace = trace_for(spec, path, record=record)
-    # the scenes draw fully connected networks (a CNN's ConvolutionFlow scene is not written yet)
-    trace.require_dense(f"the {name} scene", "draw a CNN trace with nnviz animate TRACE --view filters,featuremaps,loss")
+    if network == "dense":
+        trace.require_dense(f"the {name} scene", "draw a CNN trace with nnviz scene ConvolutionFlow, or nnviz "
+                                                 "animate TRACE --view filters,featuremaps,loss")
     return trace
 
 
@@ -287,11 +291,16 @@ class Timing:
     """Run times scaled so that a scene's animations add up to the requested duration.
 
     ``T = Timing(total, intro=1, forward=3, ...)``; ``T.forward`` is that part's share in seconds.
+    A part called ``hold`` (the pause at the end) is replaced by ``--hold`` / :func:`using`'s
+    ``hold`` when one is given, in seconds; the other parts keep their times.
     """
 
     def __init__(self, total: float, **parts: float):
         s = sum(parts.values())
         self._t = {k: total * v / s for k, v in parts.items()}
+        hold = scene_options().hold
+        if hold is not None and "hold" in self._t:
+            self._t["hold"] = float(hold)
 
     def __getattr__(self, key):
         try:

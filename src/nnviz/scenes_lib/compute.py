@@ -5,7 +5,9 @@
   bump wide), for :func:`nnviz.approx.bump_network`;
 * :func:`perceptron_rule` -- seed 001's perceptron learning rule, one point at a time;
 * :func:`half_planes` -- the two sides of a line inside a rectangle, as polygons;
-* :func:`signed_scale` -- a robust scale for colouring signed values.
+* :func:`signed_scale` -- a robust scale for colouring signed values;
+* :func:`conv_walkthrough` -- one filter sliding over one probe digit of a convolutional trace,
+  and the 2x2 max-pooling of the map it makes (``ConvolutionFlow``).
 
 A 2-D classifier's output over the input plane, its colours and its decision boundary come from
 :mod:`nnviz.render.views.boundary` (:func:`~nnviz.render.views.boundary.grid_for`,
@@ -15,9 +17,12 @@ dark theme, :func:`~nnviz.render.views.boundary.decision_segments`), so that vid
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
-__all__ = ["shown_units", "default_step_weight", "perceptron_rule", "half_planes", "signed_scale"]
+__all__ = ["shown_units", "default_step_weight", "perceptron_rule", "half_planes", "signed_scale",
+           "ConvWalk", "conv_walkthrough"]
 
 
 # ---------------------------------------------------------------- wide layers
@@ -144,3 +149,82 @@ def signed_scale(values, floor: float = 1e-9, q: float = 98.0) -> float:
     if v.size == 0:
         return 1.0
     return max(float(np.percentile(v, q)), floor)
+
+
+# ---------------------------------------------------------------- a convolution, step by step
+@dataclass
+class ConvWalk:
+    """One filter of a trace's first conv layer on one probe digit, and the max-pooling after it.
+
+    Every array is the trace's: ``x`` its data, ``W`` and ``b`` its parameters at ``step``, ``z``,
+    ``a`` and ``pooled`` its recorded maps of the probe digit. ``window_sums`` is the sliding dot
+    product the scene writes out, ``sum(W * window) + b`` for each output pixel (equal to ``z``).
+    """
+
+    step: int
+    sample: int                 # the probe digit (index into trace.probe_index)
+    filt: int                   # the filter
+    label: int | None           # the digit's class
+    x: np.ndarray               # (H, W) input image
+    pad: int                    # zero padding of the input
+    W: np.ndarray               # (k, k) the filter
+    b: float                    # its bias
+    z: np.ndarray               # (H', W') recorded pre-activations of this filter's map
+    a: np.ndarray               # (H', W') recorded activations (relu(z) for seed 002)
+    activation: str
+    window_sums: np.ndarray     # (H', W') sum(W * window) + b, from x, W, b
+    pooled: np.ndarray | None   # (H'/2, W'/2) recorded max-pooled map, or None without pooling
+    argmax: np.ndarray | None   # (H'/2, W'/2, 2) row, column in ``a`` of each window's maximum
+
+    @property
+    def padded(self) -> np.ndarray:
+        return np.pad(self.x, self.pad)
+
+
+def conv_walkthrough(trace, step=None, sample: int = 0, filt=None) -> ConvWalk:
+    """What ``ConvolutionFlow`` shows, read from a convolutional trace.
+
+    Parameters
+    ----------
+    trace : nnviz.Trace
+        A convolutional trace whose first layer is a conv2d layer on one input channel.
+    step : int, optional
+        A recorded step (default: the last one).
+    sample : int
+        Which probe digit.
+    filt : int, optional
+        Which filter (default: the one whose map of this digit has the largest activation).
+    """
+    net = trace.network
+    conv = net.layers[1]
+    if conv.kind != "conv2d" or conv.in_shape[0] != 1:
+        raise ValueError(f"ConvolutionFlow draws a first conv2d layer on one input channel; {trace.path.name} has "
+                         f"{net.describe()}")
+    step = trace.final_step if step is None else int(step)
+    n_probe = len(trace.probe_index)
+    if not 0 <= int(sample) < n_probe:
+        raise ValueError(f"the probe digit must be 0..{n_probe - 1}, got {sample}")
+    z_all, a_all = trace.preactivations(step), trace.activations(step)
+    a1 = a_all[0][sample]                                                   # (F, H', W')
+    filt = int(np.argmax(a1.reshape(len(a1), -1).max(axis=1))) if filt is None else int(filt)
+    if not 0 <= filt < conv.filters:
+        raise ValueError(f"the filter must be 0..{conv.filters - 1}, got {filt}")
+    W, b = trace.params(step)[0]
+    index = int(trace.probe_index[sample])
+    x = net.images(trace.data.X[index: index + 1])[0, 0]
+    k, pad = conv.kernel, conv.padding
+    xp = np.pad(x, pad)
+    Hh, Ww = a1.shape[1:]
+    sums = np.array([[np.sum(W[filt, 0] * xp[i: i + k, j: j + k]) + b[filt] for j in range(Ww)] for i in range(Hh)])
+    pooled = argmax = None
+    if net.L >= 2 and net.layers[2].kind == "maxpool2d":
+        pooled = a_all[1][sample, filt]
+        m = a1[filt]
+        windows = m.reshape(Hh // 2, 2, Ww // 2, 2).transpose(0, 2, 1, 3).reshape(Hh // 2, Ww // 2, 4)
+        first = windows.argmax(axis=2)   # the first maximum, as the pooling's backward picks it
+        argmax = np.stack([2 * np.arange(Hh // 2)[:, None] + first // 2,
+                           2 * np.arange(Ww // 2)[None, :] + first % 2], axis=-1)
+    labels = trace.data.labels
+    return ConvWalk(step=step, sample=int(sample), filt=filt, label=None if labels is None else int(labels[index]),
+                    x=x, pad=pad, W=np.asarray(W[filt, 0], dtype=float), b=float(b[filt]), z=z_all[0][sample, filt],
+                    a=a1[filt], activation=conv.activation, window_sums=sums, pooled=pooled, argmax=argmax)

@@ -18,6 +18,7 @@ class SceneOptions:
     trace: str | None = None
     preset: str | None = None
     duration: float | None = None  # seconds of animation; None: the scene's default
+    hold: float | None = None  # seconds of the pause at the end; None: the scene's default
 
 
 _override = SceneOptions()
@@ -37,20 +38,23 @@ def scene_options() -> SceneOptions:
         env = replace(env, trace=o.trace, preset=o.preset)
     if o.duration is not None:
         env = replace(env, duration=o.duration)
+    if o.hold is not None:
+        env = replace(env, hold=o.hold)
     if env.duration is not None and not env.duration > 0:
         raise ValueError(f"the duration must be positive, got {env.duration}")
     return env
 
 
 @contextmanager
-def using(trace=None, preset=None, duration=None):
-    """Render scenes from ``trace`` (a file) or ``preset`` (trained first), for ``duration`` s."""
+def using(trace=None, preset=None, duration=None, hold=None):
+    """Render scenes from ``trace`` (a file) or ``preset`` (trained first), for ``duration`` s,
+    with a pause of ``hold`` s at the end (None: the scene's own)."""
     global _override
     if trace and preset:
         raise ValueError("give a trace or a preset, not both")
     old = _override
     _override = SceneOptions(str(trace) if trace else None, str(preset) if preset else None,
-                             None if duration is None else float(duration))
+                             None if duration is None else float(duration), None if hold is None else float(hold))
     try:
         yield _override
     finally:

@@ -211,5 +211,6 @@ class PerceptronRule(NNVizScene):
                else f"Not converged after {M} updates")
         new_cap = cap(end, CURSOR)
         self.play(ring.animate.set_stroke(opacity=0), fade_out(caption), fade_in(new_cap), run_time=T.end)
-        self.wait(T.hold)
+        if T.hold > 0:  # --hold 0: no pause
+            self.wait(T.hold)
 

@@ -15,7 +15,8 @@ The pictures are :mod:`nnviz.render.sweep`.
 """
 
 from .backends import BACKENDS, SweepError, available_cores
-from .core import SEED002_ETAS, SEED002_LAMBDAS, SWEEP_PRESETS, SweepTable, load_sweep, resolve_sweep, sweep
+from .core import SEED002_ETAS, SEED002_LAMBDAS, SWEEP_PRESETS, resolve_sweep, sweep
+from .table import SweepTable, load_sweep
 from .index import SweepIndexError, read_index
 
 __all__ = ["sweep", "SweepTable", "load_sweep", "SWEEP_PRESETS", "SweepError", "SweepIndexError", "read_index",

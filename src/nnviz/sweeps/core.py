@@ -10,7 +10,6 @@ whose config must be the run's.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import os
@@ -20,10 +19,11 @@ from pathlib import Path
 import numpy as np
 
 from ..config import ConfigError
-from .backends import SweepError, available_cores, execute
-from .grid import cell_text, cells, grid_json, normalise_grid, run_name
-from .index import DONE, FORMAT, INDEX, VERSION, SweepIndexError, read_index, write_index
-from .worker import METRICS, metrics_of
+from .backends import SweepError, execute
+from .grid import canonical_key, cell_text, cells, grid_json, normalise_grid, run_name
+from .index import DONE, FORMAT, INDEX, VERSION, read_index, write_index
+from .table import SweepTable, load_sweep, public_rows
+from .worker import metrics_of
 
 __all__ = ["sweep", "SweepTable", "load_sweep", "SWEEP_PRESETS", "SweepPreset", "resolve_sweep", "SEED002_ETAS",
            "SEED002_LAMBDAS"]
@@ -31,42 +31,6 @@ __all__ = ["sweep", "SweepTable", "load_sweep", "SWEEP_PRESETS", "SweepPreset", 
 log = logging.getLogger(__name__)
 _PROBE = ".nnviz-sweep-probe"
 _WRITE_EVERY = 1.0  # seconds between index rewrites while runs finish (and always at the end)
-
-
-class SweepTable(list):
-    """A sweep's runs: a list of dicts (one per run, grid order, seeds innermost).
-
-    Each dict has ``run``, ``trace`` (its path), one entry per grid key (dotted, e.g.
-    ``train.lr``), ``seed``, ``status``, final ``loss``, ``accuracy``, ``test_loss``,
-    ``test_accuracy`` (None when not measured), ``steps``, ``seconds`` and ``message``.
-
-    Attributes
-    ----------
-    folder : Path
-    index : dict
-        The whole index (grid, seeds, base config, display).
-    """
-
-    def __init__(self, rows, folder: Path, index: dict):
-        super().__init__(rows)
-        self.folder, self.index = Path(folder), index
-
-    @property
-    def keys(self) -> list[str]:
-        """The grid keys, in order."""
-        return [k for k, _ in self.index["grid"]]
-
-    @property
-    def df(self):
-        """The table as a pandas DataFrame (needs pandas)."""
-        try:
-            import pandas as pd
-        except ImportError:
-            raise ImportError("SweepTable.df needs pandas: pip install pandas") from None
-        return pd.DataFrame([{k: v for k, v in r.items()} for r in self])
-
-    def failed(self) -> list[dict]:
-        return [r for r in self if r["status"] not in DONE]
 
 
 # ---------------------------------------------------------------------------- sweep presets
@@ -109,8 +73,6 @@ def resolve_sweep(spec, grid=None, seeds=None, overrides=None, metric=None, disp
         p = SWEEP_PRESETS[spec]
         base_grid = p["grid"]
         items = list(grid.items()) if isinstance(grid, dict) else list(grid or [])
-        from .grid import canonical_key
-
         given = {canonical_key(k): v for k, v in items}
         merged = [(k, given.pop(k, v)) for k, v in base_grid] + list(given.items())
         overrides = {**p["overrides"], **{k: v for k, v in overrides.items() if v is not None}}
@@ -357,7 +319,7 @@ def _run(spec, base, grid, seeds, runs, keys, out, old, metric, display, jobs, b
     for r in rows:
         if r["status"] == "failed":
             log.warning("sweep run %s failed: %s", r["run"], r["message"])
-    return SweepTable(_public(rows, out), out, index)
+    return SweepTable(public_rows(rows, out), out, index)
 
 
 def _final_write(out, index):
@@ -368,23 +330,3 @@ def _final_write(out, index):
         raise SweepError(f"{e}; the {done} finished runs' traces are kept and a resumed sweep finds them") from None
 
 
-def _public(rows, out) -> list[dict]:
-    return [{**r, "trace": str(out / r["trace"])} for r in rows]
-
-
-def load_sweep(folder) -> SweepTable:
-    """The table of a sweep folder, read from its index (the current grid's runs)."""
-    folder = Path(folder)
-    index = read_index(folder)
-    keys = [k for k, _ in index["grid"]]
-    grid = [(k, v) for k, v in index["grid"]]
-    seeds = index.get("seeds")
-    wanted = set()
-    import itertools
-
-    for combo in itertools.product(*[v for _, v in grid]):
-        for s in (seeds if seeds is not None else [None]):
-            wanted.add(run_name(dict(zip(keys, combo)), s, keys))
-    rows = [r for r in index["runs"] if r["run"] in wanted]
-    return SweepTable(_public(rows, folder.absolute() if folder.suffix != ".json" else folder.parent.absolute()),
-                      folder, index)

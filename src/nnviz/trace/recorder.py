@@ -207,11 +207,11 @@ class Recorder:
         elif dataset.n_features != self.model.sizes[0] or dataset.y.shape[1] != self.model.sizes[-1]:
             raise RecorderError(f"the data have {dataset.n_features} inputs and {dataset.y.shape[1]} outputs, "
                                 f"the network is {'-'.join(map(str, self.model.sizes))}")
-        for name in ("X", "y", "X_test", "y_test"):
-            a = getattr(dataset, name)
+        for part in ("X", "y", "X_test", "y_test"):  # (not `name`: that is the run's name, used below)
+            a = getattr(dataset, part)
             if not np.isfinite(a).all():
                 r, c = np.argwhere(~np.isfinite(a))[0]
-                raise RecorderError(f"the data hold NaN or infinite values ({name}, row {r + 1}, column {c + 1}); "
+                raise RecorderError(f"the data hold NaN or infinite values ({part}, row {r + 1}, column {c + 1}); "
                                     "clean or drop those rows before training")
         self.dataset = dataset
         try:

@@ -74,6 +74,20 @@
   playBtn.addEventListener("click", toggle);
   slider.addEventListener("input", function () { pause(); show(+slider.value); });
   speedSel.addEventListener("change", function () { speed = +speedSel.value || 1; });
+  var fullBtn = document.getElementById("nnviz-fullscreen");
+  function toggleFullscreen() {  // the player alone fills the screen (a projector, a slide)
+    if (document.fullscreenElement) {
+      document.exitFullscreen();
+    } else if (root.requestFullscreen) {
+      root.requestFullscreen().catch(function () { /* refused (an iframe without allowfullscreen) */ });
+    }
+  }
+  if (!document.fullscreenEnabled) fullBtn.style.display = "none";  // e.g. an iframe that forbids it
+  fullBtn.addEventListener("click", toggleFullscreen);
+  document.addEventListener("fullscreenchange", function () {
+    fullBtn.setAttribute("aria-label", document.fullscreenElement ? "leave full screen" : "full screen");
+    setTimeout(function () { reserveLabel(); buildCurve(); }, 60);
+  });
 
   document.addEventListener("keydown", function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey) return;
@@ -85,6 +99,7 @@
       case " ": case "Spacebar": case "k": if (!e.repeat) toggle(); break;
       case "Home": pause(); show(0); break;
       case "End": pause(); show(n - 1); break;
+      case "f": case "F": toggleFullscreen(); break;
       default: return;
     }
     e.preventDefault();

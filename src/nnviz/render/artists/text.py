@@ -12,7 +12,9 @@ cached bitmap and hands the renderer one small RGBA image:
 * anything else: cached glyphs placed side by side at their advances (no kerning, like a
   terminal; FreeType lays out a whole string in about 1 ms, a cached glyph costs microseconds).
 
-One line, no math text, no rotation. ``box=(colour, alpha)`` paints a background behind it.
+One line, no math text, no rotation. ``box=(colour, alpha)`` paints a background behind it. A
+line that would run over the frame's edge (a caption centred over a panel at the frame's side)
+is moved inside it, never cut.
 """
 
 from __future__ import annotations
@@ -180,11 +182,9 @@ class FastText(Text):
         return hit
 
     # ------------------------------------------------------------------ drawing
-    def draw(self, renderer):
-        if not self.get_visible() or not self.get_text():
-            return
-        if not self.get_animated():  # a still: real text (vector in SVG/PDF)
-            return super().draw(renderer)
+    def _placed(self):
+        """(rgba, x, y, shift): the bitmap, its lower-left corner in pixels (inside the figure) and
+        how far it was moved to be inside."""
         fig = self.get_figure(root=True)
         rgba, descent = self._rgba(fig.dpi)
         h, w = rgba.shape[:2]
@@ -192,6 +192,24 @@ class FastText(Text):
         x -= {"left": 0.0, "center": w / 2, "right": w}[self.get_horizontalalignment()]
         va = self.get_verticalalignment()
         y -= {"bottom": 0.0, "center": h / 2, "center_baseline": h / 2, "top": h, "baseline": descent}[va]
+        W, H = fig.bbox.width, fig.bbox.height
+        # moved inside the frame rather than cut at its edge
+        x0, y0 = max(min(x, W - w), 0.0), max(min(y, H - h), 0.0)
+        return rgba, x0, y0, (x0 - x, y0 - y)
+
+    def get_window_extent(self, renderer=None, dpi=None):
+        """The text's box; in a movie frame moved as the drawing is (inside the frame)."""
+        box = super().get_window_extent(renderer, dpi)
+        if not self.get_animated() or not self.get_text() or dpi is not None:
+            return box
+        return box.translated(*self._placed()[3])
+
+    def draw(self, renderer):
+        if not self.get_visible() or not self.get_text():
+            return
+        if not self.get_animated():  # a still: real text (vector in SVG/PDF)
+            return super().draw(renderer)
+        rgba, x, y, _ = self._placed()
         gc = renderer.new_gc()
         # draw_image takes the image top row first and its lower-left corner in pixels
         renderer.draw_image(gc, round(x), round(y), rgba[::-1])

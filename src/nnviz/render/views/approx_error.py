@@ -1,4 +1,5 @@
-"""The approx-error view: sup and mean error of a construction sweep against its parameter."""
+"""The approx-error view: sup and mean error of a construction sweep against its parameter, drawn
+up to the frame's construction (fixed axes, a marker at the current value)."""
 
 from __future__ import annotations
 
@@ -44,13 +45,22 @@ class SweepErrorView(_SweepView):
         ax = self.ax = fig.add_subplot(spec)
         v = sw.values
         ok = np.isfinite(self.sup) & (self.sup > 0)
-        ax.plot(v, np.where(ok, self.sup, np.nan), color=OUTPUT_COLOR, lw=1.4, label="sup error")
-        ax.plot(v, np.where(self.mean > 0, self.mean, np.nan), color=th.negative, lw=1.4, label="mean error")
+        # the error curves grow with the movie (plotted in full first: they fix the axes), each
+        # with a marker at the frame's value
+        self.curves = []
+
+        def curve(y, **style):
+            line, = ax.plot(v, y, animated=True, markevery=[-1], **style)
+            self.curves.append((line, y))
+
+        curve(np.where(ok, self.sup, np.nan), color=OUTPUT_COLOR, lw=1.4, label="sup error", marker="o", ms=5)
+        curve(np.where(self.mean > 0, self.mean, np.nan), color=th.negative, lw=1.4, label="mean error",
+              marker="o", ms=5)
         if self.inside is not None:  # 2-D: the sup error inside the failure windows and outside them
-            ax.plot(v, np.where(self.inside > 0, self.inside, np.nan), color=WINDOW_COLOR, lw=1.2, ls="--",
-                    label="sup in windows")
-            ax.plot(v, np.where(self.outside > 0, self.outside, np.nan), color=th.muted, lw=1.2, ls="-.",
-                    label="sup elsewhere")
+            curve(np.where(self.inside > 0, self.inside, np.nan), color=WINDOW_COLOR, lw=1.2, ls="--",
+                  label="sup in windows")
+            curve(np.where(self.outside > 0, self.outside, np.nan), color=th.muted, lw=1.2, ls="-.",
+                  label="sup elsewhere")
         ax.set_xscale("log")
         ax.set_yscale("log")
         # plain numbers at 1, 2, 5, 10, 20, ... (N and w are counts and weights, not powers)
@@ -106,10 +116,8 @@ class SweepErrorView(_SweepView):
         # inside, lower left: the errors fall from the top left to the bottom right
         ax.legend(handles=handles, loc="lower left", fontsize="small", handlelength=1.6, frameon=True,
                   framealpha=0.85, edgecolor=th.grid, facecolor=th.background, borderaxespad=0.4)
-        self.dot_sup, = ax.plot([], [], "o", color=OUTPUT_COLOR, ms=5, animated=True, zorder=5)
-        self.dot_mean, = ax.plot([], [], "o", color=th.negative, ms=5, animated=True, zorder=5)
         self.cursor = ax.axvline(v[0], color=th.cursor, lw=0.8, alpha=0.6, animated=True)
-        self.artists = [self.cursor, self.dot_sup, self.dot_mean]
+        self.artists = [self.cursor] + [line for line, _ in self.curves]
         self.windows_text = []
         if self.inside is not None:  # the frame's two sups in numbers, top right
             fs = ax.yaxis.label.get_fontsize() * 0.8
@@ -121,8 +129,8 @@ class SweepErrorView(_SweepView):
         i = self.at(step)
         v = self.trace.values[i]
         self.cursor.set_xdata([v, v])
-        self.dot_sup.set_data([v], [self.sup[i]])
-        self.dot_mean.set_data([v], [self.mean[i]])
+        for line, y in self.curves:
+            line.set_data(self.trace.values[: i + 1], y[: i + 1])
         if self.windows_text:
             def fmt(e):
                 return "–" if not np.isfinite(e) else f"{e:.3f}"

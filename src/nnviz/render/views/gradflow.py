@@ -1,10 +1,13 @@
 """The gradient-flow view: how large each layer's gradient is, over training, on a log scale.
 
 One line per layer: ``‖∂C/∂W^l‖`` (the Frobenius norm of the trace's ``dW``, or its root mean
-square per weight with ``norm="rms"``) at every recorded step, input layer in the darkest colour,
-output layer in the lightest. A vertical cursor follows the frame step and dots mark the current
-values. In a deep sigmoid network (preset ``deep-sigmoid``) the lines fan out by orders of
-magnitude, the first layers' gradients far below the last ones' (seed 002: "the gradients often get
+square per weight with ``norm="rms"``) at every recorded step, drawn up to the frame's step (the
+axes are fixed from the start, so the lines grow into them), input layer in the darkest colour,
+output layer in the lightest (viridis from 0 to 0.85: up to 7 layers, adjacent ones stay at least
+Delta E 76 = 18 apart), each layer's current value marked with its own marker shape, as in the legend, so that
+lines that meet stay told apart (and GIFs keep the colours exactly: :meth:`reserved_colors`). A
+vertical cursor follows the frame step. In a deep sigmoid network (preset ``deep-sigmoid``) the
+lines fan out by orders of magnitude, the first layers' gradients far below the last ones' (seed 002: "the gradients often get
 smaller and smaller as the algorithm progresses down to the first hidden layers"); the same
 network with ReLU (``deep-relu``) keeps them together.
 """
@@ -69,15 +72,18 @@ class GradFlowView(View):
         ax = self.ax = fig.add_subplot(spec)
         L = self.values.shape[1]
         cmap = colormaps["viridis"]
-        self.colors = [cmap(0.08 + 0.8 * i / max(L - 1, 1)) for i in range(L)]
+        self.colors = [cmap(0.85 * i / max(L - 1, 1)) for i in range(L)]
         v = self.values
         positive = v[v > 0]
         floor = positive.min() / 2 if positive.size else 1e-12
         self.plot_values = np.maximum(v, floor)
         sizes = self.trace.sizes
+        self.lines, self.dots = [], []
         for l in range(L):
-            ax.plot(self.steps, self.plot_values[:, l], color=self.colors[l], lw=1.5,
-                    label=f"W{_sup(l + 1)} ({sizes[l]}×{sizes[l + 1]})")
+            line, = ax.plot(self.steps, self.plot_values[:, l], color=self.colors[l], lw=1.6, animated=True,
+                            marker=_MARKERS[l % len(_MARKERS)], ms=5, markevery=[-1], mec=th.background, mew=0.6,
+                            label=f"W{_sup(l + 1)} ({sizes[l]}×{sizes[l + 1]})")
+            self.lines.append(line)
         ax.set_yscale("log")
         ax.set_xlim(0, max(int(self.trace.all_steps[-1]), 1))
         ax.set_xlabel("training step")
@@ -98,17 +104,23 @@ class GradFlowView(View):
         for a in panels:
             a.set_ylim(lo, hi)
         self.cursor = ax.axvline(0, color=th.cursor, lw=1, alpha=0.8, animated=True)
-        self.dots = ax.scatter(np.zeros(L), self.plot_values[0], c=self.colors, s=22, zorder=5,
-                               edgecolors=th.background, linewidths=0.6, animated=True)
-        self.artists = [self.cursor, self.dots]
+        self.artists = [self.cursor] + self.lines
+
+    def reserved_colors(self) -> np.ndarray:
+        """The layers' colours, (L, 3) uint8: a GIF keeps them exactly (they tell layers apart)."""
+        return (np.array([c[:3] for c in self.colors]) * 255 + 0.5).astype(np.uint8)
 
     def update(self, step):
         k = self.at(step)
         i = int(np.searchsorted(self.steps, k))
         self.cursor.set_xdata([int(step), int(step)])
-        L = self.values.shape[1]
-        self.dots.set_offsets(np.column_stack([np.full(L, k), self.plot_values[i]]))
+        for l, line in enumerate(self.lines):  # each line up to the shown step, its marker at the end
+            line.set_data(self.steps[: i + 1], self.plot_values[: i + 1, l])
         return self.artists
+
+
+#: One marker shape per layer (the second channel beside the colour).
+_MARKERS = "os^Dvp*h"
 
 
 def _sup(v) -> str:

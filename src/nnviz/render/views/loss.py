@@ -1,4 +1,8 @@
-"""Training curves: loss (train and test) and accuracy, with a cursor at the current step."""
+"""Training curves: loss (train and test) and accuracy, drawn up to the current step.
+
+The axes are fixed for the whole movie (set from the full curves), so a curve grows into them
+instead of being there from the first frame: what happens next is not given away.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ __all__ = ["CurvesView"]
 
 @register_view
 class CurvesView(View):
-    """Loss and accuracy over training; the full curves are static, the cursor moves.
+    """Loss and accuracy over training, drawn up to the frame's step (fixed axes), with a cursor.
 
     Options
     -------
@@ -28,6 +32,7 @@ class CurvesView(View):
     width = 1.0
     needs_tensors = False
     network = "any"
+    shares_runs = True
 
     def __init__(self, trace, theme="light", label=None, log=False, accuracy=True, runs=None):
         super().__init__(trace, theme, label)
@@ -46,7 +51,7 @@ class CurvesView(View):
         ax = self.ax = fig.add_subplot(spec)
         multi = len(self.runs) > 1
         self.cursor_line = ax.axvline(0, color=th.cursor, lw=1, alpha=0.8, animated=True)
-        self.dots, self.acc_dots = [], []
+        self.curves = []  # (line, steps, y): each drawn up to the frame's step, a marker at its end
         last = 0
         self.ax2 = None
         for j, (label, tr) in enumerate(self.runs):
@@ -55,11 +60,11 @@ class CurvesView(View):
             steps = tr.all_steps
             last = max(last, int(steps[-1]))
             wide = run_width(j, len(self.runs)) / 1.4  # earlier runs wider: coinciding curves both show
-            ax.plot(steps, self._y(tr.loss), color=color, lw=1.4 * wide, ls=dash, label=f"{label} loss" if multi else "train loss")
+            self._curve(ax, steps, self._y(tr.loss), color=color, lw=1.4 * wide, ls=dash,
+                        label=f"{label} loss" if multi else "train loss", marker="os^D"[j % 4] if multi else "o",
+                        ms=5 * wide)
             if not multi and np.isfinite(tr.test_loss).any():
-                ax.plot(steps, self._y(tr.test_loss), color=th.test, lw=1.2, ls="--", label="test loss")
-            dot, = ax.plot([], [], "os^D"[j % 4] if multi else "o", color=color, ms=5 * wide, animated=True, zorder=5)
-            self.dots.append((dot, tr))
+                self._curve(ax, steps, self._y(tr.test_loss), color=th.test, lw=1.2, ls="--", label="test loss")
             if self.show_acc and tr.is_classifier and not multi:
                 if self.ax2 is None:
                     self.ax2 = ax.twinx()
@@ -70,12 +75,11 @@ class CurvesView(View):
                     self.ax2.spines["right"].set_visible(True)
                     self.ax2.spines["right"].set_color(th.accuracy)
                     self.ax2.spines["top"].set_visible(False)
-                self.ax2.plot(steps, tr.accuracy, color=th.accuracy, lw=1.1, alpha=0.85, label="train accuracy")
+                self._curve(self.ax2, steps, tr.accuracy, color=th.accuracy, lw=1.1, alpha=0.85,
+                            label="train accuracy", marker="o", ms=4)
                 if np.isfinite(tr.test_accuracy).any():
-                    self.ax2.plot(steps, tr.test_accuracy, color=th.accuracy, lw=1.0, ls="--", alpha=0.85,
-                                  label="test accuracy")
-                adot, = self.ax2.plot([], [], "o", color=th.accuracy, ms=4, animated=True, zorder=5)
-                self.acc_dots.append((adot, tr))
+                    self._curve(self.ax2, steps, tr.test_accuracy, color=th.accuracy, lw=1.0, ls="--", alpha=0.85,
+                                label="test accuracy")
         if self.log:
             ax.set_yscale("log")
         ax.set_xlim(0, max(last, 1))
@@ -90,15 +94,18 @@ class CurvesView(View):
         if len(handles) > 1:
             ax.legend(handles, labels, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=2,
                       fontsize="small", borderaxespad=0.2, handlelength=1.5, columnspacing=1.0)
-        self.artists = [self.cursor_line] + [d for d, _ in self.dots] + [d for d, _ in self.acc_dots]
+        self.artists = [self.cursor_line] + [c for c, _, _ in self.curves]
+
+    def _curve(self, ax, steps, y, **style):
+        """A curve plotted in full (it sets the axes' limits), then drawn up to each frame's step;
+        a ``marker`` is drawn at its end only (the current value)."""
+        line, = ax.plot(steps, y, animated=True, markevery=[-1], **style)
+        self.curves.append((line, np.asarray(steps), np.asarray(y)))
 
     def update(self, step):
         step = int(step)
+        for line, steps, y in self.curves:
+            n = int(np.searchsorted(steps, step, side="right"))
+            line.set_data(steps[:n], y[:n])
         self.cursor_line.set_xdata([step, step])
-        for dot, tr in self.dots:
-            k = min(step, int(tr.all_steps[-1]))
-            dot.set_data([k], [self._y(tr.loss[k: k + 1])[0]])
-        for dot, tr in self.acc_dots:
-            k = min(step, int(tr.all_steps[-1]))
-            dot.set_data([k], [tr.accuracy[k]])
         return self.artists

@@ -11,7 +11,7 @@ __all__ = ["render_backprop"]
 
 
 def render_backprop(source, output, *, step=None, steps=None, sample=0, phases=True, detail="layers",
-                    later="update", morph_seconds=0.8, phase=None, fps=10, size=(1280, 720), theme="light",
+                    later="update", morph_seconds=0.8, phase=None, fps=10, hold=0.0, size=(1280, 720), theme="light",
                     title=None, progress=False, max_frames=150, wide="subset",
                     max_units=16, rank="weight", palette_colors=255):
     """Render the backprop flow of a training run: the phases of one step, or of a sequence.
@@ -36,6 +36,8 @@ def render_backprop(source, output, *, step=None, steps=None, sample=0, phases=T
     detail : {"layers", "phases"}
     morph_seconds : float
         Duration of the update morph.
+    hold : float
+        Seconds the last frame stays on screen, after its own phase hold, before a movie ends or loops.
     phase : str, optional
         The phase of a still: one of :data:`PHASES` (the last layer or t = 1).
 
@@ -92,6 +94,7 @@ def render_backprop(source, output, *, step=None, steps=None, sample=0, phases=T
     # gradient frame shows them in every layer) and the end
     grads = [i for i, k in enumerate(keys) if getattr(k, "phase", None) in ("grad", "gradient")]
     palette = [0] + grads[-1:] + [len(keys) // 2, len(keys) - 1]
-    return render(layout, keys, output, fps=fps, holds=[getattr(k, "hold", 1) for k in keys], number="frame",
+    return render(layout, keys, output, fps=fps, holds=[getattr(k, "hold", 1) for k in keys], hold=hold,
+                  number="frame",
                   palette=palette, progress=progress,
                   writer_options={"colors": palette_colors} if target.writer == "gif" else None)

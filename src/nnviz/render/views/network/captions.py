@@ -7,6 +7,7 @@ from __future__ import annotations
 from matplotlib.patches import FancyBboxPatch
 
 from ....nn import get_activation
+from ...style import SMALLEST_TEXT
 from .numbers import sup
 
 __all__ = ["caption_text", "draw_equations", "LOSS_TEX"]
@@ -61,7 +62,7 @@ def draw_equations(view, fig, ax, renderer=None):
         y = top - i * step
         if key in heads:
             ax.text(0.0, y + 0.42 * step, heads[key], ha="left", va="center", color=th.muted,
-                    fontsize=0.7 * view._rc_fontsize)
+                    fontsize=SMALLEST_TEXT * view._rc_fontsize)
         ax.text(0.0, y, tag, ha="left", va="center", color=th.text, fontsize=0.9 * fs)
         texts.append(ax.text(x_eq, y, tex, ha="left", va="center", color=th.text, fontsize=fs))
     # the widest equation must fit the panel: shrink every equation alike if it does not
@@ -69,7 +70,7 @@ def draw_equations(view, fig, ax, renderer=None):
     room = (1.0 - x_eq) * ax_w - 4
     if widest > room:
         for t in texts:
-            t.set_fontsize(fs * max(room / widest, 0.5))
+            t.set_fontsize(fs * max(room / widest, SMALLEST_TEXT / 1.02))
     for i, (key, tag, tex) in enumerate(rows):
         y = top - i * step
         box = FancyBboxPatch((-0.02, y - 0.36 * step), 1.02, 0.72 * step, boxstyle="round,pad=0.005,rounding_size=0.02",
@@ -78,12 +79,19 @@ def draw_equations(view, fig, ax, renderer=None):
         box.set_clip_on(False)
         box.set_visible(False)
         view.eq_boxes[key] = box
-    note = ax.text(0.0, 0.015, "w$_{jk}^l$: from unit k of layer l−1 to unit j of layer l\n"
-                   "(nnviz stores it as W[l][k, j])", ha="left", va="bottom", color=th.muted,
-                   fontsize=0.66 * view._rc_fontsize, linespacing=1.3)
-    w = note.get_window_extent(renderer).width
-    if w > ax_w - 2:
-        note.set_fontsize(0.66 * view._rc_fontsize * max((ax_w - 2) / w, 0.5))
+    # the footnote in the smallest text; lines broken shorter where the panel is narrow
+    for lines in (["w$_{jk}^l$: from unit k of layer l−1 to unit j of layer l", "(nnviz stores it as W[l][k, j])"],
+                  ["w$_{jk}^l$: from unit k of layer l−1", "to unit j of layer l", "(nnviz stores it as W[l][k, j])"],
+                  ["w$_{jk}^l$: from unit k", "of layer l−1 to unit j", "of layer l (nnviz stores", "it as W[l][k, j])"]):
+        note = ax.text(0.0, 0.015, "\n".join(lines), ha="left", va="bottom", color=th.muted,
+                       fontsize=SMALLEST_TEXT * view._rc_fontsize, linespacing=1.3)
+        if note.get_window_extent(renderer).width <= ax_w - 2:
+            break
+        note.remove()
+        note = None
+    if note is None:  # nothing fits: the shortest, as it is
+        ax.text(0.0, 0.015, "\n".join(lines), ha="left", va="bottom", color=th.muted,
+                fontsize=SMALLEST_TEXT * view._rc_fontsize, linespacing=1.3)
 
 
 def _batch(view) -> str:

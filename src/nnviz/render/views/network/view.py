@@ -36,7 +36,7 @@ from matplotlib.transforms import offset_copy
 from ....nn import get_activation
 from ...artists.text import FastText
 from ...base import View, register_view
-from ...style import THEMES
+from ...style import SMALLEST_TEXT, THEMES
 from . import captions
 from .numbers import ARROW, format_value, sub, sup
 from .data import StepData, read_step, resolved_loss
@@ -353,7 +353,7 @@ class NetworkView(View):
     def _static(self, fig, ax):
         th, L, n = self.theme, self.L, self.sizes
         self._unit_numbers = []  # (l, j, y) of the unit numbers beside a wide layer's drawn units
-        small = 0.72 * self._rc_fontsize
+        small = SMALLEST_TEXT * self._rc_fontsize
         y_title = 1.55 * self.line_px
         title_fs = 0.85 * self._rc_fontsize
         width_of = lambda text, fs: 0.6 * fs * self.px * len(text)  # noqa: E731  (DejaVu Sans, roughly)
@@ -452,9 +452,9 @@ class NetworkView(View):
                 xc = x0 + (c + 0.5) * cw
                 name = (f"x{sub(j + 1)}" if other == 0 else f"{'y' if other == L else 'h'}{sub(j + 1)}")
                 ax.text(xc, ys[0] + h / 2 + 6, name, ha="center", va="bottom", color=th.muted,
-                        fontsize=0.6 * self._rc_fontsize)
+                        fontsize=SMALLEST_TEXT * self._rc_fontsize)
             ax.text((x0 + x1) / 2, ys[-1] - h / 2 - 4, f"W{sup(l)}" + ("ᵀ" if tall == l else ""),
-                    ha="center", va="top", color=th.muted, fontsize=0.75 * self._rc_fontsize)
+                    ha="center", va="top", color=th.muted, fontsize=SMALLEST_TEXT * self._rc_fontsize)
         # nodes: one scatter for all, plus δ rings
         xy, self.node_index = [], []
         for l in range(L + 1):
@@ -535,7 +535,7 @@ class NetworkView(View):
         # unit numbers of wide layers, left of each node, on a background box above the edges
         for l, j, y in self._unit_numbers:
             t = self._label(ax, self.xs[l], y, dx=-(r + 3), dy=0.5 * r, ha="right", va="bottom",
-                            size=0.66 * self._rc_fontsize, color=th.muted, gid=f"unit[{l}][{j}]")
+                            size=SMALLEST_TEXT * self._rc_fontsize, color=th.muted, gid=f"unit[{l}][{j}]")
             t.set_text(str(j + 1))
         # caption (what happens in this sub-frame)
         self.caption = FastText(ax.figure, 0.0, 1.0, "", ha="left", va="top", fontsize=0.95 * self._rc_fontsize,
