@@ -140,19 +140,23 @@ class DecisionBoundary(NNVizScene):
         # is two VMobjects of many outlines (correct, misclassified) and the rings one more, reset
         # every frame: a few mobjects to redraw per frame instead of hundreds.
         dark = THEMES["dark"]
-        edge = point_styles(dark, 1.0)["right"]["mec"]  # the GIFs' edge colour of a point
+        st = point_styles(dark, 1.0)
+        edge, ring_alpha = st["right"]["mec"], st["ring"]["mec"][3]  # the GIFs' edge colour, ring opacity
         dot_pts, cross_pts, ring_pts = Circle(radius=r).points, _cross_points(1.1 * r), Circle(radius=2.3 * r).points
         classes = [int(c) for c in np.unique(d.labels)]
 
         def marks(template, at):
             return np.vstack([template + p for p in at]) if len(at) else np.zeros((0, 3))
 
-        right_vm, wrong_vm = {}, {}
-        for c in classes:
-            color = dark.class_color(c)
-            right_vm[c] = VMobject(fill_color=color, fill_opacity=1, stroke_color=edge, stroke_width=1)
-            wrong_vm[c] = VMobject(fill_color=color, fill_opacity=1, stroke_color=edge, stroke_width=1.5)
-        rings = VMobject(stroke_color=dark.text, stroke_width=3, stroke_opacity=0.85)
+        def disc(color, width=1.0):  # a correct point (or, with cross_pts, a misclassified one)
+            return VMobject(fill_color=color, fill_opacity=1, stroke_color=edge, stroke_width=width)
+
+        def ring_vm():
+            return VMobject(stroke_color=dark.text, stroke_width=3, stroke_opacity=ring_alpha)
+
+        right_vm = {c: disc(dark.class_color(c)) for c in classes}
+        wrong_vm = {c: disc(dark.class_color(c), 1.5) for c in classes}
+        rings = ring_vm()
         points = VGroup(*right_vm.values(), rings, *wrong_vm.values())
 
         def show_points(wrong):
@@ -190,13 +194,11 @@ class DecisionBoundary(NNVizScene):
         panel.next_to(ax, DOWN, buff=0.75).align_to(ax, LEFT).shift(0.4 * RIGHT)
         legend = VGroup()
         for c, name in enumerate(d.class_names or []):  # the points' own shapes, as drawn
-            disc = VMobject(fill_color=dark.class_color(c), fill_opacity=1, stroke_color=edge, stroke_width=1)
-            disc.points = dot_pts.copy()
-            legend.add(VGroup(disc, text(str(name), 18, MUTED)).arrange(RIGHT, buff=0.12))
-        ring = VMobject(stroke_color=dark.text, stroke_width=3, stroke_opacity=0.85)
-        ring.points = ring_pts.copy()
-        cross = VMobject(fill_color=dark.muted, fill_opacity=1, stroke_color=edge, stroke_width=1.5)
-        cross.points = cross_pts.copy()
+            sample = disc(dark.class_color(c))
+            sample.points = dot_pts.copy()
+            legend.add(VGroup(sample, text(str(name), 18, MUTED)).arrange(RIGHT, buff=0.12))
+        ring, cross = ring_vm(), disc(dark.muted, 1.5)
+        ring.points, cross.points = ring_pts.copy(), cross_pts.copy()
         legend.add(VGroup(VGroup(ring, cross), text("misclassified", 18, MUTED)).arrange(RIGHT, buff=0.12))
         legend.arrange(RIGHT, buff=0.35).next_to(frame, UP, buff=0.15).align_to(frame, LEFT)
 
