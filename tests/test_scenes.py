@@ -131,7 +131,7 @@ def test_scene_outputs_match_the_trace(traces):
     assert signed_scale([0.0, -3.0, 1.0], q=100) == 3.0
 
 
-def test_decision_boundary_counts_agree_with_the_accuracy_it_shows(manim, traces):
+def test_decision_boundary_counts_agree_with_the_accuracy_it_shows(manim, traces, tmp_path):
     # the scene's misclassified count (crosses in rings) and its accuracy readout tell one story
     from nnviz.formatting import percent
     from nnviz.scenes_lib.boundary import BoundaryData, _cross_points
@@ -144,7 +144,8 @@ def test_decision_boundary_counts_agree_with_the_accuracy_it_shows(manim, traces
         np.testing.assert_allclose(1 - B.wrong.sum(1) / n, acc, atol=1e-9)
         assert B.wrong[-1].sum() > 0  # this run ends with points wrong: the crosses are drawn
     # the readout is the formatter's text: 299 of 300 is "99.7%", never a rounded "100%"
-    num = FastNumber(299 / 300, formatter=percent)
+    with manim.tempconfig({"media_dir": str(tmp_path)}):  # manim caches the glyphs' SVG under media_dir
+        num = FastNumber(299 / 300, formatter=percent)
     assert sum(len(slot.points) > 0 for slot in num.slots) == len("99.7%")
     # a cross is a closed outline as wide as the disc it replaces
     pts = _cross_points(0.1)
