@@ -212,14 +212,50 @@ def test_seed003_network_renders_legibly_with_a_marker(moons_trace):
     (W1, _), (W2, _) = moons_trace.params(0)
     imp = np.linalg.norm(W1, axis=0) * np.linalg.norm(W2, axis=1)
     np.testing.assert_array_equal(view.units[1], np.sort(np.argsort(-imp)[:16]))
-    # the output block prints the batch means; the inputs their means
+    # with sample="mean" the nodes print a real forward pass: probe sample 0's, which the network
+    # at that input reproduces (a mean of activations would be no input's pass); its loss is "l"
     shown = _shown(view)
-    a2 = moons_trace.activations(0)[1].mean(axis=0)[0]
+    x = moons_trace.data.X[moons_trace.probe_index[0]]
+    a2 = moons_trace.model_at(0)(x[None])[0, 0]
+    assert shown["x[0]"] == f"x₁ = {format_value(x[0])}"
     assert shown["a[2][0]"] == f"a = {format_value(a2)}"
-    assert shown["C[2][0]"] == f"C = {format_value(moons_trace.loss[0])}"
+    assert shown["C[2][0]"].startswith("l = ")
     assert not np.array_equal(frames[0], frames[1])
     # the nodes are big enough to see at 1280x720, and do not overlap
     assert view.r >= 8 and view.spacing > 2 * view.r
+
+
+def test_batch_mean_shows_a_real_forward_pass_and_the_labelled_batch_gradient(tmp_path):
+    tr = nnviz.train({"data": {"name": "moons", "n": 20}, "model": {"hidden": [2], "activation": "tanh"},
+                      "train": {"steps": 3, "record": "all"}}, trace=tmp_path / "m.h5")
+    view, layout = _layout(tr, sample="mean")
+    k, i = 1, 0  # step 1; the pass shown is probe sample 0's
+    x = tr.data.X[tr.probe_index[i]]
+    layout.render(SubFrame(k, "loss", None))
+    shown, cap = _shown(view), view.caption.get_text()
+    # every node number is sample 0's own forward pass: the network at the printed x gives the printed a
+    z1 = tr.preactivations(k)[0][i]
+    a1, a2 = tr.activations(k)[0][i], tr.activations(k)[1][i]
+    assert [shown["x[0]"], shown["x[1]"]] == [f"x{s} = {format_value(v)}" for s, v in zip("₁₂", x)]
+    np.testing.assert_allclose(tr.model_at(k)(x[None])[0], a2, atol=1e-12)
+    assert shown["z[1][0]"] == f"z = {format_value(z1[0])}" and shown["a[1][1]"] == f"a = {format_value(a1[1])}"
+    assert shown["a[2][0]"] == f"a = {format_value(a2[0])}"
+    assert shown["t[2][0]"] == f"t = {format_value(tr.data.y[tr.probe_index[i], 0])}"
+    assert shown["C[2][0]"].startswith("l = ")  # the sample's loss; the batch's C is in the caption
+    assert f"(sample 0; batch C = {format_value(tr.loss[k])})" in cap
+    # the gradient: the trace's batch dW, db on edges and biases, labelled as a batch mean; δ is sample 0's
+    layout.render(SubFrame(k, "grad", 1))
+    shown, cap = _shown(view), view.caption.get_text()
+    (dW1, db1), _ = tr.grads(k)
+    assert "mean of δ¹ a⁰ over the 20 samples" in cap and "nodes: sample 0" in cap
+    for kk in range(2):
+        for j in range(2):
+            assert shown[f"w[1][{kk},{j}]"] == format_value(dW1[kk, j])
+    assert shown["b[1][0]"] == f"∂C/∂b = {format_value(db1[0])}"
+    assert shown["delta[1][0]"] == f"δ = {format_value(tr.deltas(k)[0][i, 0])}"
+    # dW is the mean of the samples' own δ a, not the δ a of the sample on the nodes
+    D, X = tr.deltas(k)[0], tr.data.X[tr.probe_index]
+    np.testing.assert_allclose(dW1, X.T @ D / len(X), atol=1e-12)
 
 
 def test_seed003_strips(moons_trace):

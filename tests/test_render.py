@@ -225,3 +225,84 @@ def test_raster_field_matches_interpolating_values_then_the_lut():
     assert got.shape == (h, w, 4)
     mismatch = (got != want).any(-1)
     assert mismatch.mean() < 0.002   # float32 rounding at exact half-way points only
+
+
+def test_percentages_never_round_to_100_or_0_unless_exact():
+    from nnviz.formatting import percent
+
+    assert percent(299 / 300) == "99.7%" and percent(299 / 300, 0) == "99.7%"  # not "100%"
+    assert percent(1.0) == "100.0%" and percent(1.0, 0) == "100%" and percent(0.0) == "0.0%"
+    assert percent(0.94) == "94.0%" and percent(0.94, 0) == "94%"  # otherwise the usual rounding
+    assert percent(59999 / 60000) == "99.998%" and percent(1 / 60000) == "0.002%"
+    assert percent(np.float32(299 / 300)) == "99.7%" and percent(float("nan")) == "nan"
+
+
+def _ring_darkness(frame, ax, xy, radius_px):
+    """Share of pixels on a circle around data point ``xy`` that are dark (the light theme's
+    text-coloured ring, a little transparent, over the field's light colours)."""
+    H = frame.shape[0]
+    cx, cy = ax.transData.transform(xy)
+    t = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+    px = np.round(cx + radius_px * np.cos(t)).astype(int)
+    py = np.round(H - (cy + radius_px * np.sin(t))).astype(int)
+    rgb = frame[py, px].astype(int)
+    return float(np.mean(rgb.mean(1) < 120))
+
+
+def test_misclassified_points_are_crosses_in_rings_like_the_legend(moons_trace):
+    from matplotlib.lines import Line2D
+    from nnviz.render.style import get_theme
+
+    tr = moons_trace
+    layout = build_layout([tr], ["boundary"], size=(640, 480))
+    frame = layout.render(8)
+    view = layout.views[0]
+    d = tr.data
+    wrong = decode_outputs(tr.model_at(8)(d.X), d.encoding) != d.labels
+    assert 0 < wrong.sum() < len(wrong) and wrong.mean() == pytest.approx(1 - tr.accuracy[8])
+    # the artists: every point once, a cross of its class colour where the model is wrong, a disc where right
+    for c, right, cross in view.points:
+        np.testing.assert_array_equal(np.column_stack(right.get_data()), d.X[(d.labels == c) & ~wrong])
+        np.testing.assert_array_equal(np.column_stack(cross.get_data()), d.X[(d.labels == c) & wrong])
+        assert right.get_marker() == "o" and cross.get_marker() == "X"
+        assert right.get_mfc() == cross.get_mfc() == get_theme("light").class_color(c)
+    np.testing.assert_array_equal(np.column_stack(view.missed.get_data()), d.X[wrong])
+    # the legend draws exactly these markers: a disc per class, and the ring around a cross
+    legend = view.ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == list(d.class_names) + ["misclassified"]
+    drawn = [(a.get_marker(), a.get_markersize(), a.get_mec(), a.get_markeredgewidth()) for a in
+             [right for _, right, _ in view.points] + [view.missed, view.points[0][2]]]
+    shown = [(a.get_marker(), a.get_markersize(), a.get_mec(), a.get_markeredgewidth()) for a in
+             legend.findobj(Line2D)]
+    assert shown == drawn
+    # the pixels: a text-coloured ring around each misclassified point, none around correct points
+    # away from the boundary line (also text-coloured) and from the misclassified ones
+    r_px = view.missed.get_markersize() / 2 * layout.fig.dpi / 72
+    for j in np.flatnonzero(wrong):
+        assert _ring_darkness(frame, view.ax, d.X[j], r_px) > 0.5
+    segs = np.vstack(view.contour_segments(view._row[8]))
+    far = (np.min(np.linalg.norm(d.X[:, None] - segs[None], axis=2), axis=1) > 0.35) & \
+        (np.min(np.linalg.norm(d.X[:, None] - d.X[wrong][None], axis=2), axis=1) > 0.5)
+    assert far.sum() > 20
+    assert max(_ring_darkness(frame, view.ax, d.X[j], r_px) for j in np.flatnonzero(far)) < 0.15
+
+
+def test_side_by_side_captions_stay_inside_the_frame(tmp_path):
+    # four runs at the default 640x480: the rightmost panel's "loss … acc 100%" once lost its "%"
+    runs = ["xor-identity-1", "xor-identity-2", "xor-relu-1", "xor-relu-2"]
+    traces = [nnviz.train(r, trace=tmp_path / f"{r}.h5", steps=300, record="300") for r in runs]
+    layout = build_layout(traces, ["boundary", "loss"], labels=runs, size=(640, 480))
+    layout.render(300)
+    W = layout.fig.bbox.width
+    for view, tr in zip(layout.views[:4], traces):
+        cap = view.caption
+        assert cap.get_text().endswith(percent_of(tr.accuracy[300]))
+        w = cap._rgba(layout.fig.dpi)[0].shape[1]
+        x = cap.get_transform().transform(cap.get_unitless_position())[0]
+        assert 0 <= x - w / 2 and x + w / 2 <= W, (cap.get_text(), x, w, W)
+
+
+def percent_of(v):
+    from nnviz.formatting import percent
+
+    return percent(v, 0)

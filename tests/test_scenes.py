@@ -131,6 +131,27 @@ def test_scene_outputs_match_the_trace(traces):
     assert signed_scale([0.0, -3.0, 1.0], q=100) == 3.0
 
 
+def test_decision_boundary_counts_agree_with_the_accuracy_it_shows(manim, traces, tmp_path):
+    # the scene's misclassified count (crosses in rings) and its accuracy readout tell one story
+    from nnviz.formatting import percent
+    from nnviz.scenes_lib.boundary import BoundaryData, _cross_points
+    from nnviz.scenes_lib.common import FastNumber
+
+    with nnviz.load_trace(traces["moons"]) as tr:
+        B = BoundaryData(tr, 24)
+        n = len(tr.data.X)
+        acc = np.asarray(tr.accuracy)[np.searchsorted(tr.all_steps, B.steps)]
+        np.testing.assert_allclose(1 - B.wrong.sum(1) / n, acc, atol=1e-9)
+        assert B.wrong[-1].sum() > 0  # this run ends with points wrong: the crosses are drawn
+    # the readout is the formatter's text: 299 of 300 is "99.7%", never a rounded "100%"
+    with manim.tempconfig({"media_dir": str(tmp_path)}):  # manim caches the glyphs' SVG under media_dir
+        num = FastNumber(299 / 300, formatter=percent)
+    assert sum(len(slot.points) > 0 for slot in num.slots) == len("99.7%")
+    # a cross is a closed outline as wide as the disc it replaces
+    pts = _cross_points(0.1)
+    assert np.allclose(pts[0], pts[-1]) and 0.2 < np.ptp(pts[:, 0]) < 0.3
+
+
 def test_conv_walkthrough_is_the_traces_convolution(traces):
     # what ConvolutionFlow draws: the trace's digit, filter and recorded maps, and sums that equal them
     with nnviz.load_trace(traces["cnn"]) as tr:

@@ -230,3 +230,44 @@ def test_cli_animate_with_the_new_views(warp_trace, tmp_path):
                                  "--step", "40", "-q"])
     assert r.exit_code == 0, r.output
     assert still.read_text().count("<image") == 2  # the maps (matplotlib composites an axes' images) and the field
+
+
+def test_runs_whose_losses_coincide_both_stay_visible(tmp_path):
+    """Two runs with the same loss curve: the first is drawn wider, so it shows beside the
+    second run's wide dash gaps and at its edges (it used to show only in 2 of every 7 points)."""
+    from nnviz.render import VIEWS, Layout
+    from nnviz.render.style import get_theme, hex_to_rgb
+
+    tr = nnviz.train("xor-identity-1", trace=tmp_path / "a.h5", steps=60, record="60")
+    view = VIEWS["loss"](tr, runs=[("a", tr), ("b", tr)])
+    layout = Layout([[view]], size=(640, 480))
+    frame = layout.render(60).astype(int)
+    ax = view.ax
+    th = get_theme("light")
+    H = frame.shape[0]
+    cols = np.arange(*ax.transData.transform([[5, 0], [55, 0]])[:, 0].astype(int))
+    steps = ax.transData.inverted().transform(np.column_stack([cols, np.zeros_like(cols)]))[:, 0]
+    rows = H - ax.transData.transform(np.column_stack([steps, np.interp(steps, tr.all_steps, tr.loss)]))[:, 1]
+    band = np.stack([frame[int(r) - 6: int(r) + 7, c] for r, c in zip(rows, cols)], axis=1)  # around the curve
+    for j, share in ((0, 0.45), (1, 0.3)):
+        near = np.abs(band - hex_to_rgb(th.run_color(j)) * 255).sum(-1) < 60
+        assert near.any(axis=0).mean() > share, (j, near.any(axis=0).mean())
+
+
+def test_compared_runs_are_named_by_what_differs(tmp_path):
+    from nnviz.render import animate
+    from nnviz.render.animate import run_labels
+
+    a = nnviz.train("sin2x-tanh", trace=tmp_path / "run.h5", steps=20, record="20")
+    (tmp_path / "other").mkdir()
+    b = nnviz.train("sin2x-tanh", trace=tmp_path / "other" / "run.h5", steps=20, record="20", lr=0.003)
+    assert run_labels([a, b]) == ["lr 0.0001", "lr 0.003"]  # one file name: the settings that differ
+    assert run_labels([a, b], ["left", "right"]) == ["left", "right"]  # a caller's distinct names stay
+    assert run_labels([a, a]) == ["run (1)", "run (2)"]  # nothing differs: numbered
+    layout = build_layout([a, b], ["fit", "loss"], size=(640, 480))
+    layout.render(20)
+    fits = layout.views[:2]
+    assert [v.ax.get_legend().get_title().get_text() for v in fits] == ["lr 0.0001", "lr 0.003"]
+    assert [t.get_text() for t in layout.views[2].ax.get_legend().get_texts()] == ["lr 0.0001 loss", "lr 0.003 loss"]
+    out = animate([a, b], tmp_path / "ab.png", steps="20")
+    assert out.exists()

@@ -25,6 +25,7 @@ from typing import Sequence
 import numpy as np
 
 from .sweeps import SEED002_ETAS, SEED002_LAMBDAS  # the grid of seed 002: np.logspace(-5, 1, 7) each
+from .formatting import percent
 
 __all__ = ["ConvergenceStudy", "convergence_study", "epochs_to_converge", "GridSearch", "grid_search",
            "SEED002_ETAS", "SEED002_LAMBDAS", "perceptron_rule", "Spread", "seed_spread", "MEASURES"]
@@ -341,7 +342,7 @@ class GridSearch:
         def cells(cs):
             return ", ".join(f"(eta {e:g}, lambda {lam:g})" for e, lam, _ in cs)
 
-        text = f"best test accuracy {top[0][2]:.1%}" + (f" ({round(top[0][2] * n)} of {n} images)" if n else "")
+        text = f"best test accuracy {percent(top[0][2])}" + (f" ({round(top[0][2] * n)} of {n} images)" if n else "")
         text += f" at {cells(top)}"
         if near:
             text += f"; one image behind: {cells(near)}"

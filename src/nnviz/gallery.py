@@ -172,10 +172,10 @@ def _sin2x_tanh(path, ctx):
     labels = ["lr 1e-4 (the tutorial's)", "lr 3e-3"]
     size = (600, 420)
 
-    def layout():  # two fits without run titles (they would sit on the fit's legend), one loss panel
-        fits = [VIEWS["fit"](tr) for tr in traces]
+    def layout():  # two fits, each titled by its learning rate (what differs), one loss panel
+        fits = [VIEWS["fit"](tr, label=lab) for tr, lab in zip(traces, labels)]
         loss = VIEWS["loss"](traces[0], log=True, runs=list(zip(labels, traces)))
-        return Layout([fits, [loss]], size=size, title="sin(2x), 5000 epochs: lr 1e-4 (left), 3e-3 (right)",
+        return Layout([fits, [loss]], size=size, title="sin(2x), 5000 epochs",
                       row_heights=[1.0, 0.6], header=lambda k: f"step {int(k)}")
 
     return _movie(path, traces, size=size, layout=layout)
@@ -473,8 +473,8 @@ GALLERY: list[Entry] = [
           "0.230 (sklearn's squared error, random_state=0).", _sklearn_sin10x, "python examples/seed000_sklearn_regressor.py"),
     # seed 001
     Entry("seed001_perceptron.gif", "001", "the perceptron learning rule",
-          "Seed 001's rule, β ← β + η Σ x̃ᵢtᵢ over the ringed (misclassified) points: the first update "
-          "overshoots, and after eight updates no point is wrong, so the rule stops.",
+          "Seed 001's rule, β ← β + η Σ x̃ᵢtᵢ over the misclassified points (crosses in rings): the first "
+          "update overshoots, and after eight updates no point is wrong, so the rule stops.",
           _perceptron, "nnviz animate perceptron -o perceptron.gif"),
     Entry("xor.gif", "001", "XOR with 1 or 2 linear or ReLU neurons",
           "Seed 001's XOR question: linear networks stay at the 0.693 of a coin toss, one ReLU gets 74.5 % (loss 0.487, init "
@@ -569,13 +569,15 @@ GALLERY: list[Entry] = [
           "residual of the equation at ten points brings it onto 10·exp(−2x), the error below 1/100 everywhere.",
           _ode, "nnviz animate ode-decay --log -o ode.gif"),
     Entry("backprop_moons.gif", "003", "backprop through the moons network",
-          "Seed 003's 2-50-1 network, averaged over the batch: the 16 most important of its 50 hidden units "
-          "through one full step, forward, backward and update (the other 34 behind the \"+34\").",
+          "Seed 003's 2-50-1 network with its batch gradient: one training sample's forward pass, loss and "
+          "deltas on the nodes, the gradient averaged over all 100 samples on the edges, for the 16 most "
+          "important of its 50 hidden units through one full step, forward, backward and update (the other 34 "
+          "behind the \"+34\").",
           _backprop_moons, "nnviz backprop moons --sample mean -o moons.gif"),
     # seed 003
     Entry("moons.gif", "003", "the moons homework",
           "The moons homework's 2-50-1 ReLU network with the perceptron error: the boundary, the misclassified "
-          "points (ringed) and the error, step by step.", _animation("moons", frames=30),
+          "points (crosses in rings) and the error, step by step.", _animation("moons", frames=30),
           "nnviz animate moons -o moons.gif"),
     Entry("landscape_moons.gif", "003", "the moons run on its loss landscape",
           "The homework's run on the plane of its path's two principal directions, which holds 91 % of the "

@@ -31,8 +31,8 @@ def _sample(value: str):
 @click.option("--step", "step", type=int, default=None,
               help="The training step to show (default: the first recorded step).")
 @click.option("--sample", default="0", show_default=True, metavar="i|mean",
-              help="Which probe sample the passes show, or 'mean' for the batch mean (edges then show the "
-                   "batch gradient).")
+              help="Which probe sample the passes show, or 'mean' for the batch-mean gradient on the edges "
+                   "and biases (beside probe sample 0's forward pass, loss and deltas).")
 @click.option("--phases/--no-phases", default=True, show_default=True,
               help="Show the phases of each step (forward, loss, backward, gradients, update), or one frame "
                    "per step.")

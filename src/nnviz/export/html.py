@@ -43,6 +43,7 @@ import numpy as np
 from PIL import Image
 
 from .base import PathLike, Writer, register_writer
+from ..formatting import percent
 
 __all__ = ["HtmlWriter", "read_player", "player_document", "PLAYER_FORMATS"]
 
@@ -284,7 +285,7 @@ class HtmlWriter(Writer):
                         parts.append(f"loss {_fmt_loss(values[i])}")
                     a = acc.get(name)
                     if a is not None and math.isfinite(a[i]):
-                        parts.append(f"accuracy {a[i]:.1%}")
+                        parts.append(f"accuracy {percent(a[i])}")
                     if parts:  # one run: "step 7 · loss … · accuracy …"; several: a line each
                         text += f"\n{name}: " + ", ".join(parts) if name else " · " + " · ".join(parts)
             out.append(text)

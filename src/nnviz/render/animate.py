@@ -14,8 +14,10 @@ import numpy as np
 
 from .base import view_class
 from .layout import Layout
+from ..formatting import percent
 
 __all__ = ["select_steps", "story_steps", "build_layout", "animate", "default_views", "header_text", "player_meta",
+           "run_labels",
            "check_steps_spec", "as_trace"]
 
 log = logging.getLogger(__name__)
@@ -194,9 +196,9 @@ def header_text(trace):
         k = min(int(step), int(trace.all_steps[-1]))
         text = f"step {k:>{width}}   loss {trace.loss[k]:.4g}"
         if trace.is_classifier and np.isfinite(trace.accuracy[k]):
-            text += f"   accuracy {trace.accuracy[k]:.1%}"
+            text += f"   accuracy {percent(trace.accuracy[k])}"
             if np.isfinite(trace.test_accuracy[k]):
-                text += f" (test {trace.test_accuracy[k]:.1%})"
+                text += f" (test {percent(trace.test_accuracy[k])})"
         return text
 
     return header
@@ -227,7 +229,7 @@ def build_layout(traces, views=None, labels=None, size=(640, 480), theme="light"
             return Layout([main, strip], size=size, theme=theme, title=title, header=header_text(tr),
                           row_heights=[1.0, 0.42])
         return Layout([row], size=size, theme=theme, title=title, header=header_text(tr))
-    labels = labels or [tr.path.stem for tr in traces]
+    labels = run_labels(traces, labels)
     runs = list(zip(labels, traces))
     rows = []
     for v in views:
@@ -297,11 +299,14 @@ def animate(source, output, *, views=None, steps=None, fps=None, hold=0.0, size=
     target = classify(output)  # an unknown suffix fails before any work
     sources = list(source) if isinstance(source, (list, tuple)) else [source]
     traces = [as_trace(s) for s in sources]
-    if labels is None:
-        labels = [t.path.stem for t in traces]
+    named = labels is not None and len(set(labels)) == len(labels)
+    labels = run_labels(traces, labels)
     frame_steps = select_steps(traces[0], steps, max_frames) if len(traces) == 1 else _shared_steps(traces, steps, max_frames)
     if title is None:
         title = " vs ".join(labels) if len(traces) > 1 else traces[0].config.get("name", labels[0])
+        presets = {tr.config.get("name") for tr in traces}
+        if len(traces) > 1 and not named and len(presets) == 1 and None not in presets:  # one preset, two settings
+            title = f"{presets.pop()}: {title}"
     if views is None and target.is_player:  # the player draws its own loss curve
         views = [v for v in default_views(traces[0]) if v != "loss"] or None
     layout = build_layout(traces, views, labels, size=size, theme=theme, title=title, view_options=view_options)
@@ -345,8 +350,7 @@ def player_meta(traces, labels=None, title=None, log=False) -> dict:
             if np.isfinite(tr.test_accuracy).any():
                 meta["test_accuracy"] = tr.test_accuracy
         return meta
-    labels = list(labels or [tr.path.stem for tr in traces])
-    labels = [lab if labels.count(lab) == 1 else f"{lab} ({i + 1})" for i, lab in enumerate(labels)]
+    labels = run_labels(traces, labels)
     longest = max(traces, key=lambda t: len(t.all_steps))
     meta = {"steps": longest.all_steps, "loss": {lab: tr.loss for lab, tr in zip(labels, traces)},
             "title": title, "log": bool(log)}
@@ -369,3 +373,57 @@ def _shared_steps(traces, spec, max_frames):
     if spec is None:
         return story_steps(allsteps, max_frames)
     return [int(s) for s in allsteps]
+
+
+#: Config settings that never tell two runs apart in a label (bookkeeping, not training).
+_NOT_A_DIFFERENCE = {"name", "description", "record", "probe", "max_trace_gb"}
+#: How a setting is named in a label: "lr 0.003", "λ 0.01", "hidden 8x8".
+_SHORT_NAMES = {"train.l2": "λ", "train.batch_size": "batch", "init.seed": "init seed", "train.seed": "seed",
+                "model.activation": "", "train.optimizer": "", "train.loss": "loss"}
+
+
+def _flat(d, prefix=""):
+    out = {}
+    for k, v in (d or {}).items():
+        if isinstance(v, dict):
+            out.update(_flat(v, f"{prefix}{k}."))
+        else:
+            out[f"{prefix}{k}"] = v
+    return out
+
+
+def _setting(key, value) -> str:
+    name = _SHORT_NAMES.get(key, key.split(".")[-1])
+    if isinstance(value, (list, tuple)):
+        text = "x".join(f"{v:g}" if isinstance(v, float) else str(v) for v in value)
+    elif isinstance(value, float):
+        text = f"{value:g}"
+    else:
+        text = str(value)
+    return f"{name} {text}".strip()
+
+
+def run_labels(traces, labels=None, by_settings=True) -> list[str]:
+    """Names for compared runs that tell them apart.
+
+    ``labels`` (default: the traces' file names, without the cache's key) are kept when they
+    differ. Runs that share a name (one preset trained with other settings) are named by what
+    differs in their configs, e.g. ``["lr 0.0001", "lr 0.003"]``, never "left" and "right";
+    ``by_settings=False`` only numbers them ("moons (1)", "moons (2)").
+    """
+    import re
+
+    traces = list(traces)
+    labels = [str(x) for x in labels] if labels else \
+        [re.sub(r"-[0-9a-f]{16}$", "", Path(str(tr.path)).stem) for tr in traces]
+    if len(set(labels)) == len(labels):
+        return labels
+    if by_settings:
+        flat = [_flat(tr.config) for tr in traces]
+        keys = sorted({k for f in flat for k in f if k.split(".")[-1] not in _NOT_A_DIFFERENCE})
+        differ = [k for k in keys if len({repr(f.get(k)) for f in flat}) > 1]
+        if differ and len(differ) <= 3:
+            named = [", ".join(_setting(k, f.get(k)) for k in differ) for f in flat]
+            if len(set(named)) == len(named):
+                return named
+    return [lab if labels.count(lab) == 1 else f"{lab} ({i + 1})" for i, lab in enumerate(labels)]

@@ -24,6 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .style import CLASS_COLORS, get_theme, rc_params
+from ..formatting import percent
 
 __all__ = ["activations_figure", "convergence_figure", "grid_search_figure", "grid_search_animation",
            "DEFAULT_ACTIVATIONS"]
@@ -246,7 +247,7 @@ def grid_search_figure(gs, path=None, size=(760, 380), theme="light") -> Figure:
         fig.colorbar(im, ax=axes, shrink=0.85, pad=0.02)
         eta, lam, acc = gs.best()
         fig.suptitle(f"digits 64-50-10, {gs.epochs} epochs, batch {gs.batch_size}: best test accuracy "
-                     f"{acc:.1%} at η = {eta:g}, λ = {lam:g}", fontsize="medium")
+                     f"{percent(acc)} at η = {eta:g}, λ = {lam:g}", fontsize="medium")
         if path is not None:
             _save(fig, path, th)
     return fig

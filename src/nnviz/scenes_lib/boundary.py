@@ -11,11 +11,14 @@ the trace.
 from __future__ import annotations
 
 import numpy as np
-from manim import (DOWN, LEFT, RIGHT, UP, Circle, Dot, ImageMobject, Rectangle, ValueTracker, VGroup, VMobject,
-                   config, linear)
+from manim import (DOWN, LEFT, RIGHT, UP, Circle, Dot, ImageMobject, Polygon, Rectangle, ValueTracker, VGroup,
+                   VMobject, config, linear)
 from manim.constants import RESAMPLING_ALGORITHMS
 
-from .common import (CLASS_COLORS, CURSOR, GRID, MUTED, TEXT, NNVizScene, Readout, Timing, check_pillow, duration,
+from ..formatting import percent
+from ..render.style import THEMES
+from ..render.views.boundary import point_styles
+from .common import (CURSOR, GRID, MUTED, TEXT, NNVizScene, Readout, Timing, check_pillow, duration,
                      fade_in, nice_ticks, plain_axes, polyline, scene_trace, set_paths, set_polyline, stack, text,
                      to3)
 
@@ -26,9 +29,7 @@ class BoundaryData:
     """Everything the scene draws, computed from a trace with numpy (no manim objects)."""
 
     def __init__(self, trace, resolution: int = 160):
-        from ..data import decode_outputs
-        from ..render.views.boundary import evaluate_steps, field_colors, grid_for
-        from ..render.style import THEMES
+        from ..render.views.boundary import evaluate_steps, field_colors, grid_for, misclassified
 
         DecisionBoundary.check(trace)
         d = trace.data
@@ -39,8 +40,7 @@ class BoundaryData:
         self.values = values.reshape(len(self.steps), len(self.ys), len(self.xs), -1)
         # (K, ny, nx, 3), row 0 = smallest y; the GIFs' colours (the dark theme, as the scenes)
         self.rgb = field_colors(self.values, d.encoding, THEMES["dark"])
-        out = evaluate_steps(trace, self.steps, d.X, out_dtype=np.float64)
-        self.wrong = np.array([decode_outputs(o, d.encoding) != d.labels for o in out])
+        self.wrong = misclassified(trace, self.steps)  # (K, n) bool: the points drawn as crosses in rings
         self._lines: dict[int, list] = {}
 
     def contours(self, i: int) -> list:
@@ -50,6 +50,18 @@ class BoundaryData:
         if i not in self._lines:
             self._lines[i] = decision_segments(self.xs, self.ys, self.values[i], self.data.encoding)
         return self._lines[i]
+
+
+def _cross_points(r: float) -> np.ndarray:
+    """The outline of a filled "X" as wide as a disc of radius ``r`` (a misclassified point)."""
+    a, t = 1.25 * r, 0.34 * r  # arm reach, arm half-width
+    arm = [(t, 0), (a, a - t), (a - t, a), (0, t)]  # one quarter, from the right corner to the top one
+    quarter = np.array(arm, float)
+    verts = []
+    for k in range(4):  # rotate the quarter by 90 degrees each time
+        c, s = np.cos(k * np.pi / 2), np.sin(k * np.pi / 2)
+        verts += [(c * x - s * y, s * x + c * y, 0.0) for x, y in quarter]
+    return Polygon(*verts).points
 
 
 def _ticks(lo, hi):
@@ -123,17 +135,35 @@ class DecisionBoundary(NNVizScene):
         boundary = VMobject(stroke_color=TEXT, stroke_width=3)
         P = to_scene(d.X)
         r = 0.07 if len(P) <= 300 else 0.045
-        # the points of a class as one VMobject of many circles, the rings as one VMobject holding
-        # only the misclassified points: a few mobjects to redraw per frame instead of hundreds
-        dot_pts = Circle(radius=r).points
-        ring_pts = Circle(radius=2.3 * r).points
-        points = VGroup()
-        for c in np.unique(d.labels):
-            vm = VMobject(fill_color=CLASS_COLORS[int(c) % len(CLASS_COLORS)], fill_opacity=1, stroke_color=TEXT,
-                          stroke_width=1)
-            vm.points = np.vstack([dot_pts + p for p in P[d.labels == c]])
-            points.add(vm)
-        rings = VMobject(stroke_color=TEXT, stroke_width=1.6)
+        # as the GIFs draw them (render.views.boundary.point_styles): a correct point is a disc of
+        # its class colour, a misclassified one a cross of its class colour in a ring. Each class
+        # is two VMobjects of many outlines (correct, misclassified) and the rings one more, reset
+        # every frame: a few mobjects to redraw per frame instead of hundreds.
+        dark = THEMES["dark"]
+        st = point_styles(dark, 1.0)
+        edge, ring_alpha = st["right"]["mec"], st["ring"]["mec"][3]  # the GIFs' edge colour, ring opacity
+        dot_pts, cross_pts, ring_pts = Circle(radius=r).points, _cross_points(1.1 * r), Circle(radius=2.3 * r).points
+        classes = [int(c) for c in np.unique(d.labels)]
+
+        def marks(template, at):
+            return np.vstack([template + p for p in at]) if len(at) else np.zeros((0, 3))
+
+        def disc(color, width=1.0):  # a correct point (or, with cross_pts, a misclassified one)
+            return VMobject(fill_color=color, fill_opacity=1, stroke_color=edge, stroke_width=width)
+
+        def ring_vm():
+            return VMobject(stroke_color=dark.text, stroke_width=3, stroke_opacity=ring_alpha)
+
+        right_vm = {c: disc(dark.class_color(c)) for c in classes}
+        wrong_vm = {c: disc(dark.class_color(c), 1.5) for c in classes}
+        rings = ring_vm()
+        points = VGroup(*right_vm.values(), rings, *wrong_vm.values())
+
+        def show_points(wrong):
+            for c in classes:
+                right_vm[c].points = marks(dot_pts, P[(d.labels == c) & ~wrong])
+                wrong_vm[c].points = marks(cross_pts, P[(d.labels == c) & wrong])
+            rings.points = marks(ring_pts, P[wrong])
 
         # ---------------- the loss curve
         steps_all = tr.all_steps
@@ -158,16 +188,18 @@ class DecisionBoundary(NNVizScene):
 
         step_r = Readout("step", 0, 0, 24)
         loss_r = Readout("loss", loss[0], 4, 24)
-        acc_r = Readout("accuracy", tr.accuracy[0], 0, 24, scale=100, suffix="%")
+        acc_r = Readout("accuracy", tr.accuracy[0], 0, 24, formatter=percent)  # 99.7%, never a rounded 100%
         wrong_r = Readout("misclassified", 0, 0, 24)
         panel = stack([step_r, loss_r, acc_r, wrong_r], 0.45)
         panel.next_to(ax, DOWN, buff=0.75).align_to(ax, LEFT).shift(0.4 * RIGHT)
         legend = VGroup()
-        for c, name in enumerate(d.class_names or []):
-            legend.add(VGroup(Dot(radius=0.08, color=CLASS_COLORS[c % len(CLASS_COLORS)]),
-                              text(str(name), 18, MUTED)).arrange(RIGHT, buff=0.12))
-        legend.add(VGroup(Circle(radius=0.12, stroke_color=TEXT, stroke_width=1.6), text("misclassified", 18, MUTED))
-                   .arrange(RIGHT, buff=0.12))
+        for c, name in enumerate(d.class_names or []):  # the points' own shapes, as drawn
+            sample = disc(dark.class_color(c))
+            sample.points = dot_pts.copy()
+            legend.add(VGroup(sample, text(str(name), 18, MUTED)).arrange(RIGHT, buff=0.12))
+        ring, cross = ring_vm(), disc(dark.muted, 1.5)
+        ring.points, cross.points = ring_pts.copy(), cross_pts.copy()
+        legend.add(VGroup(VGroup(ring, cross), text("misclassified", 18, MUTED)).arrange(RIGHT, buff=0.12))
         legend.arrange(RIGHT, buff=0.35).next_to(frame, UP, buff=0.15).align_to(frame, LEFT)
 
         idx = ValueTracker(0.0)
@@ -181,7 +213,7 @@ class DecisionBoundary(NNVizScene):
             image.pixel_array = rgba(i)
             set_paths(boundary, [to_scene(s) for s in B.contours(i)])
             wrong = B.wrong[i]
-            rings.points = np.vstack([ring_pts + p for p in P[wrong]]) if wrong.any() else np.zeros((0, 3))
+            show_points(wrong)
             j = int(np.searchsorted(steps_all, k))
             set_polyline(done, pts[: j + 1])
             dot.move_to(pts[j])
@@ -192,12 +224,12 @@ class DecisionBoundary(NNVizScene):
 
         refresh(None)
         static = VGroup(frame, ticks, ax, ax.tick_labels, full, test_curve, legend)
-        self.play(fade_in(title, static, image, boundary, points, rings, done, dot, panel), run_time=T.intro)
+        self.play(fade_in(title, static, image, boundary, points, done, dot, panel), run_time=T.intro)
         # z-order: the static parts first, then the image and everything drawn over it. The updater
         # sits on the image, the first mobject that changes, so that manim paints the static parts
         # once and redraws only the rest each frame.
-        self.remove(image, boundary, points, rings, done, dot, panel)
-        self.add(image, boundary, points, rings, done, dot, panel)
+        self.remove(image, boundary, points, done, dot, panel)
+        self.add(image, boundary, points, done, dot, panel)
         image.add_updater(refresh)
         self.play(idx.animate.set_value(K - 1), run_time=T.train, rate_func=linear)
         image.clear_updaters()

@@ -94,13 +94,17 @@ class FastNumber(VMobject):
         Font size.
     align : {"center", "left"}
         What stays put when the value changes: the centre, or the left end on the baseline.
+    formatter : callable, optional
+        ``value -> str`` instead of ``decimals``, ``scale`` and ``suffix``, e.g.
+        :func:`nnviz.formatting.percent` for an accuracy.
     """
 
     def __init__(self, value: float = 0.0, decimals: int = 2, size: float = 20, color: str = TEXT,
-                 align: str = "center", max_chars: int = 10, scale: float = 1.0, suffix: str = "", **kw):
+                 align: str = "center", max_chars: int = 10, scale: float = 1.0, suffix: str = "",
+                 formatter=None, **kw):
         super().__init__(**kw)
         self.decimals, self.align, self.k = decimals, align, size / 48
-        self.factor, self.suffix = scale, suffix
+        self.factor, self.suffix, self.formatter = scale, suffix, formatter
         self.anchor = VMobject(stroke_width=0, fill_opacity=0)
         self.anchor.points = np.zeros((4, 3))
         self.slots = [VMobject(stroke_width=0, fill_color=color, fill_opacity=1) for _ in range(max_chars)]
@@ -110,7 +114,10 @@ class FastNumber(VMobject):
 
     def set_value(self, v: float) -> "FastNumber":
         v = float(v)
-        s = (fmt(v * self.factor, self.decimals) if np.isfinite(v) else "nan") + self.suffix
+        if self.formatter is not None:
+            s = self.formatter(v)
+        else:
+            s = (fmt(v * self.factor, self.decimals) if np.isfinite(v) else "nan") + self.suffix
         self.value = v
         g = _Glyphs.get()
         s = "".join(c for c in s if c in g.rel)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .grid import describe_value
+from ..formatting import percent
 
 __all__ = ["Cells", "cells_of", "ranked", "summary_lines", "HIGHER_IS_BETTER", "METRIC_NAMES", "label_of"]
 
@@ -162,7 +163,7 @@ def cells_of(table, metric: str | None = None) -> Cells:
 
 
 def _fmt_metric(c: Cells, v: float) -> str:
-    return f"{v:.1%}" if c.metric.endswith("accuracy") else f"{v:.4g}"
+    return percent(v) if c.metric.endswith("accuracy") else f"{v:.4g}"
 
 
 def summary_lines(table, metric: str | None = None, near: int = 1) -> list[str]:

@@ -10,6 +10,7 @@ import numpy as np
 
 from .store import CHECKS, SCALARS, TraceError, open_h5
 from .validate import check_steps, read_header
+from ..formatting import percent
 
 __all__ = ["Trace", "load_trace"]
 
@@ -112,7 +113,7 @@ class Trace:
                 ("steps", f"{s['steps']} ({s['recorded']} with tensors), {s['status']}"),
                 ("final loss", f"{s['final_loss']:.4g}")]
         if "final_accuracy" in s:
-            rows.append(("final accuracy", f"{s['final_accuracy']:.1%}"))
+            rows.append(("final accuracy", percent(s['final_accuracy'])))
         if s.get("message"):
             rows.append(("message", s["message"]))
         body = "".join(f"<tr><td style='text-align:left;color:#666'>{html.escape(k)}</td>"

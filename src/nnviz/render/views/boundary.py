@@ -23,8 +23,9 @@ from ..base import View, register_view
 from ..artists.text import FastText
 from ..artists.raster import RasterField
 from ..style import hex_to_rgb
+from ...formatting import percent
 
-__all__ = ["BoundaryView", "resolution_for", "field_colors", "grid_for", "threshold_of", "probabilities", "decision_segments",
+__all__ = ["BoundaryView", "resolution_for", "point_styles", "point_legend_handles", "misclassified", "field_colors", "grid_for", "threshold_of", "probabilities", "decision_segments",
            "evaluate_steps"]
 
 _STRENGTH = 0.8  # how far a fully confident colour moves from the panel colour to the class colour
@@ -170,6 +171,19 @@ def evaluate_steps(trace, steps, X, layer=None, budget_mb=96, dtype=np.float64, 
     return np.concatenate(out) if out else np.zeros((0, len(X), width), out_dtype)
 
 
+def misclassified(trace, steps) -> np.ndarray:
+    """Which training points the network gets wrong at each step: bool (n_steps, n_samples).
+
+    The network's decoded output on ``trace.data.X`` against the labels, in float64: the same
+    decision as the trace's accuracy, so the count of misclassified points always agrees with it.
+    """
+    from ...data import decode_outputs
+
+    d = trace.data
+    out = evaluate_steps(trace, steps, d.X, out_dtype=np.float64)
+    return np.array([decode_outputs(o, d.encoding) != d.labels for o in out]).reshape(len(out), len(d.X))
+
+
 def decision_segments(xs, ys, values, encoding) -> list:
     """The decision boundary of a field of network outputs on a grid, as polylines.
 
@@ -199,6 +213,37 @@ def decision_segments(xs, ys, values, encoding) -> list:
             gen = contour_generator(xs, ys, z, line_type=LineType.Separate)
             segs += [s for s in gen.lines(level) if len(s) > 1]
     return segs
+
+
+def point_styles(theme, ms: float) -> dict:
+    """How data points look in every view and still (matplotlib ``Line2D`` keywords), by role.
+
+    ``"right"`` and ``"wrong"`` take a class colour as ``mfc``: a correctly classified training
+    point is a disc of its class colour; a misclassified one a cross ("X") of its (true) class
+    colour inside a text-coloured ``"ring"`` (a little transparent, so that a crowd of errors
+    stays a crowd of crosses, not a black blob), so that an error differs
+    in shape as well as colour and can be found from the back of a hall. ``"test"`` points are
+    hollow discs with an ``mec`` of their class colour. The legend draws the same keywords
+    (:func:`point_legend_handles`), so it always matches the points.
+    """
+    return {
+        "right": dict(marker="o", ms=ms, mec="white", mew=0.6),  # white: a point pops from a field of its colour
+        "wrong": dict(marker="X", ms=1.5 * ms, mec="white", mew=0.6),
+        "ring": dict(marker="o", ms=2.2 * ms, mfc="none", mec=mpl.colors.to_rgba(theme.text, 0.75), mew=1.2),
+        "test": dict(marker="o", ms=ms, mfc=theme.background, mew=1.3),
+    }
+
+
+def point_legend_handles(theme, ms: float, class_names) -> list:
+    """Legend entries: a disc per class, then "misclassified" (the ring around a muted cross)."""
+    from matplotlib.lines import Line2D
+
+    st = point_styles(theme, ms)
+    handles = [Line2D([], [], ls="none", mfc=theme.class_color(c), label=str(name), **st["right"])
+               for c, name in enumerate(class_names)]
+    cross = Line2D([], [], ls="none", mfc=theme.muted, **st["wrong"])
+    ring = Line2D([], [], ls="none", **st["ring"])
+    return handles + [(ring, cross)]
 
 
 def resolution_for(size) -> int:
@@ -265,10 +310,7 @@ class BoundaryView(View):
             self.lut = confidence_lut(self.data.encoding, self.theme, self.hard, self.levels)
         else:
             self.rgb = field_colors(self.values, self.data.encoding, self.theme, self.hard)
-        from ...data import decode_outputs
-
-        out = evaluate_steps(self.trace, rec, self.data.X)
-        self.wrong = [decode_outputs(o, self.data.encoding) != self.data.labels for o in out]
+        self.wrong = misclassified(self.trace, rec)
         self._contours = {}
 
     def palette_colors(self) -> np.ndarray:
@@ -302,27 +344,28 @@ class BoundaryView(View):
         ax.set_aspect("equal", adjustable="box")
         self.contour = LineCollection([], colors=th.text, linewidths=1.4, animated=True, zorder=2)
         ax.add_collection(self.contour)
-        # Points as one marker line per class: Agg stamps a cached marker, several times faster
-        # per frame than a scatter's PathCollection.
+        # Points as marker lines per class (correct, misclassified) and one line of rings: Agg
+        # stamps a cached marker, several times faster per frame than a scatter's PathCollection.
         ms = 4.7 if len(d.X) <= 300 else 3.2
+        st = point_styles(th, ms)
         self.artists = [self.im, self.contour]
+        self.points = []  # (class, the correct-points line, the misclassified-points line)
         for c in range(d.n_classes):
-            train = d.X[d.labels == c]
-            self.artists += ax.plot(train[:, 0], train[:, 1], "o", ls="none", ms=ms, mfc=th.class_color(c),
-                                    mec="white", mew=0.6, animated=True, zorder=3)
+            color = th.class_color(c)
             if len(d.X_test):
                 test = d.X_test[d.labels_test == c]
-                self.artists += ax.plot(test[:, 0], test[:, 1], "o", ls="none", ms=ms, mfc=th.background,
-                                        mec=th.class_color(c), mew=1.3, animated=True, zorder=3)
-        self.missed, = ax.plot([], [], "o", ls="none", ms=ms * 1.8, mfc="none", mec=th.text, mew=1.1,
-                               animated=True, zorder=4)
+                self.artists += ax.plot(test[:, 0], test[:, 1], ls="none", mec=color, animated=True, zorder=3,
+                                        **st["test"])
+            right, = ax.plot([], [], ls="none", mfc=color, animated=True, zorder=3, **st["right"])
+            wrong, = ax.plot([], [], ls="none", mfc=color, animated=True, zorder=5, **st["wrong"])
+            self.points.append((c, right, wrong))
+            self.artists += [right, wrong]
+        self.missed, = ax.plot([], [], ls="none", animated=True, zorder=4, **st["ring"])
         self.artists.append(self.missed)
         if not self.label and d.class_names:  # which colour is which class, by the data's own labels
-            from matplotlib.lines import Line2D
-
-            handles = [Line2D([], [], marker="o", ls="none", ms=ms, mfc=th.class_color(c), mec="white", mew=0.6,
-                              label=str(name)) for c, name in enumerate(d.class_names)]
-            ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(len(handles), 5),
+            handles = point_legend_handles(th, ms, d.class_names)
+            ax.legend(handles=handles, labels=[h.get_label() for h in handles[:-1]] + ["misclassified"],
+                      loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=min(len(handles), 5),
                       frameon=False, fontsize="small", handletextpad=0.1, columnspacing=0.8, borderaxespad=0.1)
         ax.set_xlabel("x₁")
         ax.set_ylabel("x₂", rotation=0, labelpad=8)
@@ -338,13 +381,30 @@ class BoundaryView(View):
             ax.figure.add_artist(self.caption)
             self.artists.append(self.caption)
 
+    def _keep_caption_inside(self):
+        """Centre the run's caption over its panel, moved in where it would run off the frame
+        (the rightmost of four panels at 640x480 lost its "%")."""
+        fig, cap = self.ax.figure, self.caption
+        box, W = self.ax.get_window_extent(), fig.bbox.width
+        if box.width < 1:
+            return
+        w = cap._rgba(fig.dpi)[0].shape[1] if cap.get_animated() else \
+            cap.get_window_extent(fig.canvas.get_renderer()).width
+        centre = min(max(box.x0 + box.width / 2, w / 2 + 2), W - w / 2 - 2)
+        cap.set_x((centre - box.x0) / box.width)
+
     def update(self, step):
         i = self._row[self.at(step)]
         self.im.set_field(self.u[i] if self.binary else self.rgb[i])
         self.contour.set_segments(self.contour_segments(i))
         if self.label:
             k = min(int(step), int(self.trace.all_steps[-1]))
-            self.caption.set_text(f"loss {self.trace.loss[k]:.3g}  acc {self.trace.accuracy[k]:.0%}")
-        wrong = self.wrong[i]
-        self.missed.set_data(self.data.X[wrong, 0], self.data.X[wrong, 1])
+            self.caption.set_text(f"loss {self.trace.loss[k]:.3g}  acc {percent(self.trace.accuracy[k], 0)}")
+            self._keep_caption_inside()
+        wrong, X, labels = self.wrong[i], self.data.X, self.data.labels
+        for c, right_line, wrong_line in self.points:
+            ok, bad = (labels == c) & ~wrong, (labels == c) & wrong
+            right_line.set_data(X[ok, 0], X[ok, 1])
+            wrong_line.set_data(X[bad, 0], X[bad, 1])
+        self.missed.set_data(X[wrong, 0], X[wrong, 1])
         return self.artists

@@ -171,13 +171,14 @@ class FitView(View):
         ax.grid(True, color=th.grid, lw=0.5, alpha=0.7)
         ax.tick_params(length=2)
         ax.set_ylabel("y")
+        # several runs: each panel named by its run, as the title of its legend (a title above the
+        # axes would sit on the legend)
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3, fontsize="small",
-                  borderaxespad=0.2, handlelength=1.6, columnspacing=1.0)
+                  borderaxespad=0.2, handlelength=1.6, columnspacing=1.0, title=self.label or None,
+                  alignment="left", title_fontproperties={"weight": "bold", "size": "medium"})
         self.note = axes_text(ax, 0.98, 0.03, "", fontsize=ax.xaxis.label.get_fontsize() * 0.9,
                              color=OUTPUT_COLOR, ha="right", va="bottom")
         self.artists.append(self.note)
-        if self.label:
-            ax.set_title(self.label, fontsize="medium", loc="right")
         if self.rax is not None:
             rax = self.rax
             rax.axhline(0, color=th.muted, lw=0.8)

@@ -40,9 +40,10 @@ from matplotlib.collections import LineCollection
 
 from ...nn import forward_many, get_activation
 from ..base import View, register_view
-from .boundary import (confidence_lut, decision_segments, evaluate_steps, field_colors, grid_for,
-                       signed_confidence)
+from .boundary import (confidence_lut, decision_segments, evaluate_steps, field_colors, grid_for, misclassified,
+                       point_styles, signed_confidence)
 from ..artists.raster import RasterField
+from ...formatting import percent
 
 __all__ = ["HiddenView", "pca_projection"]
 
@@ -219,6 +220,7 @@ class HiddenView(View):
             if len(self.data.X_test):
                 self.test_xy[..., 1] = self._rows(self.data.labels_test)
             self.line_xy = self.line_xy[:, :0]
+        self.wrong = misclassified(tr, rec)
         if self.background:
             self._prepare_background(rec)
         # share of the row: what the fixed limits need at equal scales (the layout reads it after prepare)
@@ -271,7 +273,7 @@ class HiddenView(View):
         if self.mode == "line":
             return "unit 1", ""
         e = self.explained
-        return f"PC 1 ({e[0]:.0%} of variance)", f"PC 2 ({e[1]:.0%})"
+        return f"PC 1 ({percent(e[0], 0)} of variance)", f"PC 2 ({percent(e[1], 0)})"
 
     def setup(self, fig, spec):
         th, d = self.theme, self.data
@@ -292,22 +294,25 @@ class HiddenView(View):
                                          alpha=0.75, animated=True, zorder=1)
         ax.add_collection(self.grid_lines)
         self.artists.append(self.grid_lines)
-        # markers: one Line2D per class (Agg stamps a marker drawn once: ~6x faster than a
-        # scatter's path collection, which matters as every point moves in every frame)
+        # markers: Line2Ds per class (Agg stamps a marker drawn once: ~6x faster than a scatter's
+        # path collection, which matters as every point moves in every frame); training points
+        # as the boundary view draws them: correct, misclassified (a cross in a ring)
         ms = (18 if len(d.X) <= 300 else 8) ** 0.5
-        self.markers = []  # (artist, which points: "train"/"test", their indices)
+        st = point_styles(th, ms)
+        self.markers = []  # (artist, which points: "train"/"test", their indices, "right"/"wrong"/"all")
         for which, labels in (("train", d.labels), ("test", d.labels_test if len(d.X_test) else [])):
             labels = np.asarray(labels)
             for c in np.unique(labels):
                 idx = np.flatnonzero(labels == c)
                 color = th.class_color(int(c))
-                if which == "train":
-                    style = dict(mfc=color, mec="white", mew=0.5)
-                else:
-                    style = dict(mfc=th.background, mec=color, mew=1.1)
-                line, = ax.plot([], [], "o", ms=ms, ls="none", animated=True, zorder=3, **style)
-                self.markers.append((line, which, idx))
-                self.artists.append(line)
+                roles = (("right", dict(mfc=color, **st["right"])), ("wrong", dict(mfc=color, **st["wrong"]))) \
+                    if which == "train" else (("all", dict(mec=color, **st["test"])),)
+                for role, style in roles:
+                    line, = ax.plot([], [], ls="none", animated=True, zorder=5 if role == "wrong" else 3, **style)
+                    self.markers.append((line, which, idx, role))
+                    self.artists.append(line)
+        self.rings, = ax.plot([], [], ls="none", animated=True, zorder=4, **st["ring"])
+        self.artists.append(self.rings)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_aspect("equal", adjustable="box")
@@ -336,15 +341,19 @@ class HiddenView(View):
                 self._segs[i] = decision_segments(self.bxs, self.bys, self.bvalues[i], self.data.encoding)
             self.contour.set_segments(self._segs[i])
         self.grid_lines.set_segments(list(self.line_xy[i]))
-        for line, which, idx in self.markers:
+        wrong = self._drawn_wrong = self.wrong[i]
+        for line, which, idx, role in self.markers:
+            if role != "all":
+                idx = idx[wrong[idx] == (role == "wrong")]
             xy = (self.point_xy if which == "train" else self.test_xy)[i][idx]
             line.set_data(xy[:, 0], xy[:, 1])
+        self.rings.set_data(self.point_xy[i][wrong, 0], self.point_xy[i][wrong, 1])
         return self.artists
 
     def drawn_positions(self) -> np.ndarray:
         """Where the training points are drawn now (after :meth:`update`), shape (n_samples, 2)."""
         out = np.full((len(self.data.X), 2), np.nan)
-        for line, which, idx in self.markers:
+        for line, which, idx, role in self.markers:
             if which == "train":
-                out[idx] = np.column_stack(line.get_data())
+                out[idx[self._drawn_wrong[idx] == (role == "wrong")]] = np.column_stack(line.get_data())
         return out

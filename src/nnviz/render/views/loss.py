@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..base import View, register_view
-from ..style import RUN_DASHES
+from ..style import RUN_DASHES, run_width
 
 __all__ = ["CurvesView"]
 
@@ -59,9 +59,10 @@ class CurvesView(View):
             dash = RUN_DASHES[j % len(RUN_DASHES)] if multi else "-"
             steps = tr.all_steps
             last = max(last, int(steps[-1]))
-            self._curve(ax, steps, self._y(tr.loss), color=color, lw=1.4, ls=dash,
+            wide = run_width(j, len(self.runs)) / 1.4  # earlier runs wider: coinciding curves both show
+            self._curve(ax, steps, self._y(tr.loss), color=color, lw=1.4 * wide, ls=dash,
                         label=f"{label} loss" if multi else "train loss", marker="os^D"[j % 4] if multi else "o",
-                        ms=5)
+                        ms=5 * wide ** 0.5)
             if not multi and np.isfinite(tr.test_loss).any():
                 self._curve(ax, steps, self._y(tr.test_loss), color=th.test, lw=1.2, ls="--", label="test loss")
             if self.show_acc and tr.is_classifier and not multi:

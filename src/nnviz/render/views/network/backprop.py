@@ -71,7 +71,7 @@ def render_backprop(source, output, *, step=None, steps=None, sample=0, phases=T
                                  equations=True if phases or phase else "auto")
     if title is None:
         name = trace.config.get("name", Path(str(trace.path)).stem)
-        who = "batch mean" if sample == "mean" else f"sample {sample}"
+        who = "batch gradient" if sample == "mean" else f"sample {sample}"  # the caption names the pass's sample
         title = f"{name} · backprop · {who}"
     layout = Layout([[view]], size=size, theme=theme, title=title, header=header_text(trace))
     if target.is_still:

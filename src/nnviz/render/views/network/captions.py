@@ -94,10 +94,17 @@ def draw_equations(view, fig, ax, renderer=None):
                 fontsize=SMALLEST_TEXT * view._rc_fontsize, linespacing=1.3)
 
 
+def _batch(view) -> str:
+    """What the trace's gradient averages over: "100 samples", or "minibatch of 32"."""
+    size = int(view.trace.config.get("train", {}).get("batch_size", 0) or 0)
+    return f"minibatch of {size}" if 0 < size < view.n_train else f"{view.n_train} samples"
+
+
 def caption_text(view, key, st, d) -> str:
     """What sub-frame ``key`` of ``view`` (a NetworkView) shows, in one line."""
     L, phase, layer = view.L, st["phase"], getattr(key, "layer", None)
-    who = "batch mean" if view.sample == "mean" else f"sample {view.sample}"
+    mean = view.sample == "mean"  # a real sample's pass beside the batch-mean gradient
+    who = f"sample {d.extra['forward_sample']}" if mean else f"sample {view.sample}"
     if phase is None:
         return f"forward pass ({who})"
     if phase == "z":
@@ -107,7 +114,8 @@ def caption_text(view, key, st, d) -> str:
     if phase == "a":
         return f"forward, layer {layer}: a{sup(layer)} = {get_activation(view.acts[layer - 1]).symbol}(z{sup(layer)})"
     if phase == "loss":
-        return f"loss at the output: {'C' if view.sample == 'mean' or view.n_train == 1 else 'l'} = {view.fmt(d.loss)}"
+        text = f"loss at the output: {view._loss_symbol()} = {view.fmt(d.loss)}"
+        return text + (f" ({who}; batch C = {view.fmt(d.extra['batch_loss'])})" if mean else "")
     if phase == "delta":
         if layer == L:
             return f"output error δ{sup(L)} = f′(z{sup(L)}) ∂C/∂a{sup(L)}   (1)"
@@ -115,10 +123,14 @@ def caption_text(view, key, st, d) -> str:
     if phase == "backward":
         return "backward pass: every δ, top to bottom   (1), (2)"
     if phase == "gradient":
+        if mean:
+            return f"gradients of every layer: batch means over the {_batch(view)} (nodes: {who})   (3), (4)"
         return "gradients of every layer: ∂C/∂w = δ a, ∂C/∂b = δ   (3), (4)"
     if phase == "grad":
-        what = "sample's own gradient" if view.sample != "mean" else "batch gradient"
-        return f"gradient of layer {layer}: ∂C/∂w = δ{sup(layer)} a{sup(layer - 1)} ({what})   (3), (4)"
+        if mean:  # the trace's dW: not the δ a of the sample on the nodes
+            return (f"gradient of layer {layer}: ∂C/∂w = mean of δ{sup(layer)} a{sup(layer - 1)} over the "
+                    f"{_batch(view)}{' + λw' if view.l2 else ''} (nodes: {who})   (3), (4)")
+        return f"gradient of layer {layer}: ∂C/∂w = δ{sup(layer)} a{sup(layer - 1)} (sample's own gradient)   (3), (4)"
     if phase == "update":
         lr = float(view.trace.lr[int(key)]) if len(view.trace.lr) > int(key) else float("nan")
         done = f"{round(st['update'] * 100):d}%"

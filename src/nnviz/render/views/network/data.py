@@ -9,12 +9,12 @@ import numpy as np
 from ....nn import get_loss
 from .phases import next_params
 
-__all__ = ["StepData", "read_step", "resolved_loss"]
+__all__ = ["StepData", "read_step", "resolved_loss", "MEAN_FORWARD_SAMPLE"]
 
 
 @dataclass
 class StepData:
-    """The numbers of one recorded step for one sample (or the probe mean).
+    """The numbers of one recorded step for one sample (and, with ``sample="mean"``, the batch gradient).
 
     Every list is indexed by layer ``l = 0 .. L`` as in :mod:`nnviz.nn.mlp` (index 0 unused
     except ``a[0]``, the input). ``gW``/``gb`` are the gradients the edges show.
@@ -46,10 +46,21 @@ def resolved_loss(trace) -> str:
     return name
 
 
+#: The probe sample whose forward pass, loss and δ a ``sample="mean"`` diagram shows beside the
+#: batch gradient: a mean of activations is no forward pass of any input, so a real one is shown.
+MEAN_FORWARD_SAMPLE = 0
+
+
 def read_step(trace, k: int, sample, loss_name: str) -> StepData:
-    """The numbers of recorded step ``k``: probe sample ``sample``'s own (its loss by ``loss_name``,
-    its gradient ``delta a`` by eq. (3) and (4)), or with ``sample="mean"`` the probe mean and the
-    batch gradient."""
+    """The numbers of recorded step ``k``.
+
+    ``sample=i``: probe sample ``i``'s own forward pass, its loss by ``loss_name`` and its own
+    gradient ``δ a`` by eq. (3) and (4). ``sample="mean"``: the forward pass, loss and δ of the
+    real probe sample :data:`MEAN_FORWARD_SAMPLE` (every number on a node then belongs to one
+    input, and checks by hand), and on the edges and biases the trace's batch gradient ``dW``,
+    ``db`` (the mean of ``δ a`` over the batch); ``extra`` then holds ``"batch_loss"``, the
+    trace's loss ``C`` of the step, and ``"forward_sample"``.
+    """
     tr, L = trace, trace.L
     params, grads = tr.params(k), tr.grads(k)
     Z, A, D = tr.preactivations(k), tr.activations(k), tr.deltas(k)
@@ -57,22 +68,19 @@ def read_step(trace, k: int, sample, loss_name: str) -> StepData:
     Y = tr.data.y[tr.probe_index]
     W = [None] + [np.asarray(p[0], float) for p in params]
     b = [None] + [None if p[1] is None else np.asarray(p[1], float) for p in params]
-    if sample == "mean":
-        pick = lambda M: np.asarray(M, float).mean(axis=0)  # noqa: E731
-        target = None
-        loss = float(tr.loss[k])
-    else:
-        i = sample
-        pick = lambda M: np.asarray(M, float)[i]  # noqa: E731
-        target = np.asarray(Y[i], float)
-        aL = np.asarray(A[-1], float)[i][None]
-        loss = float(get_loss(loss_name).per_sample(aL, target[None])[0]) if len(tr.data.X) > 1 else float(tr.loss[k])
+    i = MEAN_FORWARD_SAMPLE if sample == "mean" else int(sample)
+    pick = lambda M: np.asarray(M, float)[i]  # noqa: E731
+    target = np.asarray(Y[i], float)
+    aL = np.asarray(A[-1], float)[i][None]
+    loss = float(get_loss(loss_name).per_sample(aL, target[None])[0]) if len(tr.data.X) > 1 else float(tr.loss[k])
     a = [pick(X)] + [pick(M) for M in A]
     z = [None] + [pick(M) for M in Z]
     delta = [None] + [pick(M) for M in D]
-    if sample == "mean":
+    extra = {}
+    if sample == "mean":  # the batch gradient, as the trainer used it
         gW = [None] + [np.asarray(g[0], float) for g in grads]
         gb = [None] + [None if g[1] is None else np.asarray(g[1], float) for g in grads]
+        extra = {"batch_loss": float(tr.loss[k]), "forward_sample": i}
     else:  # the sample's own gradient, eq. (3) and (4) for one sample
         gW = [None] + [np.outer(a[l - 1], delta[l]) for l in range(1, L + 1)]
         gb = [None] + [None if b[l] is None else delta[l].copy() for l in range(1, L + 1)]
@@ -81,4 +89,4 @@ def read_step(trace, k: int, sample, loss_name: str) -> StepData:
     if nxt is not None:
         W_next = [None] + [np.asarray(p[0], float) for p in nxt]
         b_next = [None] + [None if p[1] is None else np.asarray(p[1], float) for p in nxt]
-    return StepData(W, b, z, a, delta, gW, gb, W_next, b_next, target, loss)
+    return StepData(W, b, z, a, delta, gW, gb, W_next, b_next, target, loss, extra)

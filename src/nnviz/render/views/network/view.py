@@ -11,8 +11,9 @@ every unit as a thin column with the weight matrices as heat strips.
 
 Numbers
 -------
-Every number printed comes from the trace: ``z``, ``a``, ``δ`` of probe sample ``sample`` (or
-their mean over the probe samples with ``sample="mean"``), ``W``/``b`` from ``trace.params(k)``,
+Every number printed comes from the trace: ``z``, ``a``, ``δ`` of probe sample ``sample`` (with
+``sample="mean"``, of probe sample 0: a mean of activations is no forward pass of any input),
+``W``/``b`` from ``trace.params(k)``,
 the next parameters from ``trace.params(k + 1)`` (or, for full-batch gradient descent when step
 ``k + 1`` is not recorded, ``W - lr * dW``). Edge gradients are the chosen sample's own
 ``∂l/∂w_jk = δ_j a_k`` (eq. 3 for one sample), or the trace's batch gradient ``dW`` with
@@ -62,8 +63,8 @@ class NetworkView(View):
     -------
     sample : int or "mean"
         Which probe sample's ``z``, ``a``, ``δ`` are shown (``trace.probe_index[sample]`` of the
-        training data), or ``"mean"`` for their mean over the probe samples (edges then show the
-        batch gradient ``dW``).
+        training data), or ``"mean"`` for the batch gradient ``dW``, ``db`` on the edges and biases
+        beside probe sample 0's forward pass, loss and ``δ`` (captions say which is which).
     wide : {"subset", "strips"}
         Layers wider than ``max_units``: the most important units and a "… +N" marker, or every
         unit as a thin column with the weight matrices as heat strips.
@@ -203,7 +204,7 @@ class NetworkView(View):
             return ["x"]
         lines = (["b"] if (l < self.L or self.trace.output_bias) else []) + ["z", "a"]
         if l == self.L:
-            lines += (["t"] if self.sample != "mean" else []) + ["C"]
+            lines += ["t", "C"]
         return lines + ["delta"]
 
     def setup(self, fig, spec):
@@ -714,7 +715,8 @@ class NetworkView(View):
         return self.artists
 
     def _loss_symbol(self):
-        return "C" if (self.sample == "mean" or self.n_train == 1) else "l"
+        """The loss a node prints is one sample's: ``l``, or ``C`` when the batch is that sample."""
+        return "C" if self.n_train == 1 else "l"
 
     def _node_text(self, q, l, j, d: StepData, st, t) -> str:
         f = self.fmt
