@@ -81,9 +81,9 @@ def main(argv=None):
     steps = f"0:{n - 1}"
     runs = {"baseline": ([sys.executable, str(HERE / "funcanimation_baseline.py"), "moons.h5", "base.gif",
                           "--frames", str(n)], after),
-            "nnviz": (_nnviz("animate", "moons.h5", "-o", "after.gif", "--steps", steps, "-q"), after)}
+            "nnviz": (_nnviz("animate", "moons.h5", "-o", "after.gif", "--frames", steps, "-q"), after)}
     if args.before:
-        runs["nnviz before"] = (_nnviz("animate", "moons.h5", "-o", "before.gif", "--steps", steps, "-q"),
+        runs["nnviz before"] = (_nnviz("animate", "moons.h5", "-o", "before.gif", "--frames", steps, "-q"),
                                 _env(Path(args.before).resolve()))
     times = {k: [] for k in runs}
     for _ in range(args.repeat):  # interleaved: the machine's load hits every contender alike
