@@ -210,6 +210,18 @@ def test_webm(tmp_path):
     assert info["n_frames"] == 5
 
 
+def test_ffmpeg_failure_is_one_line_and_leaves_nothing(tmp_path):
+    # the frames go through a pipe thread: ffmpeg's own first message comes back, the partial
+    # output goes, and the thread is gone
+    import threading
+
+    with pytest.raises(OSError, match=r"^ffmpeg could not write .*m\.mp4: x264 \[error\]: invalid preset 'nonsense'$"):
+        with open_writer(tmp_path / "m.mp4", preset="nonsense") as w:
+            for f in smooth_frames(40):
+                w.write(f)
+    assert list(tmp_path.iterdir()) == [] and threading.active_count() == 1
+
+
 def test_mp4_odd_size(tmp_path):
     path = tmp_path / "odd.mp4"
     with pytest.raises(ValueError, match=r"64x47 is odd.*64x46"):
