@@ -1,6 +1,6 @@
 """MP4 (H.264) and WebM (VP9) writers, streamed to imageio-ffmpeg's bundled ffmpeg.
 
-Frames are piped as raw RGB to the ffmpeg binary that ships with
+Frames are piped as raw RGB (or RGBA, straight from a renderer's canvas) to the ffmpeg binary that ships with
 ``imageio-ffmpeg`` (never a system ffmpeg), converted to yuv420p with the
 BT.709 matrix and tagged as BT.709 so players show the same colours at any
 size. Width and height must be even (yuv420p halves the chroma resolution);
@@ -52,6 +52,7 @@ class _FfmpegWriter(Writer):
     """Common part of the ffmpeg writers; subclasses set ``codec`` and ``_codec_params``."""
 
     codec = ""
+    takes_rgba = True
     #: frames that may wait for the pipe (each a copy: 0.9 MB at 640x480, 6 MB at 1920x1080)
     _QUEUE = 8
 
@@ -68,12 +69,12 @@ class _FfmpegWriter(Writer):
 
     def _write(self, frame: np.ndarray, step: int | None) -> None:
         if self._proc is None:
-            self._start(frame.shape[1], frame.shape[0])
+            self._start(frame.shape[1], frame.shape[0], "rgba" if frame.shape[2] == 4 else "rgb24")
         if self._error is not None:
             raise self._failure()
         self._queue.put(frame.tobytes())  # a copy: the caller may reuse its array
 
-    def _start(self, w: int, h: int) -> None:
+    def _start(self, w: int, h: int, pix_fmt: str = "rgb24") -> None:
         if w % 2 or h % 2:
             raise ValueError(
                 f"{self.name} needs an even width and height (yuv420p): {w}x{h} is odd; "
@@ -81,7 +82,7 @@ class _FfmpegWriter(Writer):
             )
         fps = str(Fraction(self.fps).limit_denominator())  # 24000/1001 stays exact
         cmd = [_ffmpeg(), "-y", "-loglevel", "error", "-f", "rawvideo", "-vcodec", "rawvideo",
-               "-s", f"{w}x{h}", "-pix_fmt", "rgb24", "-r", fps, "-i", "pipe:0", "-an",
+               "-s", f"{w}x{h}", "-pix_fmt", pix_fmt, "-r", fps, "-i", "pipe:0", "-an",
                "-vcodec", self.codec, "-pix_fmt", "yuv420p", *_COLOR_PARAMS, *self._codec_params(),
                str(self._tmp)]
         self._log = tempfile.TemporaryFile()

@@ -69,6 +69,9 @@ class Layout:
         Resolution; fonts scale with the frame height, so the dpi only changes stills.
     """
 
+    #: ``frames(steps, rgba=True)`` yields the canvas uncopied (see :func:`nnviz.render.pipeline.render`)
+    frames_as_rgba = True
+
     def __init__(self, rows: Sequence[Sequence[View]], size=(640, 480), theme="light", title=None,
                  header=None, dpi=100, row_heights=None):
         self.rows = [list(r) for r in rows if r]
@@ -131,17 +134,20 @@ class Layout:
         return changed
 
     # ------------------------------------------------------------------ frames
-    def frames(self, steps: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
+    def frames(self, steps: Sequence[int], rgba: bool = False) -> Iterator[tuple[int, np.ndarray]]:
         """Yield ``(step, frame)`` for each step; frame is an (H, W, 3) uint8 array.
 
         A step may be an ``int`` subclass carrying more (e.g. the network view's ``SubFrame``,
         a phase of a training step); it is passed to the views as it is.
+
+        With ``rgba=True`` each frame is the canvas itself, (H, W, 4) RGBA: no copy, and valid
+        only until the next frame is drawn (for a writer that copies it at once, such as MP4).
         """
         steps = [s if isinstance(s, int) else int(s) for s in steps]
         with one_blas_thread():
-            yield from self._frames(steps)
+            yield from self._frames(steps, rgba)
 
-    def _frames(self, steps):
+    def _frames(self, steps, rgba=False):
         for v in self.views:
             v.prepare(steps)
         with mpl.rc_context(rc_params(self.theme, self.scale)):
@@ -153,7 +159,8 @@ class Layout:
                 self.canvas.restore_region(background)
                 for artist in self._update(step):
                     artist.draw(renderer)
-                yield step, rgba_to_rgb(self.canvas.buffer_rgba())
+                buffer = self.canvas.buffer_rgba()
+                yield step, (np.asarray(buffer) if rgba else rgba_to_rgb(buffer))
 
     def palette_frame(self) -> np.ndarray | None:
         """An image made of every colour the views declare they may draw (after prepare).
