@@ -19,5 +19,7 @@ def main():
     startup.begin()  # the collector and matplotlib's import tuned for a short-lived process
     try:
         cli(prog_name="nnviz")  # click ends quietly on a closed pipe (`nnviz info run.h5 | head -3`)
-    finally:
-        startup.end()
+    except SystemExit as e:  # click's way out, also on success
+        if not e.code:
+            startup.end()
+        raise

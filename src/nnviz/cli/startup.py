@@ -7,8 +7,8 @@ are not nnviz's own work (``benchmarks/bench_process.py``):
   objects, none of them garbage, which the collector traverses again and again while they load
   (30-60 ms), and once more when the interpreter exits (100-200 ms, most of it for matplotlib's
   objects). The command line raises the collector's first threshold (it still collects, less
-  often) and freezes every object still alive when the command ends (:func:`gc.freeze`), so the
-  exit does not traverse them; ``atexit`` handlers and module clean-up run as usual.
+  often) and, when a command has succeeded, freezes every object still alive (:func:`gc.freeze`),
+  so the exit does not traverse them; ``atexit`` handlers and module clean-up run as usual.
 * **matplotlib's** ``set()`` **docstrings.** Each Artist subclass (about a hundred, defined while
   ``matplotlib.figure`` loads) builds a docstring and a signature listing every property, by
   inspecting and formatting all its setters' docstrings: about 90 ms of the 200 ms that importing
@@ -16,7 +16,8 @@ are not nnviz's own work (``benchmarks/bench_process.py``):
   matplotlib's property tables are left empty; what a property does is unchanged. In Python
   (``import nnviz``) matplotlib is left alone.
 
-:func:`begin` is called once, first thing in :func:`nnviz.cli.main`; :func:`end` after the command.
+:func:`begin` is called once, first thing in :func:`nnviz.cli.main`; :func:`end` after a command
+that succeeded.
 """
 
 from __future__ import annotations
@@ -41,7 +42,18 @@ def begin() -> None:
 
 
 def end() -> None:
-    """Freeze what is alive, so that the interpreter's exit does not traverse it."""
+    """After a command that succeeded: freeze what is alive, so that the interpreter's exit does
+    not traverse it.
+
+    Not while an HDF5 file is still open, nor after an error (:func:`nnviz.cli.main` calls this
+    only on success): objects the command left in reference cycles, such as an error's traceback
+    holding h5py objects, must be freed by the exit's collection while HDF5 is still there. Frozen,
+    HDF5 would find them at its own shutdown, and it crashes on some (a virtual dataset's
+    property list).
+    """
+    h5py = sys.modules.get("h5py")
+    if h5py is not None and h5py.h5f.get_obj_count(types=h5py.h5f.OBJ_FILE):
+        return
     gc.freeze()
 
 
