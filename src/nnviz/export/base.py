@@ -117,7 +117,8 @@ class Writer:
         ----------
         frame : numpy.ndarray
             RGB image, shape ``(H, W, 3)``, dtype ``uint8``; every frame of a
-            movie must have the same size.
+            movie must have the same size. Writers with :attr:`takes_rgba` also
+            take ``(H, W, 4)`` RGBA (the alpha is ignored), and copy it at once.
         step : int, optional
             Training step shown in this frame; only PNG name patterns use it.
 
