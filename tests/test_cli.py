@@ -112,3 +112,41 @@ def test_animate_a_preset_into_a_new_frames_folder(tmp_path):
     assert r.exit_code == 0, r.output
     names = sorted(p.name for p in (tmp_path / "frames").iterdir())
     assert names == ["xor-000.png", "xor-001.png", "xor-003.png"]
+
+
+def test_each_command_is_loaded_from_the_module_named_for_it():
+    """COMMAND_MODULES names every command's module (a command missing from it would not be found)."""
+    import importlib
+
+    from nnviz.cli.common import COMMAND_MODULES
+
+    modules = sorted(set(COMMAND_MODULES.values()))
+    for m in modules:
+        importlib.import_module(f"nnviz.cli.{m}")
+    assert set(cli.commands) == set(COMMAND_MODULES)
+    for name, command in cli.commands.items():
+        assert command.callback.__module__ == f"nnviz.cli.{COMMAND_MODULES[name]}", name
+
+
+def test_a_command_loads_its_own_module_only_and_the_process_leaves_matplotlib_working(tmp_path):
+    """`nnviz animate` imports no other command's module, nor scipy, sklearn or torch; the start-up
+    tuning (nnviz.cli.startup) leaves matplotlib drawing the same pixels."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np; from nnviz.cli import main\n"
+            "sys.argv = ['nnviz', 'animate', 'xor', '--steps', '8', '-o', 'x.png', '-q']\n"
+            "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+            "mods = sorted(m for m in sys.modules if m.startswith('nnviz.cli.') or m.split('.')[0] in "
+            "('scipy', 'sklearn', 'torch'))\n"
+            "import matplotlib.lines\n"
+            "print(mods, matplotlib.lines.Line2D.set.__doc__)\n")
+    p = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.split("]")[0] + "]" == "['nnviz.cli.animate_cmds', 'nnviz.cli.common', 'nnviz.cli.startup']"
+    assert p.stdout.strip().endswith("None")  # no property table was built
+    r = run("animate", "xor", "--steps", "8", "-o", tmp_path / "y.png", "-q")  # this process: matplotlib untouched
+    assert r.exit_code == 0, r.output
+    import imageio.v3 as iio
+
+    assert np.array_equal(iio.imread(tmp_path / "x.png"), iio.imread(tmp_path / "y.png"))

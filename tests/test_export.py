@@ -210,6 +210,38 @@ def test_webm(tmp_path):
     assert info["n_frames"] == 5
 
 
+def test_mp4_takes_rgba_canvases_and_encodes_the_same_video(tmp_path):
+    """A renderer may hand the MP4 writer its RGBA canvas (no copy to RGB): the same video."""
+    frames = smooth_frames(6)
+    rgba = [np.dstack([f, np.full(f.shape[:2], 255, np.uint8)]) for f in frames]
+    write_all(tmp_path / "rgb.mp4", frames)
+    write_all(tmp_path / "rgba.mp4", rgba)
+
+    def decoded(path):
+        gen = imageio_ffmpeg.read_frames(str(path))
+        next(gen)
+        return np.stack([np.frombuffer(b, np.uint8) for b in gen])
+
+    assert np.array_equal(decoded(tmp_path / "rgb.mp4"), decoded(tmp_path / "rgba.mp4"))
+    with pytest.raises(ValueError, match="shape"):  # the GIF writer takes RGB only
+        write_all(tmp_path / "x.gif", rgba)
+    with pytest.raises(ValueError, match="4 channels but the movie started with 3"):
+        write_all(tmp_path / "mixed.mp4", [frames[0], rgba[1]])
+    assert not leftovers(tmp_path)
+
+
+def test_ffmpeg_failure_is_one_line_and_leaves_nothing(tmp_path):
+    # the frames go through a pipe thread: ffmpeg's own first message comes back, the partial
+    # output goes, and the thread is gone
+    import threading
+
+    with pytest.raises(OSError, match=r"^ffmpeg could not write .*m\.mp4: x264 \[error\]: invalid preset 'nonsense'$"):
+        with open_writer(tmp_path / "m.mp4", preset="nonsense") as w:
+            for f in smooth_frames(40):
+                w.write(f)
+    assert list(tmp_path.iterdir()) == [] and threading.active_count() == 1
+
+
 def test_mp4_odd_size(tmp_path):
     path = tmp_path / "odd.mp4"
     with pytest.raises(ValueError, match=r"64x47 is odd.*64x46"):

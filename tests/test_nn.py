@@ -116,6 +116,21 @@ def test_forward_many_matches_one_at_a_time():
         np.testing.assert_allclose(out[i], mm(X[:, :2]))
 
 
+@pytest.mark.parametrize("name", sorted(n for n, a in ACTIVATIONS.items() if a.f_inplace is not None))
+def test_in_place_activations_give_the_same_values_bit_for_bit(name):
+    act = ACTIVATIONS[name]
+    z = np.random.default_rng(0).normal(size=(50, 7)) * 3
+    for dtype in (np.float64, np.float32):
+        zz = z.astype(dtype)
+        want = act.f(zz.copy())
+        got = act.f_inplace(zz)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+    m = initialize(MLP([2, 5, 4, 1], name), "he", seed=1, bias=0.1)  # forward_many uses f_inplace
+    out = forward_many(X[:, :2], [m.W[1][None], m.W[2][None], m.W[3][None]],
+                       [m.b[1][None], m.b[2][None], m.b[3][None]], m.activation_names)
+    np.testing.assert_array_equal(out[0], m(X[:, :2]))
+
+
 @pytest.mark.parametrize("name", ["gd", "momentum", "adam"])
 def test_optimizers_reduce_a_quadratic(name):
     p = [np.array([3.0, -2.0])]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib
 import logging
 from pathlib import Path
 
@@ -71,7 +72,33 @@ def muted_logs(*names: str):
             lg.setLevel(level)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: command -> the module of this package that defines it (``nnviz animate`` imports that one only)
+COMMAND_MODULES = {"presets": "train_cmds", "train": "train_cmds", "info": "train_cmds", "animate": "animate_cmds",
+                   "bumps": "approx_cmds", "step": "approx_cmds", "towers": "approx_cmds", "versus": "approx_cmds",
+                   "backprop": "backprop_cmds", "frames": "player_cmds", "scene": "scene_cmds",
+                   "gallery": "gallery_cmds", "sweep": "sweep_cmds"}
+
+
+def load_command_module(name: str) -> None:
+    """Import ``nnviz.cli.<name>``, whose ``@cli.command()`` functions add themselves to :data:`cli`."""
+    importlib.import_module(f"{__package__}.{name}")
+
+
+class _Commands(click.Group):
+    """The command group; a command's module is imported when that command is asked for."""
+
+    def get_command(self, ctx, cmd_name):
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            load_command_module(COMMAND_MODULES[cmd_name])
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx):
+        for module in sorted(set(COMMAND_MODULES.values())):
+            load_command_module(module)
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="nnviz")
 @click.option("-v", "--verbose", is_flag=True, help="Show log messages from the library.")
 def cli(verbose):

@@ -73,6 +73,9 @@ class Writer:
     single_file: ClassVar[bool] = True
     #: What the output is (see :mod:`nnviz.export.targets`): "movie", "player", "frames" or "still".
     kind: ClassVar[str] = "movie"
+    #: True if :meth:`write` also takes (H, W, 4) RGBA frames (the alpha is ignored) and copies
+    #: them before returning, so a renderer can hand over its canvas without copying it to RGB.
+    takes_rgba: ClassVar[bool] = False
 
     def __init__(self, path: PathLike, fps: float = 20, **options: Any) -> None:
         if options:
@@ -114,7 +117,8 @@ class Writer:
         ----------
         frame : numpy.ndarray
             RGB image, shape ``(H, W, 3)``, dtype ``uint8``; every frame of a
-            movie must have the same size.
+            movie must have the same size. Writers with :attr:`takes_rgba` also
+            take ``(H, W, 4)`` RGBA (the alpha is ignored), and copy it at once.
         step : int, optional
             Training step shown in this frame; only PNG name patterns use it.
 
@@ -206,10 +210,14 @@ class Writer:
                 f"frame {i} has dtype {a.dtype}; frames must be uint8 RGB arrays "
                 "(e.g. (np.clip(x, 0, 1) * 255).round().astype(np.uint8))"
             )
-        if a.ndim != 3 or a.shape[2] != 3 or a.shape[0] == 0 or a.shape[1] == 0:
+        channels = (3, 4) if self.takes_rgba else (3,)
+        if a.ndim != 3 or a.shape[2] not in channels or a.shape[0] == 0 or a.shape[1] == 0:
             raise ValueError(
                 f"frame {i} has shape {a.shape}; frames must have shape (height, width, 3)"
             )
+        if self.frame_count and a.shape[2] != self._channels:
+            raise ValueError(f"frame {i} has {a.shape[2]} channels but the movie started with {self._channels}")
+        self._channels = a.shape[2]
         size = (a.shape[1], a.shape[0])
         if self.size is None:
             self.size = size

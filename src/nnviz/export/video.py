@@ -1,21 +1,29 @@
 """MP4 (H.264) and WebM (VP9) writers, streamed to imageio-ffmpeg's bundled ffmpeg.
 
-Frames are piped as raw RGB to the ffmpeg binary that ships with
+Frames are piped as raw RGB (or RGBA, straight from a renderer's canvas) to the ffmpeg binary that ships with
 ``imageio-ffmpeg`` (never a system ffmpeg), converted to yuv420p with the
 BT.709 matrix and tagged as BT.709 so players show the same colours at any
 size. Width and height must be even (yuv420p halves the chroma resolution);
 frames are never rescaled.
+
+A thread writes the frames into ffmpeg's pipe, so the renderer goes on drawing
+the next frames while ffmpeg takes in the last ones (a pipe write lets go of the
+interpreter lock): the renderer and the encoder run side by side, on two cores
+where there are two, instead of each waiting for the other.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import queue
 import re
 import subprocess
-from typing import Any, Generator
+import tempfile
+import threading
+from fractions import Fraction
+from typing import Any
 
-import imageio_ffmpeg
 import numpy as np
 
 from .base import PathLike, Writer, register_writer
@@ -34,56 +42,114 @@ _COLOR_PARAMS = [
 ]
 
 
+def _ffmpeg() -> str:
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
 class _FfmpegWriter(Writer):
     """Common part of the ffmpeg writers; subclasses set ``codec`` and ``_codec_params``."""
 
     codec = ""
+    takes_rgba = True
+    #: frames that may wait for the pipe (each a copy: 0.9 MB at 640x480, 6 MB at 1920x1080)
+    _QUEUE = 8
 
     def __init__(self, path: PathLike, fps: float = 20, **options: Any) -> None:
         super().__init__(path, fps, **options)
-        self._gen: Generator[None, Any, None] | None = None
+        self._proc: subprocess.Popen | None = None
+        self._log = None  # ffmpeg's messages (a temporary file), quoted when it fails
+        self._queue: queue.Queue = queue.Queue(maxsize=self._QUEUE)
+        self._pump: threading.Thread | None = None
+        self._error: BaseException | None = None
 
     def _codec_params(self) -> list[str]:
         raise NotImplementedError
 
     def _write(self, frame: np.ndarray, step: int | None) -> None:
-        if self._gen is None:
-            self._start(frame.shape[1], frame.shape[0])
-        assert self._gen is not None
-        self._gen.send(frame)
+        if self._proc is None:
+            self._start(frame.shape[1], frame.shape[0], "rgba" if frame.shape[2] == 4 else "rgb24")
+        if self._error is not None:
+            raise self._failure()
+        self._queue.put(frame.tobytes())  # a copy: the caller may reuse its array
 
-    def _start(self, w: int, h: int) -> None:
+    def _start(self, w: int, h: int, pix_fmt: str = "rgb24") -> None:
         if w % 2 or h % 2:
             raise ValueError(
                 f"{self.name} needs an even width and height (yuv420p): {w}x{h} is odd; "
                 f"use an even size such as {w - w % 2}x{h - h % 2}"
             )
-        self._gen = imageio_ffmpeg.write_frames(
-            str(self._tmp),
-            (w, h),
-            fps=self.fps,
-            codec=self.codec,
-            pix_fmt_in="rgb24",
-            pix_fmt_out="yuv420p",
-            quality=None,  # rate control comes from _codec_params
-            macro_block_size=1,  # never let imageio-ffmpeg rescale
-            ffmpeg_log_level="error",
-            output_params=_COLOR_PARAMS + self._codec_params(),
-        )
-        self._gen.send(None)
+        fps = str(Fraction(self.fps).limit_denominator())  # 24000/1001 stays exact
+        cmd = [_ffmpeg(), "-y", "-loglevel", "error", "-f", "rawvideo", "-vcodec", "rawvideo",
+               "-s", f"{w}x{h}", "-pix_fmt", pix_fmt, "-r", fps, "-i", "pipe:0", "-an",
+               "-vcodec", self.codec, "-pix_fmt", "yuv420p", *_COLOR_PARAMS, *self._codec_params(),
+               str(self._tmp)]
+        self._log = tempfile.TemporaryFile()
+        # a session of its own: Ctrl-C reaches nnviz, which stops ffmpeg and removes the partial file
+        self._proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=self._log,
+                                      bufsize=0, start_new_session=True)
+        self._pump = threading.Thread(target=self._feed, name=f"{self.name}-pipe", daemon=True)
+        self._pump.start()
+
+    def _feed(self) -> None:
+        """The pipe thread: frames from the queue into ffmpeg, until None."""
+        assert self._proc is not None and self._proc.stdin is not None
+        while True:
+            data = self._queue.get()
+            if data is None:
+                return
+            if self._error is None:
+                try:
+                    self._proc.stdin.write(data)
+                except BaseException as e:  # ffmpeg has gone: reported to the writing thread
+                    self._error = e
+
+    def _stop_pump(self) -> None:
+        if self._pump is not None:
+            self._queue.put(None)
+            self._pump.join()
+            self._pump = None
+
+    def _failure(self) -> OSError:
+        msg = ""
+        if self._log is not None:
+            self._log.seek(0)
+            lines = [ln for ln in self._log.read().decode("utf-8", "replace").splitlines() if ln.strip()]
+            msg = re.sub(r"^(\[[^]]*\]\s*)+", "", lines[0]).strip() if lines else ""  # the first is the cause
+        return OSError(f"ffmpeg could not write {self.path}" + (f": {msg}" if msg else
+                                                                  f" ({self._error or 'it exited'})"))
 
     def _finish(self) -> None:
-        if self._gen is not None:
-            self._gen.close()  # waits for ffmpeg to finish the file
-            self._gen = None
+        if self._proc is not None:
+            self._stop_pump()
+            self._proc.stdin.close()
+            code = self._proc.wait()  # ffmpeg encodes what is left and writes the file
+            if code != 0 or self._error is not None:
+                raise self._failure()
         assert self._tmp is not None
         if self._tmp.stat().st_size == 0:
-            raise OSError(f"ffmpeg wrote nothing for {self.path}; see its messages above")
+            raise OSError(f"ffmpeg wrote nothing for {self.path}")
 
     def _discard(self) -> None:
-        if self._gen is not None:
-            self._gen.close()
-            self._gen = None
+        if self._proc is not None:
+            self._proc.kill()  # a blocked pipe write fails now, and the pipe thread ends
+            self._stop_pump()
+            try:
+                self._proc.stdin.close()
+            except OSError:
+                pass
+            self._proc.wait()
+            self._proc = None
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def _release(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        super()._release()
 
 
 @register_writer("mp4", (".mp4",))
@@ -189,6 +255,8 @@ def probe_video(path: PathLike) -> dict[str, Any]:
     ValueError
         If ffmpeg finds no video stream.
     """
+    import imageio_ffmpeg
+
     exe = imageio_ffmpeg.get_ffmpeg_exe()
     res = subprocess.run(
         [exe, "-hide_banner", "-i", str(path)], capture_output=True, text=True, errors="replace"

@@ -367,7 +367,8 @@ def forward_many(X: np.ndarray, Ws: Sequence[np.ndarray], bs: Sequence[np.ndarra
     """
     X = np.asarray(X)
     last = len(Ws) if layer is None else layer
-    fs = [get_activation(name) for name in activations[:last]]
+    # z is this function's own temporary: activations that can overwrite it do
+    fs = [act.f_inplace or act.f for act in (get_activation(name) for name in activations[:last])]
     n_steps, n = len(Ws[0]), len(X)
     width = max(W.shape[-1] for W in Ws[:last])
     rows = max(256, block_bytes // (X.itemsize * width))  # samples per block

@@ -24,12 +24,18 @@ __all__ = ["Layout", "parse_size"]
 
 
 def rgba_to_rgb(buffer) -> np.ndarray:
-    """An (H, W, 3) uint8 copy of an RGBA canvas buffer (via Pillow: 4x faster than numpy slicing)."""
+    """An (H, W, 3) uint8 copy of an RGBA canvas buffer.
+
+    Pillow's raw packer drops the alpha bytes in one pass: 0.15 ms a 640x480 frame, against
+    1 ms for a numpy slice copy and 1.8 ms for ``np.asarray(img.convert("RGB"))`` (which
+    converts, then encodes the image again in chunks for numpy).
+    """
     from PIL import Image
 
     arr = np.asarray(buffer)
-    img = Image.frombuffer("RGBA", (arr.shape[1], arr.shape[0]), arr, "raw", "RGBA", 0, 1)
-    return np.asarray(img.convert("RGB"))
+    h, w = arr.shape[:2]
+    img = Image.frombuffer("RGBA", (w, h), arr, "raw", "RGBA", 0, 1)
+    return np.frombuffer(bytearray(img.tobytes("raw", "RGB")), np.uint8).reshape(h, w, 3)
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -64,6 +70,9 @@ class Layout:
         :attr:`scale`), so that everything sized in points (text, line widths, markers) grows
         with the frame: a 1920x1080 frame is the 640x480 picture, 2.25 times as large.
     """
+
+    #: ``frames(steps, rgba=True)`` yields the canvas uncopied (see :func:`nnviz.render.pipeline.render`)
+    frames_as_rgba = True
 
     def __init__(self, rows: Sequence[Sequence[View]], size=(640, 480), theme="light", title=None,
                  header=None, dpi=100, row_heights=None):
@@ -133,17 +142,20 @@ class Layout:
         return changed
 
     # ------------------------------------------------------------------ frames
-    def frames(self, steps: Sequence[int]) -> Iterator[tuple[int, np.ndarray]]:
+    def frames(self, steps: Sequence[int], rgba: bool = False) -> Iterator[tuple[int, np.ndarray]]:
         """Yield ``(step, frame)`` for each step; frame is an (H, W, 3) uint8 array.
 
         A step may be an ``int`` subclass carrying more (e.g. the network view's ``SubFrame``,
         a phase of a training step); it is passed to the views as it is.
+
+        With ``rgba=True`` each frame is the canvas itself, (H, W, 4) RGBA: no copy, and valid
+        only until the next frame is drawn (for a writer that copies it at once, such as MP4).
         """
         steps = [s if isinstance(s, int) else int(s) for s in steps]
         with one_blas_thread():
-            yield from self._frames(steps)
+            yield from self._frames(steps, rgba)
 
-    def _frames(self, steps):
+    def _frames(self, steps, rgba=False):
         for v in self.views:
             v.prepare(steps)
         with mpl.rc_context(rc_params(self.theme)):
@@ -155,7 +167,8 @@ class Layout:
                 self.canvas.restore_region(background)
                 for artist in self._update(step):
                     artist.draw(renderer)
-                yield step, rgba_to_rgb(self.canvas.buffer_rgba())
+                buffer = self.canvas.buffer_rgba()
+                yield step, (np.asarray(buffer) if rgba else rgba_to_rgb(buffer))
 
     def palette_frame(self) -> np.ndarray | None:
         """An image made of every colour the views declare they may draw (after prepare).

@@ -12,7 +12,9 @@ Every command, the gallery and the notebook helpers end here. :func:`render` ask
   untouched).
 
 A frame source is anything with ``frames(keys) -> iterator of (key, frame)`` and
-``savefig(path, key)``, such as :class:`nnviz.render.Layout`; ``palette_frame()`` is optional.
+``savefig(path, key)``, such as :class:`nnviz.render.Layout`; ``palette_frame()`` is optional. A
+source with ``frames_as_rgba = True`` also takes ``frames(keys, rgba=True)`` and then yields its
+RGBA canvas uncopied, which writers that take RGBA (``takes_rgba``: MP4, WebM) are given.
 The loop draws each frame once: the frames that choose a GIF's palette are drawn first and kept
 until their turn, and a key repeated in a row is drawn once and written again.
 """
@@ -85,7 +87,7 @@ def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[i
     (Path, int)
         The written output and the number of frames written (1 for a still).
     """
-    from ..export import classify, open_writer
+    from ..export import WRITERS, classify, open_writer
 
     target = classify(output)
     keys = list(keys)
@@ -117,7 +119,12 @@ def render(source, keys: Sequence, output, *, fps: float = 20, holds: Sequence[i
         run_of = _run_index(keys, holds, runs)
         picks = sorted({run_of[i] for i in wanted if -len(keys) <= i < len(keys)})
     order = picks + [i for i in range(len(runs)) if i not in set(picks)]
-    drawn = source.frames([runs[i][0] for i in order])
+    order_keys = [runs[i][0] for i in order]
+    if not picks and target.writer is not None and WRITERS[target.writer].takes_rgba \
+            and getattr(source, "frames_as_rgba", False):
+        drawn = source.frames(order_keys, rgba=True)  # the canvas itself, copied by the writer at once
+    else:
+        drawn = source.frames(order_keys)
     if progress:
         from tqdm import tqdm
 

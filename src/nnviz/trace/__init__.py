@@ -1,9 +1,27 @@
-"""Traces: recording schedules, the Recorder that writes every trace, and the read API."""
+"""Traces: recording schedules, the Recorder that writes every trace, and the read API.
 
-from .recorder import Recorder, RecorderError
-from .schedule import ScheduleError, parse_schedule
-from .store import SCHEMA_VERSION, TraceError, TraceWriter
-from .trace import Trace, load_trace
+The names load their modules when first used: reading a trace (``load_trace``) does not load the
+Recorder, and with it the whole network package.
+"""
+
+import importlib
 
 __all__ = ["Trace", "load_trace", "TraceError", "Recorder", "RecorderError", "TraceWriter", "SCHEMA_VERSION",
            "parse_schedule", "ScheduleError"]
+
+#: public name -> the module of this package that defines it
+_HOME = {"Trace": ".trace", "load_trace": ".trace", "TraceError": ".store", "TraceWriter": ".store",
+         "SCHEMA_VERSION": ".store", "Recorder": ".recorder", "RecorderError": ".recorder",
+         "parse_schedule": ".schedule", "ScheduleError": ".schedule"}
+
+
+def __getattr__(name):
+    if name in _HOME:
+        value = getattr(importlib.import_module(_HOME[name], __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_HOME))
