@@ -237,6 +237,19 @@ def test_percentages_never_round_to_100_or_0_unless_exact():
     assert percent(np.float32(299 / 300)) == "99.7%" and percent(float("nan")) == "nan"
 
 
+def test_heat_map_fractions_never_round_to_1_or_0_unless_exact():
+    """Sweep and grid-search cells print accuracies as fractions: 0.996 is not "1.00"."""
+    from types import SimpleNamespace
+
+    from nnviz.formatting import fraction
+    from nnviz.render.sweep_figures import _fmt
+
+    assert fraction(0.996) == "0.996" and fraction(0.96) == "0.96" and fraction(1.0) == "1.00"
+    assert fraction(0.0004) == "0.0004" and fraction(0.0) == "0.00" and fraction(0.5, 1) == "0.5"
+    cells = SimpleNamespace(metric="test_accuracy")
+    assert [_fmt(cells, v) for v in (0.996, 0.92, 1.0)] == ["0.996", "0.92", "1.00"]
+
+
 def _ring_darkness(frame, ax, xy, radius_px):
     """Share of pixels on a circle around data point ``xy`` that are dark (the light theme's
     text-coloured ring, a little transparent, over the field's light colours)."""

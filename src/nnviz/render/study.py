@@ -24,7 +24,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .style import CLASS_COLORS, get_theme, rc_params
-from ..formatting import percent
+from ..formatting import fraction, percent
 
 __all__ = ["activations_figure", "convergence_figure", "grid_search_figure", "grid_search_animation",
            "DEFAULT_ACTIVATIONS"]
@@ -222,7 +222,7 @@ def _heatmap(ax, values, diverged, etas, lambdas, th, title, shown=None, fontsiz
             if diverged[i, j]:
                 s, color = "div.", th.muted
             else:
-                s, color = f"{v:.2f}", ("black" if v > 0.55 else "white")
+                s, color = fraction(v), ("black" if v > 0.55 else "white")
             texts[i, j] = ax.text(j, i, s, ha="center", va="center", fontsize=fontsize, color=color,
                                   visible=bool(shown[i, j]))
     ax.set_xticks(range(len(lambdas)), [_fmt(v) for v in lambdas], rotation=45)

@@ -21,6 +21,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from ..formatting import fraction
 from ..sweeps.grid import describe_value
 from ..sweeps.summary import METRIC_NAMES, cells_of, label_of
 from .style import CLASS_COLORS, get_theme, rc_params
@@ -48,7 +49,7 @@ def axis_labels(c, d: int) -> tuple[str, list[str]]:
 def _fmt(c, v) -> str:
     if not math.isfinite(v):
         return ""
-    return f"{v:.2f}" if c.metric.endswith("accuracy") else f"{v:.3g}"
+    return fraction(v) if c.metric.endswith("accuracy") else f"{v:.3g}"
 
 
 def heatmap(ax, c, th, shown=None, fontsize="x-small"):

@@ -23,6 +23,7 @@ from pathlib import Path
 import matplotlib as mpl
 import numpy as np
 
+from ..formatting import fraction
 from ..sweeps.summary import METRIC_NAMES, cells_of
 from .base import View
 from .layout import Layout
@@ -199,7 +200,7 @@ class SweepHeatmap(View):
         acc = self.c.metric.endswith("accuracy")
         for (i, j), t in np.ndenumerate(self.texts):
             v = flat[i, j]
-            lines = [f"{v:.2f}" if acc else f"{v:.3g}"] if np.isfinite(v) else []
+            lines = [fraction(v) if acc else f"{v:.3g}"] if np.isfinite(v) else []
             if dflat[i, j]:
                 lines.append("diverged" if dflat[i, j] == runs[i, j] else f"{dflat[i, j]}/{runs[i, j]} div.")
             t.set_text("\n".join(lines))
