@@ -286,6 +286,14 @@ def test_gradflow_norms_and_view(moons_trace, tmp_path):
     view = GradFlowView(moons_trace)
     frame = Layout([[view]], size=(640, 360)).render(10)
     assert frame.shape == (360, 640, 3)
+    # a long run's step axis is logarithmic beyond step 1 (the first steps get room); a short one linear
+    long = int(moons_trace.all_steps[-1]) >= 100
+    assert view.ax.get_xscale() == ("symlog" if long else "linear")
+    lin = GradFlowView(moons_trace, xscale="linear")
+    Layout([[lin]], size=(640, 360)).render(10)
+    assert lin.ax.get_xscale() == "linear"
+    with pytest.raises(ValueError, match="auto, linear or log"):
+        GradFlowView(moons_trace, xscale="sideways")
 
 
 def test_deep_presets_show_vanishing_gradients(tmp_path):

@@ -14,6 +14,7 @@ network with ReLU (``deep-relu``) keeps them together.
 
 from __future__ import annotations
 
+import matplotlib.ticker as mticker
 import numpy as np
 from matplotlib import colormaps
 
@@ -56,14 +57,22 @@ class GradFlowView(View):
     -------
     norm : {"fro", "rms"}
         Frobenius norm of ``dW^l`` (default) or its root mean square per weight.
+    xscale : {"auto", "linear", "log"}
+        The step axis. ``"log"``: linear up to step 1, logarithmic beyond (symlog), so that the
+        first few dozen steps, where gradients vanish or explode, get half the axis; ``"auto"``
+        (default): that for runs of 100 steps or more, linear for shorter ones.
     """
 
     name = "gradflow"
     width = 1.0
 
-    def __init__(self, trace, theme="light", label=None, norm="fro"):
+    def __init__(self, trace, theme="light", label=None, norm="fro", xscale="auto"):
         super().__init__(trace, theme, label)
+        if xscale not in ("auto", "linear", "log"):
+            raise ValueError(f"gradflow.xscale is auto, linear or log, not {xscale!r}")
         self.norm = norm
+        last = int(trace.all_steps[-1])
+        self.xscale = ("log" if last >= 100 else "linear") if xscale == "auto" else xscale
         self.steps = np.asarray(trace.steps)
         self.values = gradient_norms(trace, self.steps, norm)
 
@@ -86,7 +95,13 @@ class GradFlowView(View):
             self.lines.append(line)
         ax.set_yscale("log")
         ax.set_xlim(0, max(int(self.trace.all_steps[-1]), 1))
-        ax.set_xlabel("training step")
+        if self.xscale == "log":
+            ax.set_xscale("symlog", linthresh=1, linscale=0.3)
+            last = max(int(self.trace.all_steps[-1]), 1)
+            ticks = [0] + [10**e for e in range(1, len(str(last)))]
+            ax.set_xticks(ticks, [str(t) for t in ticks])
+            ax.xaxis.set_minor_locator(mticker.NullLocator())
+        ax.set_xlabel("training step" + (" (log scale)" if self.xscale == "log" else ""))
         ax.set_ylabel("‖∂C/∂W‖" if self.norm == "fro" else "rms of ∂C/∂w")
         ax.grid(True, which="major", color=th.grid, lw=0.6)
         ax.tick_params(length=2)
