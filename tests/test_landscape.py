@@ -180,6 +180,17 @@ def optimiser_runs(tmp_path_factory):
     return [nnviz.train(f"moons-{o}", trace=d / f"moons-{o}.h5", steps=25) for o in ("gd", "adam", "lbfgs")]
 
 
+def test_optimiser_presets_start_from_one_point(optimiser_runs):
+    """The moons-* presets compare optimisers from the same initial weights on the same data and
+    cost: their paths on one plane start at one point."""
+    from nnviz.landscape import flat_params
+
+    starts = [flat_params(tr, [0])[0] for tr in optimiser_runs]
+    assert all(np.array_equal(starts[0], s) for s in starts[1:])
+    ls = nnviz.landscape(optimiser_runs, resolution=5)
+    assert all(np.allclose(p[0], ls.paths[0][0], atol=1e-12) for p in ls.paths)
+
+
 def test_several_runs_share_one_plane(optimiser_runs):
     from nnviz.render import build_layout
     from nnviz.render.style import RUN_DASHES, THEMES
