@@ -35,6 +35,22 @@ def test_steps_is_the_training_length_and_frames_the_selection_everywhere():
     assert "--quality" in scene and "-q, --quality" not in scene
 
 
+def test_frame_and_still_errors_name_the_option_the_user_gave(tmp_path, moons_trace):
+    """A bad frame selection names --frames (not --steps, the training length); a still of a step the
+    trace did not record names the nearest recorded ones."""
+    tr = str(moons_trace.path)
+    r = run("animate", tr, "--frames", "3:1:0", "-o", tmp_path / "x.gif")
+    assert r.exit_code != 0 and "bad --frames '3:1:0'" in r.output and "--steps" not in r.output
+    r = run("animate", tr, "--frames", "999999", "-o", tmp_path / "x.gif")
+    assert r.exit_code != 0 and "--frames '999999' selects no recorded step" in r.output
+    sparse = nnviz.train("xor", trace=tmp_path / "runs" / "xor.h5", steps=30, record="every:10")
+    r = run("animate", sparse.path, "--step", 15, "-o", tmp_path / "x.png")    # scalars only at step 15
+    assert r.exit_code != 0 and "--step 15 is not a recorded step (the nearest: 10 and 20)" in r.output
+    r = run("animate", tr, "--step", int(moons_trace.all_steps[-1]) + 10, "-o", tmp_path / "x.png")
+    assert r.exit_code != 0 and f"outside the run: its steps are 0 to {int(moons_trace.all_steps[-1])}" in r.output
+    assert [p.name for p in tmp_path.iterdir()] == ["runs"]
+
+
 def test_no_one_letter_long_options():
     import re
 

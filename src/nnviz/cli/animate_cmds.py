@@ -53,7 +53,7 @@ def animate(sources, output, views, frames, fps, hold, size, theme, title, max_f
     if step is not None and not target.is_still:
         raise click.ClickException("--step draws a single still: use an output ending in .png, .svg or .pdf")
     if step is not None:
-        frames = str(step)
+        frames = str(step)  # checked against each run's recorded steps once the runs are loaded
     check_steps_spec(frames)
     options = {"loss": {"log": log_scale}, "boundary": {"hard": hard, "levels": levels}}
     for view, key, value in (parse_view_option(o) for o in opts):
@@ -63,9 +63,28 @@ def animate(sources, output, views, frames, fps, hold, size, theme, title, max_f
         raise click.ClickException("--save-trace keeps the trace of one source; give one PRESET, or save each "
                                    "with nnviz train PRESET -o FILE")
     traces = [source_trace(s, save_trace, quiet, **training) for s in sources]
+    if step is not None:
+        _check_still_step(step, traces)
     labels = [Path(str(s)).stem for s in sources]
     written = run(traces, output, views=view_list, steps=frames, fps=fps, hold=hold, size=size, theme=theme,
                   title=title,
                   progress=not quiet, max_frames=max_frames, view_options=options, labels=labels)
     if not quiet:
         click.echo(f"wrote {written}")
+
+
+def _check_still_step(step: int, traces) -> None:
+    """``--step K`` must be a step some run recorded in full; else one line naming the nearest ones."""
+    import numpy as np
+
+    if any(step in set(int(s) for s in tr.steps) for tr in traces):
+        return
+    rec = np.asarray(traces[0].steps, int)
+    last = max(int(tr.all_steps[-1]) for tr in traces)
+    if step > last or step < 0:
+        raise click.ClickException(f"--step {step} is outside the run: its steps are 0 to {last}")
+    i = int(np.searchsorted(rec, step))
+    near = sorted({int(rec[j]) for j in (i - 1, i) if 0 <= j < len(rec)})
+    raise click.ClickException(f"--step {step} is not a recorded step (the nearest: {' and '.join(map(str, near))}); "
+                               "to draw every step, record them all: --record all")
+

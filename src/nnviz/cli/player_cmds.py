@@ -40,12 +40,12 @@ def still_steps(trace, spec) -> tuple[list[int], list[int]]:
     if wanted is None:
         return select_steps(trace, spec, max_frames=10**9), []
     if any(s < 0 for s in wanted):
-        raise ValueError(f"bad --steps {spec!r}: steps are >= 0")
+        raise ValueError(f"bad --frames {spec!r}: steps are >= 0")
     chosen = sorted({s for s in wanted if s in recorded})
     missing = [s for s in wanted if s not in recorded]
     if not chosen:
         shown = ", ".join(map(str, sorted(recorded)[:8])) + (", ..." if len(recorded) > 8 else "")
-        raise ValueError(f"--steps {spec!r} selects no recorded step; recorded steps: {shown}")
+        raise ValueError(f"--frames {spec!r} selects no recorded step; recorded steps: {shown}")
     return chosen, missing
 
 

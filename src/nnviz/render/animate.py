@@ -130,9 +130,9 @@ def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int
             a, b = int(parts[0] or 0), int(parts[1] or last)
             k = int(parts[2]) if len(parts) > 2 else 1
         except ValueError:
-            raise ValueError(f"bad --steps {spec!r}: a range is A:B or A:B:K, e.g. 0:100:5") from None
+            raise ValueError(f"bad --frames {spec!r}: a range is A:B or A:B:K, e.g. 0:100:5") from None
         if k < 1:
-            raise ValueError(f"bad --steps {spec!r}: the stride K must be >= 1")
+            raise ValueError(f"bad --frames {spec!r}: the stride K must be >= 1")
         chosen = np.intersect1d(recorded, np.arange(a, b + 1, k))
     else:
         if isinstance(spec, str) and "," not in spec and not spec.strip().isdigit():
@@ -142,11 +142,11 @@ def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int
             try:
                 wanted = np.array([int(x) for x in items if x != ""], int)
             except ValueError:
-                raise ValueError(f"bad --steps {spec!r}: a list is like 0,1,3,7") from None
+                raise ValueError(f"bad --frames {spec!r}: a list is like 0,1,3,7") from None
         chosen = np.intersect1d(recorded, wanted)
     if len(chosen) == 0:
         shown = ", ".join(map(str, recorded[:8])) + (", ..." if len(recorded) > 8 else "")
-        raise ValueError(f"--steps {spec!r} selects no recorded step; recorded steps: {shown}")
+        raise ValueError(f"--frames {spec!r} selects no recorded step; recorded steps: {shown}")
     return [int(s) for s in chosen]
 
 
@@ -161,9 +161,9 @@ def check_steps_spec(spec) -> None:
         try:
             [int(p) for p in parts if p != ""]
         except ValueError:
-            raise ValueError(f"bad --steps {spec!r}: a range is A:B or A:B:K, e.g. 0:100:5") from None
+            raise ValueError(f"bad --frames {spec!r}: a range is A:B or A:B:K, e.g. 0:100:5") from None
         if len(parts) > 3 or (len(parts) == 3 and parts[2] != "" and int(parts[2]) < 1):
-            raise ValueError(f"bad --steps {spec!r}: a range is A:B or A:B:K with a stride K >= 1")
+            raise ValueError(f"bad --frames {spec!r}: a range is A:B or A:B:K with a stride K >= 1")
     elif spec.strip() not in ("", "recorded"):
         parse_schedule(spec, 10)
 
