@@ -427,7 +427,7 @@ def _fit_seed004(path, ctx):
 
 
 # ---------------------------------------------------------------------------- manim scenes
-def _scene(name, seconds, preset=None):
+def _scene(name, seconds, preset=None, width=854):
     def render(path, ctx):
         try:
             import manim  # noqa: F401
@@ -439,7 +439,7 @@ def _scene(name, seconds, preset=None):
         trace = str(ctx.trace(preset).path) if preset else None
         render_scene(name, mp4, trace=trace, quality="l", duration=seconds, fps=4, progress=False)
 
-        video_to_gif(mp4, path, fps=4, width=854, colors=48)  # 480p's own width: node values readable
+        video_to_gif(mp4, path, fps=4, width=width, colors=48)  # 854: 480p's own width, node values readable
     return render
 
 
@@ -651,7 +651,7 @@ GALLERY: list[Entry] = [
           "nnviz scene BumpConstruction -o bumps.mp4"),
     Entry("scene_LossLandscape.gif", "001", "manim: the loss landscape in 3-D",
           "The moons-adam run rolling down its loss surface (height: the log of the cost), the camera turning "
-          "once around it.", _scene("LossLandscape", 8, "moons-adam"),
+          "once around it.", _scene("LossLandscape", 8, "moons-adam", width=640),
           "nnviz scene LossLandscape --preset moons-adam -o landscape.mp4"),
     Entry("scene_ConstructedVsTrained.gif", "004", "manim: constructed against trained",
           "The bump construction next to a trained network of the same width.", _scene("ConstructedVsTrained", 8),
