@@ -168,7 +168,7 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
             "media_dir": str(Path(tmp) / "media"),
             "disable_caching": True,
             "format": "mp4" if gif else FORMATS[out.suffix.lower()],  # a GIF: made from the MP4 below
-            "verbosity": "WARNING",
+            "verbosity": "WARNING" if progress else "ERROR",  # quiet (-q, the gallery): errors only
             "progress_bar": "display" if progress else "none",
         }
         if fps:
