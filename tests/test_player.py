@@ -465,6 +465,10 @@ def test_browser_player_fills_a_projector_screen(browser, log2_player, viewport)
     assert bottom <= h + 1  # the controls and the curve stay on screen
     assert box["height"] >= 0.8 * h - 165 or box["width"] >= 0.95 * w  # limited by the window only
     assert box["width"] > 480 * 1.5  # larger than the frames' own pixels (log2_player: 480x360)
+    # the controls' text grows with the screen (1.8 % of its height, at least 14 px), the curve's too
+    label = float(pg.eval_on_selector("#nnviz-label", "e => parseFloat(getComputedStyle(e).fontSize)"))
+    tick = float(pg.eval_on_selector("#nnviz-curve text", "e => parseFloat(getComputedStyle(e).fontSize)"))
+    assert label >= max(14, 0.0175 * h) and tick >= 0.74 * label
     pg.close()
 
 

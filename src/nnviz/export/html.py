@@ -373,12 +373,13 @@ def player_document(*, images: Sequence[str], frame_image: Sequence[int], labels
         "image": list(frame_image), "label": list(labels), "step": list(steps), "curve": curve,
         "autoplay": autoplay, "loop": loop, "fit": fit, "colors": dict(colors),
     }
-    # Controls + label + curve take about 165 px; "viewport" fills the window with the frame (as
+    # Controls + label + curve take about 11.8 em (165 px at the smallest font, which grows with
+    # the window's height: player.css); "viewport" fills the window with the frame (as
     # wide as the window, as tall as leaves room for them), scaled up beyond its own pixels on a
     # large screen: a lecture hall's projector shows the frame, not a 640-pixel stamp in its middle.
     css_values = {k.upper(): v for k, v in colors.items()}
     css_values.update(W=str(w), H=str(h), ASPECT=f"{w / h:.5f}",
-                      MAXW_VIEW=f"max(320px, calc((100vh - 165px) * {w / h:.5f}))")
+                      MAXW_VIEW=f"max(320px, calc((100vh - 11.8em) * {w / h:.5f}))")
     values = {"TITLE": _escape(title), "CSS": _fill(_asset("player.css"), css_values), "FIT": json.dumps(fit),
               "W": str(w), "H": str(h), "N1": str(len(frame_image) - 1), "JS": _asset("player.js"),
               "DATA": _json_for_script(data)}

@@ -135,7 +135,8 @@
     var W = svg.clientWidth || canvas.clientWidth || D.width, H = svg.clientHeight || 100;
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     var hasRight = CV && CV.series.some(function (s) { return s.axis === "right"; });
-    var m = {l: 44, r: hasRight ? 38 : 10, t: 8, b: 17};
+    var u = (parseFloat(getComputedStyle(svg).fontSize) || 14) / 14;  // the font grows with the window
+    var m = {l: 44 * u, r: (hasRight ? 38 : 10) * u, t: 8 * u, b: 17 * u};
     var x0 = m.l, x1 = W - m.r, y0 = H - m.b, y1 = m.t;
     var steps = CV.steps;
     var smin = Math.min(steps[0], D.step[0] || 0), smax = Math.max(steps[steps.length - 1], 1);
@@ -160,15 +161,15 @@
       D.step.forEach(function (s) { if (s !== null) d += "M" + xs(s).toFixed(1) + " " + y0 + "v4"; });
       ticks.setAttribute("d", d);
     }
-    el("text", {x: x0 - 4, y: y1 + 8, "text-anchor": "end"}, svg).textContent = fmt(hi);
-    el("text", {x: x0 - 4, y: y0, "text-anchor": "end"}, svg).textContent = fmt(lo);
-    el("text", {x: x0 - 4, y: (y0 + y1) / 2 + 4, "text-anchor": "end"}, svg).textContent = "loss";
-    el("text", {x: x0, y: H - 2, "text-anchor": "start"}, svg).textContent = "step " + smin;
-    el("text", {x: x1, y: H - 2, "text-anchor": "end"}, svg).textContent = String(smax);
+    el("text", {x: x0 - 4 * u, y: y1 + 8 * u, "text-anchor": "end"}, svg).textContent = fmt(hi);
+    el("text", {x: x0 - 4 * u, y: y0, "text-anchor": "end"}, svg).textContent = fmt(lo);
+    el("text", {x: x0 - 4 * u, y: (y0 + y1) / 2 + 4 * u, "text-anchor": "end"}, svg).textContent = "loss";
+    el("text", {x: x0, y: H - 2 * u, "text-anchor": "start"}, svg).textContent = "step " + smin;
+    el("text", {x: x1, y: H - 2 * u, "text-anchor": "end"}, svg).textContent = String(smax);
     if (hasRight) {
-      el("text", {x: x1 + 4, y: y1 + 8, fill: C.accuracy, style: "fill:" + C.accuracy}, svg).textContent = "100%";
-      el("text", {x: x1 + 4, y: y0, style: "fill:" + C.accuracy}, svg).textContent = "0%";
-      el("text", {x: x1 + 4, y: (y0 + y1) / 2 + 4, style: "fill:" + C.accuracy}, svg).textContent = "acc";
+      el("text", {x: x1 + 4 * u, y: y1 + 8 * u, fill: C.accuracy, style: "fill:" + C.accuracy}, svg).textContent = "100%";
+      el("text", {x: x1 + 4 * u, y: y0, style: "fill:" + C.accuracy}, svg).textContent = "0%";
+      el("text", {x: x1 + 4 * u, y: (y0 + y1) / 2 + 4 * u, style: "fill:" + C.accuracy}, svg).textContent = "acc";
     }
     // series, with a legend centred in the bottom row
     var legend = [];
@@ -180,24 +181,24 @@
         d += (pen ? "L" : "M") + xs(CV.steps[i]).toFixed(1) + " " + ys(v).toFixed(1);
         pen = true;
       }
-      var a = {d: d, fill: "none", stroke: color(s.color), "stroke-width": s.axis === "right" ? 1.2 : 1.5,
+      var a = {d: d, fill: "none", stroke: color(s.color), "stroke-width": (s.axis === "right" ? 1.2 : 1.5) * u,
                "stroke-linejoin": "round", opacity: s.axis === "right" ? 0.85 : 1};
       if (s.dash) a["stroke-dasharray"] = "4 3";
       el("path", a, svg);
-      var t = el("text", {x: 0, y: H - 2, style: "fill:" + color(s.color)}, svg);
+      var t = el("text", {x: 0, y: H - 2 * u, style: "fill:" + color(s.color)}, svg);
       t.textContent = (s.dash ? "- - " : "\u2014 ") + s.name;
       legend.push(t);
     });
     if (legend.length > 1) {
       var widths = legend.map(function (t) { return t.getComputedTextLength ? t.getComputedTextLength() : 6 * t.textContent.length; });
-      var total = widths.reduce(function (a, b) { return a + b; }, 0) + 14 * (legend.length - 1);
+      var total = widths.reduce(function (a, b) { return a + b; }, 0) + 14 * u * (legend.length - 1);
       var lx = (x0 + x1) / 2 - total / 2;
-      legend.forEach(function (t, i) { t.setAttribute("x", lx.toFixed(1)); lx += widths[i] + 14; });
+      legend.forEach(function (t, i) { t.setAttribute("x", lx.toFixed(1)); lx += widths[i] + 14 * u; });
     } else {
       legend.forEach(function (t) { t.parentNode.removeChild(t); });
     }
-    cursorLine = el("line", {y1: y1, y2: y0, stroke: C.cursor, "stroke-width": 1.5}, svg);
-    cursorDot = el("circle", {r: 3.5, fill: C.cursor}, svg);
+    cursorLine = el("line", {y1: y1, y2: y0, stroke: C.cursor, "stroke-width": 1.5 * u}, svg);
+    cursorDot = el("circle", {r: 3.5 * u, fill: C.cursor}, svg);
     geom = {xs: xs, ysL: ysL, x0: x0, x1: x1, smin: smin, smax: smax, log: log, lo: lo};
     moveCursor();
   }
