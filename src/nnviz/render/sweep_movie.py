@@ -27,6 +27,7 @@ from ..formatting import fraction
 from ..sweeps.summary import METRIC_NAMES, cells_of
 from .base import View
 from .layout import Layout
+from .style import SMALLEST_TEXT
 from .sweep_figures import _DIVERGED, heatmap, label_rows_and_columns, loss_limits
 
 __all__ = ["animate_sweep", "SweepPanels", "SweepHeatmap", "CellCurves", "SWEEP_VIEWS"]
@@ -76,14 +77,14 @@ class SweepPanels(View):
                 ax.set_ylabel("")
                 ax.set_xticks([])
                 ax.set_yticks([])
-                size = mpl.rcParams["font.size"] * (0.75 if self.shape[1] <= 4 else 0.6)
+                size = mpl.rcParams["font.size"] * SMALLEST_TEXT  # small panels, still legible text
                 ax.title.set_fontsize(size)
                 caption = getattr(v, "caption", None)  # the run's loss and accuracy under its label
                 if caption is not None:
-                    caption.set_fontsize(0.9 * size)
+                    caption.set_fontsize(size)
         if self.headers is not None:
             label_rows_and_columns([v.ax for v in self.views], self.headers, self.shape,
-                                   mpl.rcParams["font.size"] * 0.75)
+                                   mpl.rcParams["font.size"] * SMALLEST_TEXT)
 
     def update(self, step):
         changed = []
@@ -168,7 +169,8 @@ class SweepHeatmap(View):
     def setup(self, fig, spec):
         ax = self.ax = fig.add_subplot(spec)
         self.im, self.texts, self.hatches = heatmap(ax, self.c, self.theme,
-                                                     fontsize="small" if self.c.mean.size <= 16 else "x-small")
+                                                     fontsize=mpl.rcParams["font.size"] * (0.9 if self.c.mean.size <= 16
+                                                                                          else SMALLEST_TEXT))
         what = METRIC_NAMES[self.c.metric].replace("final ", "")
         ax.set_title(what + " at this step" + (" (mean over seeds)" if self.c.runs.max() > 1 else ""),
                      fontsize="medium")
