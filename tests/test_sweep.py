@@ -548,3 +548,24 @@ def test_function_sweep_on_dask(tmp_path, dask_client):
     local = sweep(numpy_run, grid=FN_GRID, out=tmp_path / "l", jobs=1, steps=10)
     assert [r["status"] for r in t] == ["complete"] * 4
     assert [r["loss"] for r in t] == [r["loss"] for r in local]
+
+
+def test_a_function_the_dask_workers_cannot_load_fails_in_one_line(tmp_path, dask_client):
+    """A module the parent imported but the workers cannot: that run fails with one line, the worker lives."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "vanishing_module.py").write_text("def fn(trace, seed, lr):\n    pass\n")
+    sys.path.insert(0, str(tmp_path / "pkg"))
+    try:
+        import vanishing_module
+    finally:
+        sys.path.remove(str(tmp_path / "pkg"))
+    (tmp_path / "pkg" / "vanishing_module.py").unlink()
+    try:
+        t = sweep(vanishing_module.fn, grid={"lr": [0.1]}, out=tmp_path / "d", backend="dask", scheduler=dask_client)
+    finally:
+        del sys.modules["vanishing_module"]
+    assert t[0]["status"] == "failed" and "\n" not in t[0]["message"]
+    assert t[0]["message"].endswith("this worker cannot load the training function (ModuleNotFoundError: No module "
+                                    "named 'vanishing_module'); its module must be importable on every worker")
+    assert sweep(numpy_run, grid=FN_GRID, out=tmp_path / "ok", backend="dask", scheduler=dask_client,
+                 steps=5)[0]["status"] == "complete"                        # the workers still run

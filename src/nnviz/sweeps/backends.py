@@ -120,6 +120,7 @@ def _dask(tasks, jobs, notify, scheduler=None, connect_timeout: float = 10.0, **
             raise SweepError(f"cannot reach the Dask scheduler at {scheduler} within {connect_timeout:g} s "
                              f"({why}); is `dask scheduler` running there?") from None
     try:
+        tasks = [_pickled_function(t) for t in tasks]
         futures = {client.submit(run_cell, task, pure=False, key=f"nnviz-sweep-{i}-{os.urandom(4).hex()}"): i
                    for i, task in enumerate(tasks)}
         for fut in as_completed(futures):
@@ -137,6 +138,17 @@ def _dask(tasks, jobs, notify, scheduler=None, connect_timeout: float = 10.0, **
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _pickled_function(task: dict) -> dict:
+    """A function's task with the function as cloudpickle bytes (by value from ``__main__``, else by
+    module and name): a worker that cannot load it fails that run with one line, instead of Dask
+    failing to deserialize the task and losing the worker."""
+    if "function" not in task:
+        return task
+    import cloudpickle
+
+    return {**task, "function": cloudpickle.dumps(task["function"])}
 
 
 #: Backend name -> generator (see the module docstring).

@@ -56,6 +56,14 @@ def _run_function(task: dict, path: Path) -> dict:
     from ..trace import load_trace
 
     fn = task["function"]
+    if isinstance(fn, bytes):  # sent to a Dask worker by nnviz itself (backends._pickled_function)
+        import cloudpickle
+
+        try:
+            fn = cloudpickle.loads(fn)
+        except Exception as e:  # noqa: BLE001 - a module the worker does not have, most often
+            raise ValueError(f"this worker cannot load the training function ({type(e).__name__}: {e}); "
+                             "its module must be importable on every worker") from None
     fn(str(path), task["seed"], **task["arguments"], **task["values"])
     if not path.is_file():
         raise ValueError(f"{fn.__qualname__} returned without writing its trace {path.name}")
