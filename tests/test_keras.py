@@ -382,3 +382,41 @@ def test_keras_cnn_bad_images_refused_before_training(tmp_path):
     with pytest.raises(UnsupportedModel, match=r"the model takes images \(n_samples, 8, 8, 1\)") as e:
         m.fit(Xi, Y, epochs=1, verbose=0, callbacks=[TraceCallback(tmp_path / "k.h5", Xi.transpose(0, 3, 1, 2), Y)])
     assert "\n" not in str(e.value) and not (tmp_path / "k.h5").exists()
+
+
+# ----------------------------------------------------------------------------- the seed's grid search as a sweep
+def test_seed002_grid_search_through_nnviz_sweep(tmp_path):
+    """The example's ``train_one`` (seed 002's Keras network on the digits) swept over 2 cells, 1 epoch,
+    in this process and in two forked workers (this process has trained Keras models before)."""
+    import importlib.util
+    from pathlib import Path
+
+    import nnviz
+
+    path = Path(__file__).parent.parent / "examples" / "seed002_keras_digits.py"
+    spec = importlib.util.spec_from_file_location("seed002_keras_digits", path)
+    example = importlib.util.module_from_spec(spec)
+    import sys
+
+    sys.modules[spec.name] = example  # a module-level function the workers find by name
+    import torch
+
+    threads = torch.get_num_threads()  # the example sets one thread; the rest of the suite keeps its own
+    try:
+        spec.loader.exec_module(example)
+        grid = {"eta": [1e-3, 0.1], "lmbd": [1e-4]}
+        one = nnviz.sweep(example.train_one, grid=grid, out=tmp_path / "one", jobs=1, epochs=1, record="none")
+        two = nnviz.sweep(example.train_one, grid=grid, out=tmp_path / "two", jobs=2, epochs=1, record="none")
+    finally:
+        del sys.modules[spec.name]
+        torch.set_num_threads(threads)
+    assert [r["status"] for r in one + two] == ["complete"] * 4
+    assert len({r["pid"] for r in two}) == 2 and os.getpid() not in {r["pid"] for r in two}
+    for a, b in zip(one, two):
+        with nnviz.load_trace(a["trace"]) as ta, nnviz.load_trace(b["trace"]) as tb:
+            assert ta.source.startswith("keras") and ta.sizes == [64, 100, 50, 10] and len(ta.all_steps) == 16  # 15 updates
+            assert a["test_accuracy"] == ta.test_accuracy[-1] and a["loss"] == ta.loss[-1]
+            assert np.array_equal(tb.loss, ta.loss)                             # forked workers: bit for bit
+    assert one[1]["test_accuracy"] > one[0]["test_accuracy"] + 0.1           # eta 0.1 learns in one epoch, 1e-3 not
+    index = nnviz.load_sweep(tmp_path / "two").index
+    assert index["base"]["function"] == "seed002_keras_digits:train_one" and index["metric"] == "test_accuracy"

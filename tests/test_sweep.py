@@ -17,7 +17,7 @@ import pytest
 
 import nnviz
 from nnviz.config import ConfigError
-from nnviz.sweeps import SweepError, SweepIndexError, load_sweep, sweep
+from nnviz.sweeps import SweepError, SweepIndexError, load_sweep, read_index, sweep
 from nnviz.sweeps.grid import canonical_key, normalise_grid, parse_values, run_name
 
 CLI = [sys.executable, "-c", "from nnviz.cli import main; main()"]
@@ -413,3 +413,159 @@ def test_animate_grid_refuses_what_it_cannot_draw(tmp_path):
 def test_nnviz_sweep_is_the_public_entry(tmp_path):
     t = nnviz.sweep("moons", grid={"lr": "0.1..1:2log"}, out=tmp_path / "s", jobs=1, **TINY)
     assert [r["train.lr"] for r in t] == [0.1, 1.0] and nnviz.load_sweep(tmp_path / "s")[1]["run"] == "lr=1"
+
+
+# ---------------------------------------------------------------------------- your own training function
+def numpy_run(trace, seed, lr, hidden, steps=20, fail=None):
+    """A hand-written numpy loop (full-batch gradient descent on moons) recorded by nnviz.Recorder."""
+    if fail is not None and [lr, hidden] == fail:
+        raise RuntimeError(f"no run at lr={lr}\nthis second line is not the message")
+    from nnviz.data import moons
+
+    d = moons(n=60, noise=0.1, seed=0, encoding="01")
+    X, y = d.X, d.labels
+    rng = np.random.default_rng(seed)
+    W1, b1, W2, b2 = rng.normal(size=(2, hidden)), np.zeros(hidden), rng.normal(size=(hidden, 1)), np.zeros(1)
+    with nnviz.Recorder(trace, X, y, sizes=[2, hidden, 1], activations=["tanh", "sigmoid"], loss="bce", lr=lr,
+                        record="every:5", steps=steps) as rec:
+        for k in range(steps + 1):
+            rec.step(k, params=[(W1, b1), (W2, b2)])
+            h = np.tanh(X @ W1 + b1)
+            p = 1 / (1 + np.exp(-(h @ W2 + b2)))
+            d2 = (p - y[:, None]) / len(X)
+            d1 = (d2 @ W2.T) * (1 - h**2)
+            W2, b2 = W2 - lr * h.T @ d2, b2 - lr * d2.sum(0)
+            W1, b1 = W1 - lr * X.T @ d1, b1 - lr * d1.sum(0)
+
+
+FN_GRID = {"lr": [0.1, 1.0], "hidden": [2, 4]}
+
+
+def test_function_sweep_index_is_its_traces(tmp_path):
+    t = sweep(numpy_run, grid=FN_GRID, seeds=2, out=tmp_path / "s", jobs=1)
+    assert [r["run"] for r in t][:3] == ["lr=0.1_hidden=2_seed=0", "lr=0.1_hidden=2_seed=1", "lr=0.1_hidden=4_seed=0"]
+    assert len(t) == 8 and {r["status"] for r in t} == {"complete"}
+    index = json.loads((tmp_path / "s" / "sweep.json").read_text())
+    assert index["base"] == {"name": "numpy_run", "function": "test_sweep:numpy_run", "arguments": {}}
+    assert index["grid"] == [["lr", [0.1, 1.0]], ["hidden", [2, 4]]] and index["metric"] == "loss"
+    for row, entry in zip(t, index["runs"]):
+        with nnviz.load_trace(row["trace"]) as tr:
+            assert tr.source == "numpy" and tr.sizes == [2, row["hidden"], 1]
+            assert tr.config["train"]["lr"] == row["lr"] == entry["lr"]
+            assert entry["loss"] == tr.loss[-1] and entry["accuracy"] == tr.accuracy[-1]   # read from the trace
+            assert entry["steps"] == 20 and entry["test_loss"] is None
+    seeds = {r["seed"]: r["loss"] for r in t if r["lr"] == 1.0 and r["hidden"] == 4}
+    assert seeds[0] != seeds[1]                                              # the seed reaches the function
+    csv = (tmp_path / "s" / "sweep.csv").read_text().splitlines()
+    assert csv[0].startswith("run,lr,hidden,seed,status,loss") and len(csv) == 9
+    from nnviz.render.sweep_figures import summary_figure
+
+    summary_figure(load_sweep(tmp_path / "s"), tmp_path / "summary.png", size=(640, 480))
+    import imageio.v3 as iio
+
+    assert iio.imread(tmp_path / "summary.png").shape[:2] == (480, 640)
+
+
+def test_function_sweep_resumes_grows_and_refuses_other_arguments(tmp_path):
+    out = tmp_path / "s"
+    first = sweep(numpy_run, grid=FN_GRID, out=out, jobs=1, steps=10)
+    stamps = {r["run"]: Path(r["trace"]).stat().st_mtime_ns for r in first}
+    again = sweep(numpy_run, grid={**FN_GRID, "hidden": [2, 4, 8]}, out=out, jobs=1, steps=10)
+    assert len(again) == 6 and {r["status"] for r in again} == {"complete"}
+    for r in again:
+        if r["run"] in stamps:                                               # finished: kept, not run again
+            assert Path(r["trace"]).stat().st_mtime_ns == stamps[r["run"]] and "pid" not in r
+        else:
+            assert r["hidden"] == 8 and r["pid"] == os.getpid()
+    assert [r["loss"] for r in again if r["run"] in stamps] == [r["loss"] for r in first]
+    with pytest.raises(SweepError, match=r"holds another sweep \(arguments.steps is 10 there, 20 here\)"):
+        sweep(numpy_run, grid=FN_GRID, out=out, jobs=1, steps=20)
+
+
+def test_a_function_that_raises_fails_its_cell_only(tmp_path, caplog):
+    t = sweep(numpy_run, grid=FN_GRID, out=tmp_path / "s", jobs=2, fail=[1.0, 4])
+    bad = [r for r in t if r["status"] == "failed"]
+    assert [r["run"] for r in bad] == ["lr=1_hidden=4"]
+    assert bad[0]["message"] == "RuntimeError: no run at lr=1.0"             # one line
+    assert [r["status"] for r in t if r not in bad] == ["complete"] * 3
+    assert not Path(bad[0]["trace"]).exists()
+    index = json.loads((tmp_path / "s" / "sweep.json").read_text())
+    assert [r["status"] for r in index["runs"]] == ["complete", "complete", "complete", "failed"]
+
+
+def test_function_sweep_in_a_pool_is_the_same_as_one_after_another(tmp_path):
+    a = sweep(numpy_run, grid=FN_GRID, seeds=2, out=tmp_path / "a", jobs=1)
+    b = sweep(numpy_run, grid=FN_GRID, seeds=2, out=tmp_path / "b", jobs=2)
+    assert [r["run"] for r in a] == [r["run"] for r in b]
+    for ra, rb in zip(a, b):
+        assert {k: ra[k] for k in ("loss", "accuracy", "steps")} == {k: rb[k] for k in ("loss", "accuracy", "steps")}
+        with nnviz.load_trace(ra["trace"]) as ta, nnviz.load_trace(rb["trace"]) as tb:
+            assert np.array_equal(ta.loss, tb.loss) and np.array_equal(ta.params(20)[0][0], tb.params(20)[0][0])
+    assert len({r["pid"] for r in b}) == 2 and os.getpid() not in {r["pid"] for r in b}
+
+
+def test_a_function_in_a_scripts_main_runs_in_the_pool(tmp_path):
+    """A script without an ``if __name__ == "__main__"`` guard: forked workers do not run it again."""
+    script = tmp_path / "my_grid.py"
+    script.write_text(
+        "import sys\nsys.path.insert(0, %r)\nimport nnviz\nfrom test_sweep import numpy_run\n"
+        "print('script body ran', flush=True)\n"
+        "def mine(trace, seed, lr):\n    numpy_run(trace, seed, lr, 3, steps=10)\n"
+        "t = nnviz.sweep(mine, grid={'lr': [0.1, 0.5, 1.0]}, out=sys.argv[1], jobs=2)\n"
+        "print([r['status'] for r in t], len({r['pid'] for r in t}))\n" % str(Path(__file__).parent))
+    p = subprocess.run([sys.executable, str(script), str(tmp_path / "s")], capture_output=True, text=True,
+                       timeout=300, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines() == ["script body ran", "['complete', 'complete', 'complete'] 2"]
+    assert read_index(tmp_path / "s")["base"]["function"] == "__main__:mine"
+
+
+def _not_at_module_level():
+    def inner(trace, seed, lr):
+        pass
+    return inner
+
+
+@pytest.mark.parametrize("fn, grid, kw, message", [
+    (lambda trace, seed, lr: None, {"lr": [1]}, {}, "needs a module-level function"),
+    (_not_at_module_level(), {"lr": [1]}, {}, "'_not_at_module_level.<locals>.inner' is not one"),
+    (numpy_run, {"lr": [0.1], "width": [2]}, {}, "numpy_run(trace, seed, lr=..., width=...) does not fit its "
+                                                 "signature"),
+    (numpy_run, {"lr": "0.1,1"}, {"hidden": 2}, "grid key 'lr': give its values as a list"),
+    (numpy_run, {"seed": [1, 2]}, {}, "grid key 'seed' must be a keyword argument name"),
+    (numpy_run, {"lr": [0.1], "hidden": [2]}, {"hidden": 3}, "hidden is both a grid key and a fixed argument"),
+    (numpy_run, {"lr": [0.1], "hidden": [2]}, {"steps": object()}, "argument 'steps'"),
+])
+def test_bad_function_sweeps_fail_before_any_run(tmp_path, fn, grid, kw, message):
+    with pytest.raises(ConfigError) as e:
+        sweep(fn, grid=grid, out=tmp_path / "s", jobs=1, **kw)
+    assert message in str(e.value) and "\n" not in str(e.value), str(e.value)
+    assert not (tmp_path / "s").exists()
+
+
+def test_function_sweep_on_dask(tmp_path, dask_client):
+    t = sweep(numpy_run, grid=FN_GRID, out=tmp_path / "d", backend="dask", scheduler=dask_client, steps=10)
+    local = sweep(numpy_run, grid=FN_GRID, out=tmp_path / "l", jobs=1, steps=10)
+    assert [r["status"] for r in t] == ["complete"] * 4
+    assert [r["loss"] for r in t] == [r["loss"] for r in local]
+
+
+def test_a_function_the_dask_workers_cannot_load_fails_in_one_line(tmp_path, dask_client):
+    """A module the parent imported but the workers cannot: that run fails with one line, the worker lives."""
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "vanishing_module.py").write_text("def fn(trace, seed, lr):\n    pass\n")
+    sys.path.insert(0, str(tmp_path / "pkg"))
+    try:
+        import vanishing_module
+    finally:
+        sys.path.remove(str(tmp_path / "pkg"))
+    (tmp_path / "pkg" / "vanishing_module.py").unlink()
+    try:
+        t = sweep(vanishing_module.fn, grid={"lr": [0.1]}, out=tmp_path / "d", backend="dask", scheduler=dask_client)
+    finally:
+        del sys.modules["vanishing_module"]
+    assert t[0]["status"] == "failed" and "\n" not in t[0]["message"]
+    assert t[0]["message"].endswith("this worker cannot load the training function (ModuleNotFoundError: No module "
+                                    "named 'vanishing_module'); its module must be importable on every worker")
+    assert sweep(numpy_run, grid=FN_GRID, out=tmp_path / "ok", backend="dask", scheduler=dask_client,
+                 steps=5)[0]["status"] == "complete"                        # the workers still run

@@ -212,7 +212,8 @@ def summary_figure(table, path=None, size=(1280, 720), theme="light", metric=Non
         heat = c.mean.ndim <= 2
         gs = fig.add_gridspec(1, 2 if heat else 1, width_ratios=[1, 1.25] if heat else [1])
         index = table.index
-        steps = index["base"]["train"]["steps"]
+        steps = (index["base"].get("train", {}).get("steps")  # a function's sweep: its runs' own count
+                 or max((r.get("steps") or 0 for r in table), default=0))
         seeds = index.get("seeds")
         what = f"{index['name']}, {steps} steps" + (f", {len(seeds)} seeds a cell" if seeds else "")
         if heat:

@@ -7,6 +7,7 @@
 
 * :mod:`~nnviz.sweeps.grid` -- grid keys and values, the cells.
 * :mod:`~nnviz.sweeps.core` -- :func:`sweep`, resume, the presets.
+* :mod:`~nnviz.sweeps.functions` -- sweeps of your own training function ``fn(trace, seed, **values)``.
 * :mod:`~nnviz.sweeps.index` -- the index file.
 * :mod:`~nnviz.sweeps.backends` -- local process pool, Dask, in-process.
 * :mod:`~nnviz.sweeps.worker` -- one run, in a worker.

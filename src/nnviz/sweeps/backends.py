@@ -16,7 +16,7 @@ import os
 from collections import deque
 from typing import Callable, Iterator
 
-from .worker import run_cell
+from .worker import one_thread_worker, run_cell
 
 __all__ = ["BACKENDS", "SweepError", "available_cores", "execute", "ATTEMPTS"]
 
@@ -54,11 +54,16 @@ def _local(tasks, jobs, notify, **_) -> Iterator[tuple[int, dict]]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    ctx = mp.get_context("forkserver")  # workers forked from a clean server: no threads, no open files
-    ctx.set_forkserver_preload(["nnviz.train", "nnviz.sweeps.worker"])
+    if any("function" in t for t in tasks):
+        # your own function (maybe defined in a script's __main__): workers forked from this process
+        # find it by name without running the script again
+        ctx, start = mp.get_context("fork"), one_thread_worker
+    else:
+        ctx, start = mp.get_context("forkserver"), None  # forked from a clean server: no threads, no open files
+        ctx.set_forkserver_preload(["nnviz.train", "nnviz.sweeps.worker"])
     queue = deque(range(len(tasks)))
     attempts = [0] * len(tasks)
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=start)
     running: dict = {}
     try:
         while queue or running:
@@ -78,7 +83,7 @@ def _local(tasks, jobs, notify, **_) -> Iterator[tuple[int, dict]]:
                 broken += list(running.values())  # the pool is gone: every run on it stopped
                 running.clear()
                 pool.shutdown(wait=True)
-                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=start)
                 retry = []
                 for i in sorted(set(broken)):
                     if attempts[i] >= ATTEMPTS:
@@ -115,6 +120,7 @@ def _dask(tasks, jobs, notify, scheduler=None, connect_timeout: float = 10.0, **
             raise SweepError(f"cannot reach the Dask scheduler at {scheduler} within {connect_timeout:g} s "
                              f"({why}); is `dask scheduler` running there?") from None
     try:
+        tasks = [_pickled_function(t) for t in tasks]
         futures = {client.submit(run_cell, task, pure=False, key=f"nnviz-sweep-{i}-{os.urandom(4).hex()}"): i
                    for i, task in enumerate(tasks)}
         for fut in as_completed(futures):
@@ -132,6 +138,17 @@ def _dask(tasks, jobs, notify, scheduler=None, connect_timeout: float = 10.0, **
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def _pickled_function(task: dict) -> dict:
+    """A function's task with the function as cloudpickle bytes (by value from ``__main__``, else by
+    module and name): a worker that cannot load it fails that run with one line, instead of Dask
+    failing to deserialize the task and losing the worker."""
+    if "function" not in task:
+        return task
+    import cloudpickle
+
+    return {**task, "function": cloudpickle.dumps(task["function"])}
 
 
 #: Backend name -> generator (see the module docstring).

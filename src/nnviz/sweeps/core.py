@@ -20,6 +20,7 @@ import numpy as np
 
 from ..config import ConfigError
 from .backends import SweepError, execute
+from .functions import check_call, function_base, function_cells, function_grid
 from .grid import canonical_key, cell_text, cells, grid_json, normalise_grid, run_name
 from .index import DONE, FORMAT, INDEX, VERSION, read_index, write_index
 from .table import SweepTable, load_sweep, public_rows
@@ -101,7 +102,8 @@ def _dry_check(runs) -> None:
     from ..train import optimizer_for
 
     datasets, seen = {}, set()
-    for params, _, cfg in runs:
+    for params, _, job in runs:
+        cfg = job["config"]
         key = json.dumps([cfg["data"], cfg["model"], cfg["train"]["optimizer"], cfg["train"]["loss"]], sort_keys=True,
                          default=str)
         if key in seen:
@@ -147,15 +149,17 @@ def _open_folder(out: Path, base: dict) -> dict | None:
     return None
 
 
-def _adopt(path: Path, cfg: dict) -> dict | None:
-    """The metrics of a finished trace of exactly this config at ``path``, else None."""
+def _adopt(path: Path, cfg: dict | None) -> dict | None:
+    """The metrics of a finished trace of exactly this config at ``path`` (of any config when
+    ``cfg`` is None: a function's run, whose trace is whatever the function recorded), else None."""
     from ..trace import load_trace
 
     if not path.is_file():
         return None
     try:
         with load_trace(path) as tr:
-            if tr.status not in DONE or json.dumps(tr.config, sort_keys=True) != json.dumps(cfg, sort_keys=True):
+            if tr.status not in DONE or (cfg is not None and json.dumps(tr.config, sort_keys=True)
+                                         != json.dumps(cfg, sort_keys=True)):
                 return None
             return metrics_of(tr)
     except (ValueError, OSError):
@@ -169,15 +173,19 @@ def sweep(spec="moons", grid=None, seeds=None, out="sweep", *, jobs: int | None 
 
     Parameters
     ----------
-    spec : str, Path or dict
+    spec : str, Path, dict or callable
         A run preset, TOML config or config dict; or a sweep preset (:data:`SWEEP_PRESETS`:
-        ``"seed002-grid"``, ``"seed000-lr-study"``), whose grid ``grid`` then amends.
+        ``"seed002-grid"``, ``"seed000-lr-study"``), whose grid ``grid`` then amends; or your own
+        module-level training function ``fn(trace, seed, **values)`` that records one run into
+        the trace path it is given (:mod:`nnviz.sweeps.functions`).
     grid : dict or sequence of (key, values)
         Config keys to vary (dotted, e.g. ``"train.lr"``, or shorthand ``"lr"``, ``"hidden"``)
-        and their values: a list, or text like ``"1e-4..1:9log"`` (see :mod:`nnviz.sweeps.grid`).
+        and their values: a list, or text like ``"1e-4..1:9log"`` (see :mod:`nnviz.sweeps.grid`);
+        for a function, its keyword arguments and a list of values each.
         The first key is the heat map's rows, the second its columns.
     seeds : int or sequence of int, optional
-        ``N``: init seeds 0..N-1 per cell; a list: those seeds; None: the config's seed.
+        ``N``: init seeds 0..N-1 per cell; a list: those seeds; None: the config's seed (a
+        function is then called once a cell, with seed 0).
     out : str or Path
         The sweep's folder: one trace per run, ``sweep.json``, ``sweep.csv``. An existing sweep of
         the same base config is resumed (finished runs are kept, the grid may grow).
@@ -198,7 +206,8 @@ def sweep(spec="moons", grid=None, seeds=None, out="sweep", *, jobs: int | None 
     notify : callable, optional
         Called with one line when a worker dies (default: a logged warning).
     **overrides
-        Settings of every run: ``steps``, ``record``, ``batch_size``, ... (as :func:`nnviz.train`).
+        Settings of every run: ``steps``, ``record``, ``batch_size``, ... (as :func:`nnviz.train`);
+        for a function, keyword arguments passed to every call (part of the sweep's identity).
 
     Returns
     -------
@@ -216,18 +225,28 @@ def sweep(spec="moons", grid=None, seeds=None, out="sweep", *, jobs: int | None 
     """
     from ..build import resolve_config
 
-    spec, grid, seeds, overrides, metric, display = resolve_sweep(spec, grid, seeds, overrides, metric, display)
-    seeds = _seeds(seeds)
-    base = resolve_config(spec, **overrides)
-    grid = normalise_grid(grid, base)
-    runs = cells(base, grid, seeds)
-    _dry_check(runs)
+    if callable(spec):  # your own training function (nnviz.sweeps.functions)
+        seeds = _seeds(seeds)
+        base = function_base(spec, overrides)
+        grid = function_grid(grid)
+        check_call(spec, base["arguments"], grid)
+        runs = [(params, seed, {"function": spec, "values": params, "arguments": base["arguments"],
+                                "seed": 0 if seed is None else seed})
+                for params, seed in function_cells(grid, seeds)]
+        spec, display = base["function"], dict(display or {})
+    else:
+        spec, grid, seeds, overrides, metric, display = resolve_sweep(spec, grid, seeds, overrides, metric, display)
+        seeds = _seeds(seeds)
+        base = resolve_config(spec, **overrides)
+        grid = normalise_grid(grid, base)
+        runs = [(params, seed, {"config": cfg}) for params, seed, cfg in cells(base, grid, seeds)]
+        _dry_check(runs)
+        if metric is None:
+            metric = "test_accuracy" if base["data"].get("test_fraction") or base["data"].get("n_test") else "loss"
     keys = [k for k, _ in grid]
     out = Path(out).absolute()
     old = _open_folder(out, base)
     out.mkdir(parents=True, exist_ok=True)
-    if metric is None:
-        metric = "test_accuracy" if base["data"].get("test_fraction") or base["data"].get("n_test") else "loss"
     from ..safefile import OutputLock
 
     lock = OutputLock(out / INDEX).acquire()
@@ -245,17 +264,17 @@ def _run(spec, base, grid, seeds, runs, keys, out, old, metric, display, jobs, b
 
     previous = {r["run"]: r for r in (old or {}).get("runs", [])}
     rows, todo = [], []
-    for params, seed, cfg in runs:
+    for params, seed, job in runs:
         name = run_name(params, seed, keys)
         row = {"run": name, "trace": f"{name}.h5", **params, "seed": seed}
         prev = previous.pop(name, None)
-        found = _adopt(out / row["trace"], cfg)  # finished, of this very config
+        found = _adopt(out / row["trace"], job.get("config"))  # finished, of this very config
         if found is not None:
             row.update({"seconds": None, "host": None}, **{k: v for k, v in (prev or {}).items()
                                                            if k in ("seconds", "host")}, **found)
         else:
             row.update(status="pending", message="")
-            todo.append((len(rows), cfg))
+            todo.append((len(rows), job))
         rows.append(row)
     index = {"format": FORMAT, "version": VERSION, "nnviz_version": __version__, "name": base["name"],
              "spec": spec if isinstance(spec, str) else str(spec) if isinstance(spec, Path) else "config",
@@ -267,8 +286,8 @@ def _run(spec, base, grid, seeds, runs, keys, out, old, metric, display, jobs, b
     token = os.urandom(8).hex()
     probe = out / _PROBE
     write_atomic(probe, token.encode(), "probe file")
-    tasks = [{"config": cfg, "trace": str(out / rows[i]["trace"]), "probe": (str(probe), token), "ship": ship}
-             for i, cfg in todo]
+    tasks = [{**job, "trace": str(out / rows[i]["trace"]), "probe": (str(probe), token), "ship": ship}
+             for i, job in todo]
     bar = None
     if progress and tasks:
         from tqdm import tqdm
@@ -311,6 +330,8 @@ def _run(spec, base, grid, seeds, runs, keys, out, old, metric, display, jobs, b
             probe.unlink()
         except OSError:
             pass
+    if index["metric"] is None:  # a function's sweep: test accuracy when its traces have a test set
+        index["metric"] = "test_accuracy" if any(r.get("test_accuracy") is not None for r in rows) else "loss"
     _final_write(out, index)
     done = sum(r["status"] in DONE for r in rows)
     if stop is not None:

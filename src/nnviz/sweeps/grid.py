@@ -250,8 +250,8 @@ def describe_value(v) -> str:
 
 
 def _short(key: str, keys: Sequence[str]) -> str:
-    name = key.split(".")[1]
-    return name if sum(k.split(".")[1] == name for k in keys) == 1 else key
+    name = key.split(".")[-1]  # a function sweep's keys are plain keyword names
+    return name if sum(k.split(".")[-1] == name for k in keys) == 1 else key
 
 
 def cell_text(params: dict, seed=None) -> str:

@@ -11,6 +11,10 @@ Layout (version 1)::
                "status": "complete", "loss": 0.12, "accuracy": 0.97, "test_loss": 0.2,
                "test_accuracy": 0.95, "steps": 1400, "seconds": 3.2, "message": "", "host": "..."}]}
 
+A sweep of your own function (:mod:`nnviz.sweeps.functions`) has ``"base": {"name": "train_one",
+"function": "module:qualname", "arguments": {fixed keyword arguments}}``, its grid keys are the
+function's keyword names (``"eta"``, ``"lmbd"``) and ``"spec"`` is ``"module:qualname"``.
+
 ``status`` is ``pending`` (not run yet), ``complete``, ``diverged``, ``failed`` (the message
 says why) or ``interrupted`` (stopped with the sweep). The file is replaced whole, atomically
 (:func:`nnviz.safefile.write_atomic`), so a crash or a full disk leaves the previous version;

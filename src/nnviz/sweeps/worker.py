@@ -14,11 +14,12 @@ import logging
 import math
 import os
 import socket
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-__all__ = ["run_cell", "metrics_of", "METRICS"]
+__all__ = ["run_cell", "metrics_of", "METRICS", "one_thread_worker"]
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +51,51 @@ def _sees_folder(probe) -> bool:
         return False
 
 
+def _run_function(task: dict, path: Path) -> dict:
+    """Call the user's ``fn(trace, seed, **values)`` and read what it recorded."""
+    from ..trace import load_trace
+
+    fn = task["function"]
+    if isinstance(fn, bytes):  # sent to a Dask worker by nnviz itself (backends._pickled_function)
+        import cloudpickle
+
+        try:
+            fn = cloudpickle.loads(fn)
+        except Exception as e:  # noqa: BLE001 - a module the worker does not have, most often
+            raise ValueError(f"this worker cannot load the training function ({type(e).__name__}: {e}); "
+                             "its module must be importable on every worker") from None
+    fn(str(path), task["seed"], **task["arguments"], **task["values"])
+    if not path.is_file():
+        raise ValueError(f"{fn.__qualname__} returned without writing its trace {path.name}")
+    with load_trace(path) as tr:
+        found = metrics_of(tr)
+    if found["status"] not in ("complete", "diverged", "interrupted"):
+        raise ValueError(f"{fn.__qualname__} returned with its trace {found['status']} (close the Recorder, or "
+                         "let fit end, before returning)")
+    return found
+
+
+def one_thread_worker() -> None:
+    """A forked pool worker's start: one BLAS thread, and one torch thread when torch is loaded
+    (a forked child must not enter the OpenMP pool of its parent; with one thread torch never does)."""
+    from ..nn.threads import one_blas_thread
+
+    one_blas_thread().__enter__()  # for the worker's whole life
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)
+
+
 def run_cell(task: dict) -> dict:
     """Train one cell of a sweep; never raises for a run that fails (its row says why).
 
     Parameters
     ----------
     task : dict
-        ``config`` (complete config), ``trace`` (absolute path), ``probe`` ((path, token) of the
-        parent's probe file, or None) and ``ship`` (True: always ship the trace back; None: only
-        when the folder is not visible here).
+        ``config`` (complete config), or ``function``, ``values``, ``arguments`` and ``seed``
+        (:mod:`nnviz.sweeps.functions`); ``trace`` (absolute path), ``probe`` ((path, token) of
+        the parent's probe file, or None) and ``ship`` (True: always ship the trace back; None:
+        only when the folder is not visible here).
 
     Returns
     -------
@@ -78,8 +115,11 @@ def run_cell(task: dict) -> dict:
     level = quiet.level
     quiet.setLevel(logging.ERROR)
     try:
-        with train(task["config"], trace=path, progress=False) as tr:
-            out.update(metrics_of(tr))
+        if "function" in task:
+            out.update(_run_function(task, path))
+        else:
+            with train(task["config"], trace=path, progress=False) as tr:
+                out.update(metrics_of(tr))
         if ship:
             out["trace_bytes"] = path.read_bytes()
     except Exception as e:  # noqa: BLE001 - every failure becomes the run's one-line message
@@ -87,9 +127,12 @@ def run_cell(task: dict) -> dict:
         disk = (isinstance(e, OSError) and (getattr(e, "errno", None) in (errno.ENOSPC, errno.EDQUOT)
                                             or "no space left" in text)
                 or "the disk has" in text)  # the Recorder's refusal of a trace larger than the free space
-        if not isinstance(e, (ValueError, OSError)):
+        if not isinstance(e, (ValueError, OSError)) or "function" in task:
             text = f"{type(e).__name__}: {text}"
-            log.exception("sweep run %s failed", task["trace"])
+            if "function" in task:  # the user's own code: the row says why, the traceback is for debugging
+                log.debug("sweep run %s failed", task["trace"], exc_info=True)
+            else:
+                log.exception("sweep run %s failed", task["trace"])
         out.update(status="failed", message=text, error="disk" if disk else "run")
     finally:
         quiet.setLevel(level)
