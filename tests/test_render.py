@@ -319,3 +319,14 @@ def percent_of(v):
     from nnviz.formatting import percent
 
     return percent(v, 0)
+
+
+def test_comparison_titles_say_a_family_once():
+    """Compared presets of one family: "moons: gd vs adam", short enough to sit beside the header."""
+    from nnviz.render.animate import comparison_title
+
+    assert comparison_title(["moons-gd", "moons-momentum", "moons-adam", "moons-lbfgs"]) == \
+        "moons: gd vs momentum vs adam vs lbfgs"
+    assert comparison_title(["deep-sigmoid", "deep-relu"]) == "deep: sigmoid vs relu"
+    assert comparison_title(["lr 0.01", "lr 0.1"]) == "lr 0.01 vs lr 0.1"     # no family: as they are
+    assert comparison_title(["xor", "xor-relu-2"]) == "xor vs xor-relu-2"     # one name is the family itself

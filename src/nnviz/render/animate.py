@@ -7,6 +7,7 @@ Renderers take traces (open, or trace files); turning a preset name or a config 
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Sequence
 
@@ -303,7 +304,7 @@ def animate(source, output, *, views=None, steps=None, fps=None, hold=0.0, size=
     labels = run_labels(traces, labels)
     frame_steps = select_steps(traces[0], steps, max_frames) if len(traces) == 1 else _shared_steps(traces, steps, max_frames)
     if title is None:
-        title = " vs ".join(labels) if len(traces) > 1 else traces[0].config.get("name", labels[0])
+        title = comparison_title(labels) if len(traces) > 1 else traces[0].config.get("name", labels[0])
         presets = {tr.config.get("name") for tr in traces}
         if len(traces) > 1 and not named and len(presets) == 1 and None not in presets:  # one preset, two settings
             title = f"{presets.pop()}: {title}"
@@ -401,6 +402,17 @@ def _setting(key, value) -> str:
     else:
         text = str(value)
     return f"{name} {text}".strip()
+
+
+def comparison_title(labels) -> str:
+    """The title of compared runs: ``"a vs b"``; runs whose names share a family prefix say it once,
+    ``["moons-gd", "moons-adam"]`` -> ``"moons: gd vs adam"`` (a title that fits beside the header)."""
+    labels = [str(x) for x in labels]
+    prefix = os.path.commonprefix(labels)
+    prefix = prefix[: prefix.rfind("-") + 1]  # up to a whole "family-" part
+    if len(labels) > 1 and prefix and all(len(x) > len(prefix) for x in labels):
+        return f"{prefix[:-1]}: " + " vs ".join(x[len(prefix):] for x in labels)
+    return " vs ".join(labels)
 
 
 def run_labels(traces, labels=None, by_settings=True) -> list[str]:
