@@ -12,10 +12,10 @@ nor h5py): a command that reads a trace does not load the trainer, and ``nnviz -
 nothing but click.
 """
 
-import importlib
 import sys
 import types
 
+from ._lazy import lazy_names  # noqa: E402
 from ._version import __version__  # noqa: E402
 
 __all__ = ["__version__", "train", "sweep", "load_sweep", "Recorder", "load_trace", "Trace", "TraceError", "show",
@@ -27,16 +27,7 @@ _HOME = {"train": ".train", "landscape": ".landscape", "Recorder": ".trace", "lo
          "sweep": ".sweeps", "load_sweep": ".sweeps"}
 
 
-def __getattr__(name):
-    if name in _HOME:
-        value = getattr(importlib.import_module(_HOME[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module 'nnviz' has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_HOME))
+__getattr__, __dir__ = lazy_names(__name__, _HOME)
 
 
 class _Package(types.ModuleType):

@@ -4,7 +4,7 @@ The names load their modules when first used: reading a trace (``load_trace``) d
 Recorder, and with it the whole network package.
 """
 
-import importlib
+from .._lazy import lazy_names
 
 __all__ = ["Trace", "load_trace", "TraceError", "Recorder", "RecorderError", "TraceWriter", "SCHEMA_VERSION",
            "parse_schedule", "ScheduleError"]
@@ -15,13 +15,4 @@ _HOME = {"Trace": ".trace", "load_trace": ".trace", "TraceError": ".store", "Tra
          "parse_schedule": ".schedule", "ScheduleError": ".schedule"}
 
 
-def __getattr__(name):
-    if name in _HOME:
-        value = getattr(importlib.import_module(_HOME[name], __name__), name)
-        globals()[name] = value
-        return value
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def __dir__():
-    return sorted(set(globals()) | set(_HOME))
+__getattr__, __dir__ = lazy_names(__name__, _HOME)
