@@ -227,13 +227,7 @@ class ConvolutionFlow(NNVizScene):
 
         pos = ValueTracker(0.0)
 
-        def follow(_):
-            idx = int(np.clip(np.floor(pos.get_value() + 1e-9), 0, N - 1))
-            if idx != follow.last:
-                follow.last = idx
-                show_pixel(idx)
-
-        follow.last = 0
+        follow = _follower(pos, N, show_pixel)
         # z-order: what changes comes after the mobject with the updater, so that manim paints the
         # rest once and redraws only these each frame
         changing = [m for m in (win_in, grid_a, grid_p, panel, r_col, win_a) if m is not None]
@@ -291,13 +285,7 @@ class ConvolutionFlow(NNVizScene):
                       fade_in(win_p, best, win_pp, r_max, new_caption), run_time=T.pool * 0.2)
             qpos = ValueTracker(0.0)
 
-            def follow_pool(_):
-                idx = int(np.clip(np.floor(qpos.get_value() + 1e-9), 0, n_pool - 1))
-                if idx != follow_pool.last:
-                    follow_pool.last = idx
-                    show_window(idx)
-
-            follow_pool.last = 0
+            follow_pool = _follower(qpos, n_pool, show_window)
             changing = [win_p, grid_p, best, win_pp, r_max]
             self.remove(*changing)
             self.add(*changing)
@@ -306,3 +294,17 @@ class ConvolutionFlow(NNVizScene):
             win_p.clear_updaters()
             show_window(n_pool - 1)
         self.wait(T.hold)
+
+
+def _follower(tracker, n: int, show):
+    """An updater that calls ``show(i)`` when the tracker's value enters window ``i`` (0..n-1)."""
+
+    def follow(_):
+        idx = int(np.clip(np.floor(tracker.get_value() + 1e-9), 0, n - 1))
+        if idx != follow.last:
+            follow.last = idx
+            show(idx)
+
+    follow.last = 0
+    return follow
+
