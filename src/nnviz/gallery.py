@@ -291,7 +291,7 @@ def _torch_moons(path, ctx):
 # ---------------------------------------------------------------------------- seed 002
 def _digits(path, ctx):
     _need_view("weights")
-    return _movie(path, [ctx.trace("digits")], ["weights"], size=(480, 360), fps=10, title=None)
+    return _movie(path, [ctx.trace("digits")], ["weights"], size=(480, 360), fps=10, title="digits")
 
 
 def _cnn(views, **options):

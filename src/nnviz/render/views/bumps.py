@@ -31,6 +31,9 @@ __all__ = ["BumpsView", "WINDOW_COLOR"]
 log = logging.getLogger(__name__)
 
 WINDOW_COLOR = "#9467BD"  # failure windows
+#: Above this many pieces (or failure windows) on one axis, pieces are drawn without outlines and the
+#: windows lighter: dozens of thin outlines and stripes side by side read as a moire, not as shapes.
+MANY_PIECES = 24
 
 
 def _merge(centres: np.ndarray, r: float) -> list:
@@ -225,11 +228,13 @@ class BumpsView(_SweepView):
         if self.show_parts and len(self.parts[i]):
             self.lines.set_verts(self.parts[i])
             colors = [th.positive if s >= 0 else th.negative for s in self.signs[i]]
+            many = len(colors) > MANY_PIECES  # dozens of outlines side by side make a moire: fills only
             self.lines.set_facecolor([mpl_colors.to_rgba(col, 0.28) for col in colors])
-            self.lines.set_edgecolor([mpl_colors.to_rgba(col, 0.9) for col in colors])
+            self.lines.set_edgecolor([mpl_colors.to_rgba(col, 0.0 if many else 0.9) for col in colors])
         else:
             self.lines.set_verts([])
         if self.show_windows and len(self.windows[i]):
+            self.win.set_alpha(0.2 if len(self.windows[i]) <= MANY_PIECES else 0.1)  # many: a light hint
             self.win.set_verts([[(u, lo - 1), (v, lo - 1), (v, hi + 1), (u, hi + 1)]
                                 for u, v in _merge(self.windows[i], c.rise / 2)])
         else:
