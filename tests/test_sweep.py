@@ -372,6 +372,21 @@ def xor_sweep(tmp_path_factory):
     return out
 
 
+@pytest.mark.parametrize("size", [(640, 480), (1280, 720), (1920, 1080)])
+def test_summary_figure_text_is_legible_at_every_size(xor_sweep, size):
+    """The sweep's summary still: no text under 2 % of the picture's height (a README or a slide)."""
+    from matplotlib.text import Text
+
+    from nnviz.render.sweep_figures import summary_figure
+    from nnviz.sweeps import load_sweep
+
+    fig = summary_figure(load_sweep(xor_sweep), size=size)
+    fig.canvas.draw()
+    texts = [t for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+    px = [t.get_fontsize() * fig.dpi / 72 for t in texts]
+    assert len(texts) > 10 and min(px) >= 0.02 * size[1] - 0.01, sorted(px)[:3]
+
+
 @pytest.mark.parametrize("view", ["grid", "curves"])
 def test_animate_sweep_folder(xor_sweep, tmp_path, view):
     from nnviz.export import read_gif_info

@@ -24,7 +24,7 @@ from matplotlib.figure import Figure
 from ..formatting import fraction
 from ..sweeps.grid import describe_value
 from ..sweeps.summary import METRIC_NAMES, cells_of, label_of
-from .style import CLASS_COLORS, get_theme, rc_params
+from .style import SMALLEST_TEXT, CLASS_COLORS, get_theme, rc_params
 
 __all__ = ["summary_figure", "heatmap", "curves", "axis_labels", "loss_limits", "label_rows_and_columns",
            "DIVERGED_HATCH"]
@@ -83,7 +83,8 @@ def heatmap(ax, c, th, shown=None, fontsize="x-small"):
             if runs[i, j] - div[i, j] - failed[i, j] > 1:
                 lines.append(f"{_fmt(c, low[i, j])}-{_fmt(c, high[i, j])}")
         if div[i, j]:
-            lines.append("diverged" if div[i, j] == runs[i, j] else f"{div[i, j]}/{runs[i, j]} div.")
+            word = "diverged" if mean.shape[1] <= 4 else "div."  # narrow cells: the short word fits
+            lines.append(word if div[i, j] == runs[i, j] else f"{div[i, j]}/{runs[i, j]} div.")
         elif failed[i, j] and not np.isfinite(v):
             lines.append("not run")
         light = np.isfinite(v) and cmap(norm(v))[:3] @ np.array([0.299, 0.587, 0.114]) > 0.5
@@ -206,9 +207,9 @@ def summary_figure(table, path=None, size=(1280, 720), theme="light", metric=Non
     """
     th = get_theme(theme)
     c = cells_of(table, metric)
-    scale = max(0.7, min(size[1] / 720, size[0] / 1280))
-    with mpl.rc_context(rc_params(th, scale)):
-        fig = _figure(size)
+    with mpl.rc_context(rc_params(th)):
+        fig = _figure(size, dpi=100 * size[1] / 480)  # fonts grow with the picture, as a Layout's do
+        small = SMALLEST_TEXT * mpl.rcParams["font.size"]  # the smallest text: 2 % of the height
         heat = c.mean.ndim <= 2
         gs = fig.add_gridspec(1, 2 if heat else 1, width_ratios=[1, 1.25] if heat else [1])
         index = table.index
@@ -218,11 +219,11 @@ def summary_figure(table, path=None, size=(1280, 720), theme="light", metric=Non
         what = f"{index['name']}, {steps} steps" + (f", {len(seeds)} seeds a cell" if seeds else "")
         if heat:
             ax = fig.add_subplot(gs[0, 0])
-            im, _, _ = heatmap(ax, c, th, fontsize="x-small" if c.mean.size <= 49 else "xx-small")
+            im, _, _ = heatmap(ax, c, th, fontsize=small)
             fig.colorbar(im, ax=ax, shrink=0.8, pad=0.02, location="bottom" if c.mean.ndim == 1 else "right")
             ax.set_title(METRIC_NAMES[c.metric] + (" (mean over seeds, lowest-highest)" if seeds and len(seeds) > 1
                                                    else ""), fontsize="medium")
-        curves(fig, gs[0, -1], c, th)
+        curves(fig, gs[0, -1], c, th, fontsize=small)
         fig.suptitle(f"sweep of {what}: {int(c.runs.sum())} runs"
                      + (f", {int(c.diverged.sum())} diverged (hatched, dashed)" if c.diverged.sum() else "")
                      + " — right: loss of every run (log scale, shared)", fontsize="medium")
