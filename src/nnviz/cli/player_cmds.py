@@ -31,6 +31,7 @@ def still_steps(trace, spec) -> tuple[list[int], list[int]]:
     2^k - 1) give exactly those steps: the last step is not added.
     """
     from ..render import select_steps
+    from ..render.animate import no_recorded_step
 
     recorded = set(int(s) for s in trace.steps)
     last = int(trace.all_steps[-1])
@@ -44,8 +45,7 @@ def still_steps(trace, spec) -> tuple[list[int], list[int]]:
     chosen = sorted({s for s in wanted if s in recorded})
     missing = [s for s in wanted if s not in recorded]
     if not chosen:
-        shown = ", ".join(map(str, sorted(recorded)[:8])) + (", ..." if len(recorded) > 8 else "")
-        raise ValueError(f"--frames {spec!r} selects no recorded step; recorded steps: {shown}")
+        raise no_recorded_step(spec, recorded)
     return chosen, missing
 
 

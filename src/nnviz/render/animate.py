@@ -146,9 +146,15 @@ def select_steps(trace, spec: str | Sequence[int] | None = None, max_frames: int
                 raise ValueError(f"bad --frames {spec!r}: a list is like 0,1,3,7") from None
         chosen = np.intersect1d(recorded, wanted)
     if len(chosen) == 0:
-        shown = ", ".join(map(str, recorded[:8])) + (", ..." if len(recorded) > 8 else "")
-        raise ValueError(f"--frames {spec!r} selects no recorded step; recorded steps: {shown}")
+        raise no_recorded_step(spec, recorded)
     return [int(s) for s in chosen]
+
+
+def no_recorded_step(spec, recorded) -> ValueError:
+    """The error of a frame selection that picks none of the recorded steps (the first few listed)."""
+    recorded = sorted(int(s) for s in recorded)
+    shown = ", ".join(map(str, recorded[:8])) + (", ..." if len(recorded) > 8 else "")
+    return ValueError(f"--frames {spec!r} selects no recorded step; recorded steps: {shown}")
 
 
 def check_steps_spec(spec) -> None:
