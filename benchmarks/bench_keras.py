@@ -4,9 +4,12 @@ Seed 002's digits network, 64-50-10 (sigmoid hidden layer, softmax output, categ
 cross-entropy, SGD), trained with Keras 3 on the PyTorch backend for 10 epochs in minibatches of
 100 (150 updates): ``fit`` alone against ``fit`` with ``TraceCallback(record="every:10")``, which
 evaluates nnviz's loss and accuracy on the whole training set after every update and records every
-tensor every 10th step. Both are timed several times, alternating, in this one process; the best
-time of each is compared, wall-clock and CPU time (one thread each: the CPU time is the work done,
-steadier than the wall clock on a loaded machine; target: at most 1.5x).
+tensor every 10th step. The callback is timed two ways: as it runs, recording in a forked process
+beside the training (``nnviz.trace.forked``), and with ``NNVIZ_NO_FORK=1``, recording in the
+training process. All are timed several times, interleaved, in this one process; the best time of
+each is compared (target: at most 1.5x). Reported: the wall clock, the training process's CPU time
+(one thread: the work done in the training loop, steadier than the wall clock on a loaded
+machine), and the recording process's CPU time.
 
     KERAS_BACKEND=torch .venv/bin/python benchmarks/bench_keras.py [--repeat N]
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -43,12 +47,13 @@ def make_model(seed):
 
 
 def fit(X, Y, callbacks):
-    """Wall-clock and CPU seconds of one fit (one thread: the CPU time is the work done, whatever
-    else the machine runs)."""
+    """Wall-clock seconds, CPU seconds of this process and of its finished children, of one fit."""
     model = make_model(0)
-    t, c = time.perf_counter(), time.process_time()
+    t, c, r = time.perf_counter(), time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN)
     model.fit(X, Y, epochs=10, batch_size=100, shuffle=False, verbose=0, callbacks=callbacks)
-    return time.perf_counter() - t, time.process_time() - c
+    r2 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (time.perf_counter() - t, time.process_time() - c,
+            (r2.ru_utime + r2.ru_stime) - (r.ru_utime + r.ru_stime))
 
 
 def main(argv=None):
@@ -66,21 +71,28 @@ def main(argv=None):
     print(f"digits: {len(X)} training samples, 64-50-10, 10 epochs of {-(-len(X) // 100)} minibatches "
           f"(keras {keras.__version__}, backend {keras.backend.backend()}, one thread)")
     fit(X, Y, [])  # warm-up: Keras and torch set themselves up on the first fit
-    plain, traced = [], []
+    runs = {"fit alone": [], "+ TraceCallback, forked": [], "+ TraceCallback, in process": []}
     with tempfile.TemporaryDirectory() as tmp:
         for i in range(args.repeat):
-            plain.append(fit(X, Y, []))
-            cb = TraceCallback(Path(tmp) / "bench.h5", X, Y, record="every:10")
-            traced.append(fit(X, Y, [cb]))
-            tr = cb.trace
-            n_steps, n_tensors = len(tr.all_steps), len(tr.steps)
-            tr.close()
-    print(f"TraceCallback: {n_steps} steps, tensors at {n_tensors}")
-    for what, i in (("wall", 0), ("CPU", 1)):
-        a, b = (min(t[i] for t in runs) for runs in (plain, traced))
-        print(f"{what:>4}: fit alone {a:.3f} s | + TraceCallback {b:.3f} s | ratio x{b / a:.2f} (target <= 1.5)")
-    print("all wall timings: alone " + ", ".join(f"{t[0]:.2f}" for t in plain) +
-          " s; traced " + ", ".join(f"{t[0]:.2f}" for t in traced) + " s")
+            runs["fit alone"].append(fit(X, Y, []))
+            for name, no_fork in (("+ TraceCallback, forked", None), ("+ TraceCallback, in process", "1")):
+                if no_fork:
+                    os.environ["NNVIZ_NO_FORK"] = no_fork
+                cb = TraceCallback(Path(tmp) / "bench.h5", X, Y, record="every:10")
+                runs[name].append(fit(X, Y, [cb]))
+                os.environ.pop("NNVIZ_NO_FORK", None)
+                tr = cb.trace
+                n_steps, n_tensors = len(tr.all_steps), len(tr.steps)
+                tr.close()
+    print(f"TraceCallback: {n_steps} steps, tensors at {n_tensors}; best of {args.repeat}, "
+          f"wall | training process CPU | recording process CPU")
+    base = min(t[0] for t in runs["fit alone"]), min(t[1] for t in runs["fit alone"])
+    for name, times in runs.items():
+        wall, cpu, child = (min(t[i] for t in times) for i in range(3))
+        print(f"  {name:<28} {wall:.3f} s x{wall / base[0]:.2f} | {cpu:.3f} s x{cpu / base[1]:.2f} | {child:.3f} s"
+              + ("   (target <= 1.5)" if name != "fit alone" else ""))
+    print("all wall timings: " + "; ".join(f"{name} " + ", ".join(f"{t[0]:.2f}" for t in times)
+                                            for name, times in runs.items()))
 
 
 if __name__ == "__main__":

@@ -420,3 +420,177 @@ def test_seed002_grid_search_through_nnviz_sweep(tmp_path):
     assert one[1]["test_accuracy"] > one[0]["test_accuracy"] + 0.1           # eta 0.1 learns in one epoch, 1e-3 not
     index = nnviz.load_sweep(tmp_path / "two").index
     assert index["base"]["function"] == "seed002_keras_digits:train_one" and index["metric"] == "test_accuracy"
+
+
+# ---------------------------------------------------------------- recorded beside the training
+needs_fork = pytest.mark.skipif(not __import__("nnviz.forked", fromlist=["can_fork"]).can_fork(alone=True),
+                                reason="the recording is forked only on Linux, in a process with one thread")
+
+
+@pytest.fixture
+def one_thread():
+    """This test process with a single thread, as a training script has, so that the recording
+    forks: the progress bars of earlier tests left tqdm's monitor thread running; it is stopped."""
+    import threading
+
+    from tqdm import tqdm
+
+    if tqdm.monitor is not None:
+        tqdm.monitor.exit()
+        tqdm.monitor.join()
+        tqdm.monitor = None
+    others = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+    if others:
+        pytest.skip(f"threads left by earlier tests: {others}")
+
+
+def _datasets(path):
+    """Every dataset of an HDF5 file, by name (the trace's whole content)."""
+    import h5py
+
+    out = {}
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda name, obj: out.__setitem__(name, obj[()]) if isinstance(obj, h5py.Dataset) else None)
+    return out
+
+
+@needs_fork
+def test_forked_recording_writes_the_same_trace_as_in_process(tmp_path, monkeypatch, one_thread):
+    from nnviz.trace import forked
+
+    m = model_of(layers.Dense(6, activation="sigmoid", kernel_regularizer=regularizers.l2(1e-3)),
+                 layers.Dense(3, activation="softmax"))  # per-layer L2: the callback's own passes
+    start = m.get_weights()
+
+    def fit(path):  # the same start and the same minibatches each time
+        m.set_weights(start)
+        cb = TraceCallback(path, X, ONEHOT, record="every:3", X_test=X[:10], y_test=ONEHOT[:10])
+        m.fit(X, ONEHOT, epochs=3, batch_size=10, shuffle=False, verbose=0, callbacks=[cb])
+        return cb
+
+    made = []
+    monkeypatch.setattr(forked, "ForkedRecorder", lambda *a, **k: made.append(1) or _Forked(*a, **k))
+    cb = fit(tmp_path / "forked.h5")
+    assert made == [1]
+    monkeypatch.setenv("NNVIZ_NO_FORK", "1")
+    fit(tmp_path / "inline.h5")
+    assert made == [1]  # (the second run recorded in this process)
+    a, b = _datasets(tmp_path / "forked.h5"), _datasets(tmp_path / "inline.h5")
+    assert sorted(a) == sorted(b) and len(cb.trace.all_steps) == 13
+    for name in a:
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+
+
+_Forked = __import__("nnviz.trace.forked", fromlist=["ForkedRecorder"]).ForkedRecorder
+
+_TRAIN = """
+import os, sys, time
+os.environ["KERAS_BACKEND"] = "torch"
+import numpy as np, keras
+from nnviz.integrations.keras import TraceCallback
+rng = np.random.default_rng(0)
+X = rng.normal(size=(40, 4)); Y = np.eye(3)[(X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5)]
+keras.utils.set_random_seed(0)
+m = keras.Sequential([keras.Input((4,)), keras.layers.Dense(5, activation="tanh"), keras.layers.Dense(3, activation="softmax")])
+m.compile(loss="categorical_crossentropy", optimizer=keras.optimizers.SGD(learning_rate=0.1))
+class Slow(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        if batch == 0 and self.epoch == 3:
+            open(sys.argv[2], "w").close()  # the test may stop us now
+        time.sleep(0.01)
+    def on_epoch_begin(self, epoch, logs=None):
+        self.epoch = epoch
+m.fit(X, Y, epochs=100000, batch_size=10, verbose=0, callbacks=[TraceCallback(sys.argv[1], X, Y, record="every:5"), Slow()])
+"""
+
+
+@needs_fork
+@pytest.mark.parametrize("how", ["SIGKILL", "Ctrl-C"])
+def test_a_killed_or_interrupted_keras_run_keeps_its_steps_and_the_old_trace(tmp_path, how):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    path, ready = tmp_path / "k.h5", tmp_path / "ready"
+    m = model_of(layers.Dense(5, activation="tanh"), layers.Dense(3, activation="softmax"))
+    m.fit(X, ONEHOT, epochs=1, batch_size=40, verbose=0, callbacks=[TraceCallback(path, X, ONEHOT)])
+    old = path.read_bytes()
+    script = tmp_path / "train.py"
+    script.write_text(_TRAIN)
+    proc = subprocess.Popen([sys.executable, str(script), str(path), str(ready)], start_new_session=True,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 120
+        while not ready.exists() and proc.poll() is None and time.time() < deadline:
+            time.sleep(0.05)
+        assert ready.exists(), proc.stderr.read() if proc.poll() is not None else "the run did not start"
+        time.sleep(0.3)
+        if how == "SIGKILL":
+            os.kill(proc.pid, signal.SIGKILL)
+        else:
+            os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends: the recorder too
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode != 0
+    partial = tmp_path / "k.h5.partial"
+    deadline = time.time() + 30
+    lock = tmp_path / ".k.h5.nnviz-lock"
+    while (lock.exists() or (how == "Ctrl-C" and partial.exists())) and time.time() < deadline:
+        time.sleep(0.05)  # the recording process finishes its file after the training process ended
+    if how == "SIGKILL":  # the old trace as it was; every step handed over, closed, in NAME.partial
+        assert path.read_bytes() == old
+        tr = load_trace(partial)
+        assert "was killed" in tr.message
+    else:  # Ctrl-C: as in-process, the interrupted run's steps replace the old trace
+        assert not partial.exists()
+        tr = load_trace(path)
+        assert "before the end of fit" in tr.message
+    with tr:
+        n = len(tr.all_steps)
+        assert tr.status == "interrupted" and n >= 13 and list(tr.all_steps) == list(range(n))
+        assert np.isfinite(tr.loss).all() and tr.steps[-1] == n - 1  # its last step in full
+        W, b = tr.params(n - 1)[0]
+        assert W.shape == (4, 5) and np.isfinite(W).all()
+    assert not lock.exists()
+
+
+def test_recording_errors_reach_fit_as_one_line(tmp_path):
+    m = model_of(layers.Dense(5, activation="tanh"), layers.Dense(3, activation="softmax"))
+    cb = TraceCallback(tmp_path / "k.h5", X, ONEHOT, record="all", max_trace_gb=1e-7)
+    with pytest.raises(RecorderError, match=r"^this run would write a trace of about .*nnviz's cap") as e:
+        m.fit(X, ONEHOT, epochs=50, batch_size=4, verbose=0, callbacks=[cb])
+    assert "\n" not in str(e.value) and sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+@needs_fork
+def test_a_full_disk_while_recording_beside_fit_is_one_line_and_keeps_the_old_trace(tmpfs, one_thread, monkeypatch):
+    from nnviz.trace import forked
+
+    made = []
+    monkeypatch.setattr(forked, "ForkedRecorder", lambda *a, **k: made.append(1) or _Forked(*a, **k))
+    disk = tmpfs("4m")
+    path = disk / "k.h5"
+    m = model_of(layers.Dense(5, activation="tanh"), layers.Dense(3, activation="softmax"))
+    m.fit(X, ONEHOT, epochs=1, batch_size=40, verbose=0, callbacks=[TraceCallback(path, X, ONEHOT)])
+    old = path.read_bytes()
+
+    class Filler(keras.callbacks.Callback):  # the disk fills up during fit
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 20:
+                with open(disk / "filler", "wb") as fh:
+                    try:
+                        while True:
+                            fh.write(b"\0" * 65536)
+                            fh.flush()
+                    except OSError:
+                        pass
+
+    cb = TraceCallback(path, X, ONEHOT, record="none", flush_every=1)  # (an estimate that fits)
+    with pytest.raises(OSError, match=r"^no space left on device writing .*k\.h5; the previous trace is unchanged$"):
+        m.fit(X, ONEHOT, epochs=200, batch_size=1, verbose=0, callbacks=[Filler(), cb])
+    assert made == [1, 1]  # (both recorded beside fit)
+    assert path.read_bytes() == old
+    assert sorted(p.name for p in disk.iterdir()) == ["filler", "k.h5"]  # no partial file, no lock

@@ -1,6 +1,6 @@
 """What the ``nnviz`` process does before and after a command so that a short command is short.
 
-Measured on ``nnviz animate trace.h5 -o x.gif`` (120 frames, 640x480, 2 cores), three costs that
+Measured on ``nnviz animate trace.h5 -o x.gif`` (120 frames, 640x480, 2 cores), costs that
 are not nnviz's own work (``benchmarks/bench_process.py``):
 
 * **The garbage collector.** Importing numpy, h5py and matplotlib creates a few hundred thousand
@@ -15,6 +15,8 @@ are not nnviz's own work (``benchmarks/bench_process.py``):
   ``matplotlib.figure`` takes. Nobody reads ``help()`` in a command-line process, so here
   matplotlib's property tables are left empty; what a property does is unchanged. In Python
   (``import nnviz``) matplotlib is left alone.
+* **Fresh pages for every large temporary** (:mod:`nnviz.memory`): kept for reuse instead,
+  ``nnviz train digits`` page-faults 46,000 times instead of 141,000-176,000 (3 % faster).
 
 :func:`begin` is called once, first thing in :func:`nnviz.cli.main`; :func:`end` after a command
 that succeeded.
@@ -27,6 +29,8 @@ import importlib.abc
 import importlib.machinery
 import sys
 
+from ..memory import keep_freed_memory
+
 __all__ = ["begin", "end"]
 
 #: The collector's first threshold in a command (Python's default is 700 allocations).
@@ -34,9 +38,11 @@ GC_THRESHOLD0 = 50_000
 
 
 def begin() -> None:
-    """Tune the collector and, unless matplotlib is loaded already, its import (see the module)."""
+    """Tune the collector, the allocator and, unless matplotlib is loaded already, its import (see
+    the module)."""
     _, t1, t2 = gc.get_threshold()
     gc.set_threshold(GC_THRESHOLD0, t1, t2)
+    keep_freed_memory()
     if "matplotlib.artist" not in sys.modules and not any(isinstance(f, _PlainArtistDocs) for f in sys.meta_path):
         sys.meta_path.insert(0, _PlainArtistDocs())
 

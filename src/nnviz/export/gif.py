@@ -40,7 +40,7 @@ import numpy as np
 from PIL import Image
 
 from .base import PathLike, Writer, register_writer
-from .forked import ForkedEncoder, can_fork
+from ..forked import ForkedWorker, can_fork
 
 __all__ = ["GifWriter", "read_gif_info", "build_palette", "PaletteMapper", "gif_delay_cs"]
 
@@ -281,7 +281,7 @@ class GifWriter(Writer):
         self._rgb: np.ndarray | None = None  # the last frame encoded
         self._n_encoded = 0
         self._worker: threading.Thread | None = None
-        self._forked: ForkedEncoder | None = None
+        self._forked: ForkedWorker | None = None
         self._error: BaseException | None = None
         if self.fps > 50:
             logger.warning("GIF delays are at least 20 ms: %g fps will play at 50 fps", self.fps)
@@ -316,7 +316,7 @@ class GifWriter(Writer):
 
     # -- internals ---------------------------------------------------------
     # Frames are mapped to the palette and LZW-coded in a forked encoder process
-    # (nnviz.export.forked: on Linux the encoding then runs on the second core beside the
+    # (nnviz.forked: on Linux the encoding then runs on the second core beside the
     # rendering), or else on a worker thread (which overlaps little: the renderer holds the
     # interpreter lock). At most _QUEUE frames wait in memory.
     _QUEUE = 8
@@ -324,7 +324,7 @@ class GifWriter(Writer):
     def _submit(self, frame: np.ndarray) -> None:
         if self._forked is None and self._worker is None:
             if can_fork():
-                self._forked = ForkedEncoder(frame.shape, self._encode, self._child_finish, slots=self._QUEUE)
+                self._forked = ForkedWorker(frame.shape, self._encode, self._child_finish, slots=self._QUEUE)
             else:
                 self._queue: queue.Queue = queue.Queue(maxsize=self._QUEUE)
                 self._worker = threading.Thread(target=self._work, name="gif-encoder", daemon=True)
@@ -336,8 +336,9 @@ class GifWriter(Writer):
             raise self._error
         self._queue.put(frame.copy())  # the caller may reuse its array
 
-    def _child_finish(self) -> None:
-        """In the encoder process: the trailer, and the file closed."""
+    def _child_finish(self, why: str) -> None:
+        """In the encoder process: the trailer, and the file closed (the temporary file of a
+        writer that did not finish is the parent's to discard)."""
         assert self._fh is not None
         self._fh.write(b";")
         self._fh.close()

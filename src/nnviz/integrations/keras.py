@@ -42,14 +42,23 @@ before the first layer is made) Keras's gradients agree with nnviz's float64 one
 its loss to about 1e-7, as in float32. With that mapping lifted they agree to 1e-16
 (``tests/test_keras.py`` does so to check the mapping to 1e-10).
 
-If ``fit`` stops with an error, the trace keeps every step recorded so far and is marked
-"interrupted" (when the callback is next used, or garbage-collected, or Python exits); it never
-claims to be complete.
+The recording runs beside the training: on Linux, in a process forked when ``fit`` begins
+(:mod:`nnviz.trace.forked`), which evaluates nnviz's passes on all of X while Keras goes on with
+the next updates, and writes the trace. Measured on seed 002's digits network (64-50-10, 150
+minibatches of 100, ``benchmarks/bench_keras.py``): ``fit`` took 2.2x its time when each step was
+recorded in the training process, and takes 1.1x its CPU time with the recording forked (the
+recording's own work, about 1.4 ms a step, is on the other core). Elsewhere, or in a process with
+threads (a notebook's kernel), or with ``NNVIZ_NO_FORK=1``, the steps are recorded in the
+training process; the trace is the same.
+
+If ``fit`` stops with an error or Ctrl-C, the trace keeps every step recorded so far and is
+marked "interrupted" (when the callback is next used, or garbage-collected, or Python exits; if
+the training process is killed, by the recording process); it never claims to be complete.
 """
 
 from __future__ import annotations
 
-import logging
+import functools
 import weakref
 
 import numpy as np
@@ -65,16 +74,43 @@ from ..nn.conv import UnsupportedLayer
 from ..nn.frameworks import (KERAS_LOSSES, UnsupportedModel, is_keras_cnn, keras_conv_grads, keras_conv_layers,
                               keras_conv_params, keras_grads, keras_layers, keras_loss, keras_params)
 from ..nn.threads import one_blas_thread
+from ..trace.forked import open_recorder
 from ..trace.recorder import Recorder, RecorderError
+from ..trace.trace import Trace
 from ..trace.schedule import ScheduleError, parse_schedule
 
 __all__ = ["TraceCallback"]
 
-log = logging.getLogger(__name__)
+
+INTERRUPTED = "training stopped before the end of fit (an error, an interrupt, or the process was killed)"
 
 
 def _interrupt(recorder):
-    recorder.close("interrupted", "training stopped before the end of fit (an error or an interrupt)")
+    recorder.close("interrupted")
+
+
+def _record_step(net, l2, loss, recorder, k, params, grads, reported, lr) -> bool:
+    """Record step ``k`` (in the recording process, :mod:`nnviz.trace.forked`): with one L2 factor
+    the Recorder's own passes; with one per layer nnviz's passes with each layer's term."""
+    if l2 is None:
+        return recorder.step(k, params, grads=grads, loss=reported, lr=lr)
+    net = net.set_params(params)
+    with one_blas_thread():  # as the Recorder's own passes (nnviz.nn.threads)
+        passes = _passes(net, recorder.dataset, loss, l2)
+    return recorder.step(k, net, grads=grads, loss=reported, lr=lr, passes=passes)
+
+
+def _passes(net, ds, loss, l2):
+    """nnviz's forward and backward pass with each layer's own L2 term (seed 002's Keras model
+    regularises its hidden layers only)."""
+    fp = net.forward(ds.X)
+    bp = net.backward(fp, ds.y, loss, 0.0)
+    weighted = net.param_layers if isinstance(net, CNN) else range(1, net.L + 1)
+    for l, lam in zip(weighted, l2):
+        if lam:
+            bp.dW[l] = bp.dW[l] + lam * net.W[l]
+            bp.loss += 0.5 * lam * float(np.sum(net.W[l] ** 2))
+    return fp, bp
 
 
 class TraceCallback(Callback):
@@ -120,7 +156,8 @@ class TraceCallback(Callback):
         self.path, self.X, self.Y, self.record = path, X, Y, record
         self.X_test, self.y_test, self.options = X_test, y_test, options
         self.recorder = None
-        self._done = None  # the Recorder of the last complete fit
+        self._done = None  # the recorder of the last complete fit
+        self._trace = None
 
     # ---------------------------------------------------------------- reading the model
     def _network(self):
@@ -189,9 +226,8 @@ class TraceCallback(Callback):
     # ---------------------------------------------------------------- Keras's hooks
     def on_train_begin(self, logs=None):
         if self.recorder is not None:  # the previous fit stopped with an error
-            _interrupt(self.recorder)
-            self._finalizer.detach()
-        self.recorder = self._done = None
+            self._finalizer()
+        self.recorder = self._done = self._trace = None
         self._net, lmbds, nn_loss, Y, Yt = self._network()
         lams = [2.0 * lmbd for lmbd in lmbds]  # Keras's lmbd * sum(W^2) = nnviz's (l2/2) * sum(W^2)
         self._l2 = None if len(set(lams)) == 1 else lams  # per-layer: nnviz adds each layer's term (_passes)
@@ -209,13 +245,15 @@ class TraceCallback(Callback):
         if self.conv:  # channels last -> nnviz's (n, C, H, W)
             X = X.transpose(0, 3, 1, 2)
             Xt = None if Xt is None else np.asarray(Xt, dtype=float).transpose(0, 3, 1, 2)
-        self._loss = LOSSES[nn_loss]
-        self.recorder = Recorder(
-            self.path, X, Y, network=self._net, loss=nn_loss, lr=self._lr(), l2=max(lams), record=self.record,
-            steps=per_epoch * epochs if per_epoch and epochs else None, X_test=Xt, y_test=Yt,
+        make = functools.partial(
+            Recorder, self.path, X, Y, network=self._net, loss=nn_loss, lr=self._lr(), l2=max(lams),
+            record=self.record, steps=per_epoch * epochs if per_epoch and epochs else None, X_test=Xt, y_test=Yt,
             source="keras" if "64" in kernel_dtype else f"keras {kernel_dtype}", optimizer=optimizer, **options)
+        # recorded beside the training, in a forked process where there is one (nnviz.trace.forked)
+        record = functools.partial(_record_step, self._net, self._l2, LOSSES[nn_loss])
+        self.recorder = open_recorder(make, self._params(), record, INTERRUPTED)
         self._finalizer = weakref.finalize(self, _interrupt, self.recorder)
-        self.k, self._before = 0, None
+        self.k, self._before, self._stopped = 0, None, False
 
     def on_train_batch_begin(self, batch, logs=None):
         if self.recorder is not None:
@@ -229,17 +267,15 @@ class TraceCallback(Callback):
         # Keras's batch loss and gradients are on all of X only when a batch is all of X
         grads = self._grads() if self.full_batch else None
         loss = float(logs["loss"]) if self.full_batch and logs and "loss" in logs else None
-        if not self._step(self.k, params, grads, loss, lr):
-            self.model.stop_training = True
-            log.warning(self.recorder.message)
+        if not self.recorder.step(self.k, params, grads, loss, lr) and not self._stopped:
+            self.model.stop_training = self._stopped = True  # a loss not finite: the Recorder says so
         self.k += 1
 
     def on_train_end(self, logs=None):
         rec = self.recorder
         if rec is None:
             return
-        if rec.diverged_at is None:
-            self._step(self.k, self._params(), None, None, self._lr())
+        rec.step(self.k, self._params(), None, None, self._lr())  # (not recorded after a divergence)
         rec.close()
         self._finalizer.detach()
         self.recorder = None
@@ -253,30 +289,11 @@ class TraceCallback(Callback):
         except (TypeError, ValueError):
             return None
 
-    def _step(self, k, params, grads, loss, lr) -> bool:
-        if self._l2 is None:
-            return self.recorder.step(k, params, grads=grads, loss=loss, lr=lr)
-        net = self._net.set_params(params)
-        with one_blas_thread():  # as the Recorder's own passes (nnviz.nn.threads)
-            passes = self._passes(net)
-        return self.recorder.step(k, net, grads=grads, loss=loss, lr=lr, passes=passes)
-
-    def _passes(self, net):
-        """nnviz's forward and backward pass with each layer's own L2 term (seed 002's Keras model
-        regularises its hidden layers only)."""
-        ds = self.recorder.dataset
-        fp = net.forward(ds.X)
-        bp = net.backward(fp, ds.y, self._loss, 0.0)
-        weighted = net.param_layers if isinstance(net, CNN) else range(1, net.L + 1)
-        for l, lam in zip(weighted, self._l2):
-            if lam:
-                bp.dW[l] = bp.dW[l] + lam * net.W[l]
-                bp.loss += 0.5 * lam * float(np.sum(net.W[l] ** 2))
-        return fp, bp
-
     @property
     def trace(self):
         """The recorded run as a :class:`nnviz.Trace` (after ``fit``)."""
         if self._done is None:
             raise RecorderError("nothing recorded yet: pass the callback to model.fit(..., callbacks=[...])")
-        return self._done.trace
+        if self._trace is None:
+            self._trace = Trace(self.path)
+        return self._trace

@@ -106,14 +106,20 @@ def _sigmoid(z):
     # exp of a large positive number overflows: with e = exp(-|z|) (never overflows) it is
     # 1 / (1 + e) for z >= 0 and e / (1 + e) below. The numerator max(e, z >= 0) is 1 where
     # z >= 0 (there e <= 1) and e below: no masked copies and no np.where (which took 70 % of the
-    # time), 1.6x faster on the digits' 1438x50 batch, bit for bit the values of both.
-    e = np.exp(-np.abs(z))
-    return np.divide(np.maximum(e, z >= 0), 1.0 + e)
+    # time), 1.6x faster on the digits' 1438x50 batch, bit for bit the values of both. Two
+    # arrays, each step written over the last (a fresh array of this size is a page fault per
+    # 4 kB page: nnviz.memory).
+    e = np.abs(z)
+    np.exp(np.negative(e, out=e), out=e)  # e = exp(-|z|)
+    d = np.add(e, 1.0)
+    return np.divide(np.maximum(e, z >= 0, out=e), d, out=e)
 
 
 def _softmax(z):
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
+    e = np.subtract(z, z.max(axis=1, keepdims=True))
+    np.exp(e, out=e)
+    e /= e.sum(axis=1, keepdims=True)
+    return e
 
 
 def _softmax_diag(z, a):  # only the diagonal of the Jacobian; backward() uses the full product

@@ -150,7 +150,7 @@ class MLP:
         """Forward rule of layer ``l``: ``z = a_prev @ W[l] + b[l]``, ``a = f_l(z)``."""
         z = a_prev @ self.W[l]
         if self.b[l] is not None:
-            z = z + self.b[l]
+            z += self.b[l]
         return z, self.f[l](z)
 
     def layer_backward(self, l, a_prev, z, a, dl_da, scale, delta=None):

@@ -13,19 +13,26 @@ from __future__ import annotations
 
 import contextlib
 
-__all__ = ["one_blas_thread"]
+__all__ = ["load_controller", "one_blas_thread"]
 
 _controller = None
 
 
+def load_controller():
+    """Find the process's BLAS libraries now (threadpoolctl's controller, cached): 5-40 ms, the
+    more the more shared libraries are loaded (torch's). A process about to fork children that
+    use :func:`one_blas_thread` calls it first, so that they inherit the controller."""
+    global _controller
+    if _controller is None:
+        from threadpoolctl import ThreadpoolController
+
+        _controller = ThreadpoolController()
+    return _controller
+
+
 def one_blas_thread():
     """A context manager limiting BLAS to one thread (12 us to enter with the cached controller)."""
-    global _controller
     try:
-        if _controller is None:
-            from threadpoolctl import ThreadpoolController
-
-            _controller = ThreadpoolController()
-        return _controller.limit(limits=1, user_api="blas")
+        return load_controller().limit(limits=1, user_api="blas")
     except ImportError:  # pragma: no cover - threadpoolctl is a dependency
         return contextlib.nullcontext()

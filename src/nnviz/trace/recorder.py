@@ -411,10 +411,11 @@ class Recorder:
         self._last_tensors = k
 
     # ---------------------------------------------------------------- the end
-    def close(self, status=None, message=None):
+    def close(self, status=None, message=None, commit=True):
         """Record the last step in full, set the status and close the file.
 
         ``status`` defaults to "diverged" if a step's loss was not finite, else "complete".
+        ``commit=False`` leaves the file as ``NAME.partial`` (:meth:`TraceWriter.close`).
         """
         if self._writer.closed:
             return
@@ -436,7 +437,7 @@ class Recorder:
         if self._bar is not None:
             self._bar.close()
         self._writer.set_check(self._checks)
-        self._writer.close(status, message)
+        self._writer.close(status, message, commit=commit)
         if status == "diverged":
             log.warning(message)
 

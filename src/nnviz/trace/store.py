@@ -284,15 +284,17 @@ class TraceWriter:
             self._abandon()
             raise self._io_error(e) from None
 
-    def close(self, status="complete", message=""):
+    def close(self, status="complete", message="", commit=True):
         """Flush, set the final status and rename the finished file over the output.
 
         ``status`` is "complete", "diverged" or "interrupted" (the run stopped by an error or
-        Ctrl-C: its steps so far replace the previous trace too).
+        Ctrl-C: its steps so far replace the previous trace too). ``commit=False`` leaves the
+        closed file as ``NAME.partial`` beside the previous ``NAME`` (a killed training process:
+        :mod:`nnviz.trace.forked`).
         """
         if self.closed:
             return
-        from ..safefile import commit
+        from ..safefile import commit as commit_file
 
         try:
             self._flush()
@@ -301,7 +303,8 @@ class TraceWriter:
             self.f.flush()
             self._ds = {}
             self.f.close()
-            commit(self.partial, self.path)
+            if commit:
+                commit_file(self.partial, self.path)
         except _IO_ERRORS as e:
             self._abandon()
             raise self._io_error(e) from None
