@@ -70,6 +70,9 @@ def main(argv=None):
     X, Y = ds.X, ds.y  # inputs scaled as nnviz's digits preset, one-hot targets
     print(f"digits: {len(X)} training samples, 64-50-10, 10 epochs of {-(-len(X) // 100)} minibatches "
           f"(keras {keras.__version__}, backend {keras.backend.backend()}, one thread)")
+    from bench_sweep import machine_parallelism
+
+    par = [machine_parallelism(2)]
     fit(X, Y, [])  # warm-up: Keras and torch set themselves up on the first fit
     runs = {"fit alone": [], "+ TraceCallback, forked": [], "+ TraceCallback, in process": []}
     with tempfile.TemporaryDirectory() as tmp:
@@ -84,6 +87,9 @@ def main(argv=None):
                 tr = cb.trace
                 n_steps, n_tensors = len(tr.all_steps), len(tr.steps)
                 tr.close()
+    par.append(machine_parallelism(2))
+    print(f"machine right now: 2 processes do x{min(par):.2f}-x{max(par):.2f} the work of one (before and after; "
+          "the recording beside fit needs the second core)")
     print(f"TraceCallback: {n_steps} steps, tensors at {n_tensors}; best of {args.repeat}, "
           f"wall | training process CPU | recording process CPU")
     base = min(t[0] for t in runs["fit alone"]), min(t[1] for t in runs["fit alone"])

@@ -30,6 +30,8 @@ from typing import Callable
 
 import numpy as np
 
+from .rows import row_max, row_sum
+
 __all__ = ["Activation", "ACTIVATIONS", "get_activation"]
 
 
@@ -99,7 +101,7 @@ class _Softmax(Activation):
     """
 
     def backward(self, z, a, dl_da):
-        return a * (dl_da - np.sum(a * dl_da, axis=1, keepdims=True))
+        return a * (dl_da - row_sum(a * dl_da, keepdims=True))
 
 
 def _sigmoid(z):
@@ -116,9 +118,9 @@ def _sigmoid(z):
 
 
 def _softmax(z):
-    e = np.subtract(z, z.max(axis=1, keepdims=True))
+    e = np.subtract(z, row_max(z, keepdims=True))
     np.exp(e, out=e)
-    e /= e.sum(axis=1, keepdims=True)
+    e /= row_sum(e, keepdims=True)
     return e
 
 

@@ -44,6 +44,8 @@ from typing import Callable
 
 import numpy as np
 
+from .rows import row_max, row_sum
+
 __all__ = ["Loss", "LOSSES", "get_loss", "LogitForm", "FROM_LOGITS", "check_targets"]
 
 _EPS = 1e-12  # keeps log() finite when a probability reaches exactly 0 or 1
@@ -119,14 +121,14 @@ def _ce_grad(y, t):
 LOSSES: dict[str, Loss] = {
     "half_sse": Loss(
         "half_sse",
-        lambda y, t: 0.5 * np.sum((y - t) ** 2, axis=1),
+        lambda y, t: 0.5 * row_sum((y - t) ** 2),
         lambda y, t: y - t,
         "sum",
         "real values",
     ),
     "mse": Loss(
         "mse",
-        lambda y, t: np.mean((y - t) ** 2, axis=1),
+        lambda y, t: row_sum((y - t) ** 2) / y.shape[1],
         lambda y, t: 2.0 * (y - t) / y.shape[1],
         "mean",
         "real values",
@@ -134,14 +136,14 @@ LOSSES: dict[str, Loss] = {
     # scikit-learn's squared error (its MLPRegressor's loss): half the mean over every output
     "half_mse": Loss(
         "half_mse",
-        lambda y, t: 0.5 * np.mean((y - t) ** 2, axis=1),
+        lambda y, t: 0.5 * row_sum((y - t) ** 2) / y.shape[1],
         lambda y, t: (y - t) / y.shape[1],
         "mean",
         "real values",
     ),
     "bce": Loss(
         "bce",
-        lambda y, t: -np.sum(t * np.log(_clip(y)) + (1 - t) * np.log(_clip(1 - y)), axis=1),
+        lambda y, t: -row_sum(t * np.log(_clip(y)) + (1 - t) * np.log(_clip(1 - y))),
         _bce_grad,
         "mean",
         "0/1 labels and a sigmoid output",
@@ -149,7 +151,7 @@ LOSSES: dict[str, Loss] = {
     ),
     "cross_entropy": Loss(
         "cross_entropy",
-        lambda y, t: -np.sum(t * np.log(_clip(y)), axis=1),
+        lambda y, t: -row_sum(t * np.log(_clip(y))),
         _ce_grad,
         "mean",
         "one-hot labels and a softmax output",
@@ -157,7 +159,7 @@ LOSSES: dict[str, Loss] = {
     ),
     "perceptron": Loss(
         "perceptron",
-        lambda y, t: np.sum(np.maximum(0.0, -y * t), axis=1),
+        lambda y, t: row_sum(np.maximum(0.0, -y * t)),
         # seed 003: DY = (-Y*T > 0) * (-T)
         lambda y, t: (-y * t > 0) * (-t),
         "mean",
@@ -169,7 +171,7 @@ LOSSES: dict[str, Loss] = {
     # Misclassified means sign(y) != t, so y = 0 counts (y t <= 0), as in the notebook.
     "perceptron_sum": Loss(
         "perceptron_sum",
-        lambda y, t: np.sum(np.maximum(0.0, -y * t), axis=1),
+        lambda y, t: row_sum(np.maximum(0.0, -y * t)),
         lambda y, t: (y * t <= 0) * (-t),
         "sum",
         "-1/+1 labels",
@@ -177,7 +179,7 @@ LOSSES: dict[str, Loss] = {
     ),
     "hinge": Loss(
         "hinge",
-        lambda y, t: np.sum(np.maximum(0.0, 1.0 - y * t), axis=1),
+        lambda y, t: row_sum(np.maximum(0.0, 1.0 - y * t)),
         lambda y, t: (1.0 - y * t > 0) * (-t),
         "mean",
         "-1/+1 labels",
@@ -205,22 +207,22 @@ class LogitForm:
 
 
 def _logsumexp(z):
-    m = np.max(z, axis=1, keepdims=True)
-    return (m + np.log(np.sum(np.exp(z - m), axis=1, keepdims=True)))[:, 0]
+    m = row_max(z)
+    return m + np.log(row_sum(np.exp(z - m[:, None])))
 
 
 #: (output activation, loss) -> :class:`LogitForm`. For sigmoid + bce and softmax + cross-entropy
 #: (the "canonical links") dl/dz simplifies to y - t.
 FROM_LOGITS: dict[tuple[str, str], LogitForm] = {
     # -(t log s(z) + (1 - t) log(1 - s(z))) = softplus(z) - t z
-    ("sigmoid", "bce"): LogitForm(lambda z, t: np.sum(np.logaddexp(0.0, z) - t * z, axis=1),
+    ("sigmoid", "bce"): LogitForm(lambda z, t: row_sum(np.logaddexp(0.0, z) - t * z),
                                   lambda z, y, t: y - t),
     # -sum_k t_k log softmax_k(z) = logsumexp(z) sum_k t_k - sum_k t_k z_k  (sum_k t_k = 1 one-hot)
     ("softmax", "cross_entropy"): LogitForm(
-        lambda z, t: _logsumexp(z) * np.sum(t, axis=1) - np.sum(t * z, axis=1),
-        lambda z, y, t: y * np.sum(t, axis=1, keepdims=True) - t),
+        lambda z, t: _logsumexp(z) * row_sum(t) - row_sum(t * z),
+        lambda z, y, t: y * row_sum(t, keepdims=True) - t),
     # -sum_k t_k log s(z_k) = sum_k t_k softplus(-z_k); dl/dz = -t s(-z) = -t (1 - y)
-    ("sigmoid", "cross_entropy"): LogitForm(lambda z, t: np.sum(t * np.logaddexp(0.0, -z), axis=1),
+    ("sigmoid", "cross_entropy"): LogitForm(lambda z, t: row_sum(t * np.logaddexp(0.0, -z)),
                                             lambda z, y, t: -t * (0.5 - 0.5 * np.tanh(0.5 * z))),
 }
 
