@@ -46,9 +46,13 @@ def traces(tmp_path_factory):
                        "train": {"optimizer": "adam", "lr": 0.05, "steps": 40, "record": "every:10"}},
                       trace=d / "fit.h5")
     cnn = nnviz.train("digits-cnn-small", trace=d / "cnn.h5", steps=8, record="every:4")
-    for tr in (moons, wide, fit, cnn):
+    # the widest layers whose unit values BackpropFlow prints (8 units): its smallest numbers
+    eight = nnviz.train({"data": {"name": "moons", "n": 30}, "model": {"hidden": [8, 8]},
+                         "train": {"steps": 3, "record": "all"}}, trace=d / "eight.h5")
+    for tr in (moons, wide, fit, cnn, eight):
         tr.close()
-    return {"moons": d / "moons.h5", "wide": d / "wide.h5", "fit": d / "fit.h5", "cnn": d / "cnn.h5"}
+    return {"moons": d / "moons.h5", "wide": d / "wide.h5", "fit": d / "fit.h5", "cnn": d / "cnn.h5",
+            "eight": d / "eight.h5"}
 
 
 @pytest.fixture(scope="module")
@@ -252,8 +256,84 @@ def _read_video(path):
     return frames, meta
 
 
+# text large enough for a lecture hall
+_DL, _UR = np.array([-1.0, -1.0, 0.0]), np.array([1.0, 1.0, 0.0])   # manim's DL and UR, without manim
+
+
+class _Watch:
+    """What a scene class shows: every text and number, collected before and after each ``play``
+    and ``wait`` (captions that come and go count, not only the last frame), and the scene itself."""
+
+    def __init__(self, monkeypatch, cls):
+        from manim import Text
+
+        from nnviz.scenes_lib.common import FastNumber, Readout
+
+        self.scene, self.seen = None, {}
+
+        def texts(m):
+            if isinstance(m, (Text, FastNumber, Readout)):   # a Readout's parts are pieces of one Text
+                yield m
+            else:
+                for s in m.submobjects:
+                    yield from texts(s)
+
+        def watched(method):
+            def run(scene, *args, **kwargs):
+                self.scene = scene
+                for when in (0, 1):
+                    if when:
+                        method(scene, *args, **kwargs)
+                    for top in scene.mobjects:
+                        self.seen.update((id(m), m) for m in texts(top))
+            return run
+
+        monkeypatch.setattr(cls, "play", watched(cls.play))
+        monkeypatch.setattr(cls, "wait", watched(cls.wait))
+
+    @property
+    def texts(self):
+        return list(self.seen.values())
+
+
+def _label(m):
+    return getattr(m, "original_text", None) or f"{type(m).__name__} {getattr(m, 'value', '')}"
+
+
+def _check_text_sizes(shown, frame_width, frame_height):
+    """Every text and number at least SMALLEST_FONT (the pictures' smallest text, 10 px at 480p: above
+    2 % of the frame height at every quality, as manim scales text with the frame), inside the frame."""
+    from nnviz.scenes_lib.common import SMALLEST_FONT, font_px
+
+    for h in (480, 720, 1080, 2160):
+        assert font_px(SMALLEST_FONT, h) >= 0.02 * h
+    assert len(shown) >= 5
+    fw, fh = frame_width / 2, frame_height / 2
+    for m in shown:
+        size = m.font_size
+        assert size >= SMALLEST_FONT - 1e-6, (f"{_label(m)!r}: font size {size:.1f}, {font_px(size, 480):.1f} px "
+                                             f"at 480p (< {font_px(SMALLEST_FONT, 480):.1f})")
+        (x0, y0, _), (x1, y1, _) = m.get_corner(_DL), m.get_corner(_UR)
+        assert -fw <= x0 and x1 <= fw and -fh <= y0 and y1 <= fh, f"{_label(m)!r} is clipped by the frame"
+
+
+def _check_unit_values_fit(scene):
+    """Every value BackpropFlow prints in a unit (activations at every step, the deltas) lies inside it."""
+    r = scene.radius
+    for l in range(1, scene.L + 1):
+        for j, (num, circle) in enumerate(zip(scene.node_nums[l], scene.nodes[l])):
+            u = scene.shown[l][0][j]
+            centre = circle.get_center()
+            for v in [*scene.A[l - 1][:, u], scene.D[l - 1][0, u]]:
+                num.set_value(v)
+                (x0, y0, _), (x1, y1, _) = num.get_corner(_DL), num.get_corner(_UR)
+                corners = np.array([[x0, y0], [x0, y1], [x1, y0], [x1, y1]]) - centre[:2]
+                assert np.hypot(*corners.T).max() <= r, f"{v:.2f} overflows unit {u} of layer {l}"
+
+
 @pytest.mark.parametrize("name, source", [
     ("BackpropFlow", "moons"),
+    ("BackpropFlow", "eight"),
     ("BackpropFlow", "wide"),
     ("DecisionBoundary", "moons"),
     ("BumpConstruction", None),
@@ -262,13 +342,19 @@ def _read_video(path):
     ("LossLandscape", "moons"),
     ("ConvolutionFlow", "cnn"),
 ])
-def test_every_scene_renders_a_last_frame(manim, traces, tmp_path, tmpdir_inside, name, source):
-    from nnviz.scenes_lib import render_scene
+def test_every_scene_renders_a_last_frame(manim, traces, tmp_path, tmpdir_inside, monkeypatch, name, source):
+    """A last frame of every scene decodes; its every text is large enough for a lecture hall."""
+    from nnviz.scenes_lib import render_scene, scene_class
 
+    watch = _Watch(monkeypatch, scene_class(name))
     out = render_scene(name, tmp_path / f"{name}.png", trace=traces[source] if source else None, quality="l",
                        progress=False)
     _check_image(_read_png(out))
     assert list(tmpdir_inside.iterdir()) == []  # the work folder is gone
+    _check_text_sizes(watch.texts, manim.config.frame_width, manim.config.frame_height)
+    if source == "eight":   # the widest layers with values printed in their units: the smallest numbers
+        assert watch.scene.small and watch.scene.node_size >= 14
+        _check_unit_values_fit(watch.scene)
 
 
 def test_backprop_video_decodes(manim, traces, tmp_path, tmpdir_inside):
@@ -312,6 +398,19 @@ def test_convolution_video_decodes_and_shows_the_traces_numbers(manim, traces, t
         assert v == pytest.approx(expected, abs=1e-12), key
     assert kinds == {"x": 64, "W": 9, "b": 1, "a": 64, "pooled": 16, "z": kinds["z"], "sum": kinds["z"]}
     assert kinds["z"] >= 3   # the windows the readouts stepped through (all of them at normal speed)
+    # every number of the four grids (the digit, the filter, the map, the pooled map) inside its cell
+    from nnviz.scenes_lib.convolution import _Grid
+
+    grids = [m for m in scene.get_mobject_family_members() if isinstance(m, _Grid)]
+    assert len(grids) == 4
+    checked = 0
+    for g in grids:
+        for cell, num in zip(g.cells, g.nums):
+            if num.get_fill_opacity() > 0:
+                assert cell.get_left()[0] < num.get_left()[0] and num.get_right()[0] < cell.get_right()[0]
+                assert cell.get_bottom()[1] < num.get_bottom()[1] and num.get_top()[1] < cell.get_top()[1]
+                checked += 1
+    assert checked == 64 + 9 + 64 + 16
 
 
 def test_scene_command_writes_a_gif(manim, traces, tmp_path, tmpdir_inside):
@@ -392,3 +491,5 @@ def test_scene_hold_is_the_pause_at_the_end(manim, traces, tmp_path, tmpdir_insi
     held = still_at_end(2)
     assert held >= 2.0
     assert still_at_end(0) < held - 1.5
+
+

@@ -110,7 +110,10 @@ class BackpropFlow(NNVizScene):
             else:
                 head = f"hidden {l} · {self.trace.activation_names[l - 1]}"
             width = f"{n} unit{'s' if n != 1 else ''}"
-            g = VGroup(text(head, 18, MUTED), text(width, 18, TEXT if self.shown[l][1] is not None else MUTED))
+            lines = [text(head, 18, MUTED)]
+            if len(xs) > 1 and lines[0].width > 0.92 * (xs[1] - xs[0]):   # deep networks: one word a line
+                lines = [text(h, 18, MUTED) for h in head.split(" · ")]
+            g = VGroup(*lines, text(width, 18, TEXT if self.shown[l][1] is not None else MUTED))
             names.add(g.arrange(DOWN, buff=0.1))
         names_top = self.NAMES_BOTTOM + max(g.height for g in names)
         bottom = names_top + 0.15
