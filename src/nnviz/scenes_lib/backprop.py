@@ -93,6 +93,8 @@ class BackpropFlow(NNVizScene):
     #: highest circle's top) down to the layer names, whose lowest line ends at NAMES_BOTTOM (the
     #: caption underneath starts about 0.1 lower); circles are 0.9 of their spacing across
     TOP, NAMES_BOTTOM, FILL = 3.22, -3.28, 0.9
+    #: the radius of the delta rings around the units, in unit radii
+    RING = 1.28
 
     def layout(self):
         sizes = self.sizes
@@ -151,7 +153,7 @@ class BackpropFlow(NNVizScene):
 
         self.nodes = VGroup(*[VGroup(*[Circle(r, stroke_color=MUTED, stroke_width=2).move_to(p) for p in col])
                               for col in self.pos])
-        self.rings = VGroup(*[VGroup(*[Circle(r * 1.28, stroke_color=DELTA, stroke_width=0, stroke_opacity=0)
+        self.rings = VGroup(*[VGroup(*[Circle(r * self.RING, stroke_color=DELTA, stroke_width=0, stroke_opacity=0)
                                        .move_to(p) for p in col]) for col in self.pos])
         self.edges = VGroup()  # edges[l-1][i][j]: from shown unit i of layer l-1 to unit j of layer l
         for l in range(1, self.L + 1):
@@ -242,9 +244,9 @@ class BackpropFlow(NNVizScene):
         targets, y_nums = VGroup(), VGroup()
         for p, u in zip(self.pos[L], self.shown[L][0]):
             targets.add(text(f"{'t' + sub(u + 1) if multi else 't'} = {fmt(self.t[u])}", 20, MUTED)
-                        .next_to(p, RIGHT, buff=r + 0.2).shift(0.2 * DOWN))
+                        .next_to(p, RIGHT, buff=self.RING * r + 0.15).shift(0.2 * DOWN))
             y = Readout(f"{'y' + sub(u + 1) if multi else 'y'} =", self.A[L - 1][0][u], 2, 20, CURSOR, CURSOR)
-            y_nums.add(y.next_to(p, RIGHT, buff=r + 0.2).shift(0.2 * UP).set_fill(opacity=0))
+            y_nums.add(y.next_to(p, RIGHT, buff=self.RING * r + 0.15).shift(0.2 * UP).set_fill(opacity=0))
 
         # ---------------- the network at step k0
         self.set_weights([W[0] for W in self.Ws])
