@@ -185,6 +185,40 @@ def test_conv_walkthrough_is_the_traces_convolution(traces):
             conv_walkthrough(tr, filt=10)
 
 
+def test_scene_gif_keeps_the_scenes_meaningful_colours(tmp_path):
+    """A scene's GIF (small palette, from an H.264 video) shows the delta pink and the sign colours
+    exactly, not merged into a neighbour; a colour the clip does not show takes no palette slot."""
+    import imageio_ffmpeg
+
+    from nnviz.scenes_lib import video_to_gif
+    from nnviz.scenes_lib.palette import DELTA, NEG, POS, SCENE_COLORS
+
+    def rgb(c):
+        return [int(c[i:i + 2], 16) for i in (1, 3, 5)]
+
+    h, w = 96, 128
+    ramp = np.linspace(0, 255, w, dtype=np.uint8)
+    frame = np.stack([np.tile(ramp, (h, 1)), np.tile(ramp[::-1], (h, 1)), np.full((h, w), 90, np.uint8)], -1)
+    for k, c in enumerate((DELTA, POS, NEG)):
+        frame[8:40, 8 + 40 * k:40 + 40 * k] = rgb(c)
+    video = tmp_path / "clip.mp4"
+    writer = imageio_ffmpeg.write_frames(str(video), (w, h), fps=5, macro_block_size=16)
+    writer.send(None)
+    for _ in range(5):
+        writer.send(np.ascontiguousarray(frame))
+    writer.close()
+    out = tmp_path / "clip.gif"
+    video_to_gif(video, out, colors=16)
+    im = Image.open(out)
+    palette = np.array(im.getpalette()[: 3 * 256]).reshape(-1, 3)
+    gif = np.asarray(im.convert("RGB"))
+    for c in (DELTA, POS, NEG):
+        assert (palette == rgb(c)).all(axis=1).any(), c
+        assert (gif[20, :] == rgb(c)).all(axis=1).sum() >= 20, c     # most of its square, exactly
+    unused = [c for c in SCENE_COLORS if c not in (DELTA, POS, NEG)]
+    assert sum((palette == rgb(c)).all(axis=1).any() for c in unused) <= 2
+
+
 def test_scene_options_environment_and_override(monkeypatch, tmp_path):
     monkeypatch.setenv("NNVIZ_TRACE", "from-env.h5")
     monkeypatch.setenv("NNVIZ_DURATION", "7.5")

@@ -30,6 +30,7 @@ import importlib
 import logging
 
 from .options import SceneOptions, scene_options, using
+from .palette import SCENE_COLORS
 
 __all__ = ["SCENES", "QUALITIES", "FORMATS", "SceneOptions", "scene_options", "using", "scene_class",
            "render_scene", "video_to_gif", "manim_missing_message"]
@@ -189,6 +190,21 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
     return out
 
 
+#: how many levels (in every channel) H.264 moves a flat colour: closer pixels are that colour
+_NEAR = 6
+
+
+def _shown_colors(frames, colors, within: int = _NEAR, share: float = 2e-4):
+    """The ``(k, 3)`` uint8 colours of ``colors`` ("#RRGGBB") that ``frames`` show: on at least
+    ``share`` of their pixels, each channel within ``within`` levels (a video's compression)."""
+    import numpy as np
+
+    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], np.int16).reshape(-1, 3)
+    px = np.concatenate([np.asarray(f).reshape(-1, 3)[::3] for f in frames]).astype(np.int16)
+    keep = [c for c in rgb if np.count_nonzero(np.abs(px - c).max(axis=1) <= within) >= share * len(px)]
+    return np.array(keep, np.uint8).reshape(-1, 3)
+
+
 def _video_fps(path) -> float:
     """The frame rate of a video file."""
     import imageio_ffmpeg
@@ -215,7 +231,7 @@ def _video_frames(path):
 
 
 def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = None, colors: int = 128,
-                 tolerance: int = 10, palette_samples: int = 10) -> int:
+                 tolerance: int = 10, palette_samples: int = 10, reserved_colors=None) -> int:
     """Convert a video (e.g. a scene's MP4) into a small looping GIF with nnviz's GIF writer.
 
     One global palette of ``colors`` colours, built from ``palette_samples`` frames spread over
@@ -241,6 +257,11 @@ def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = No
         0 rewrites every change (larger files).
     palette_samples : int
         Frames the palette is built from.
+    reserved_colors : sequence of "#RRGGBB", optional
+        Colours kept exactly in the palette, so that a colour that carries meaning (the pink of a
+        delta, the orange and blue of a sign) is not merged into a neighbour by a small palette.
+        Default: those of the scenes' colours (:data:`nnviz.scenes_lib.palette.SCENE_COLORS`) that
+        the palette frames show; ``()``: none.
 
     Returns
     -------
@@ -281,9 +302,21 @@ def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = No
         raise ValueError(f"{video} holds no frames")
     picks = [int(i) for i in np.linspace(0, n - 1, palette_samples)]
     kept = {i: resized(f) for i, f in enumerate(frames()) if i in picks}
+    samples = [kept[i] for i in picks]
+    reserved = _shown_colors(samples, SCENE_COLORS if reserved_colors is None else reserved_colors)[: colors // 2]
+
+    def snapped(f):
+        """Pixels the video's compression moved a few levels off a reserved colour, back on it."""
+        f = np.array(f)   # writable
+        for c in reserved:
+            near = np.abs(f.astype(np.int16) - c).max(axis=-1) <= _NEAR
+            f[near] = c
+        return f
+
     shown = bg = None
-    with GifWriter(gif, fps=fps_out, palette_frames=[kept[i] for i in picks], colors=colors) as wr:
-        for f in map(resized, frames()):
+    with GifWriter(gif, fps=fps_out, palette_frames=[snapped(f) for f in samples], colors=colors,
+                   reserved_colors=reserved if len(reserved) else None) as wr:
+        for f in map(snapped, map(resized, frames())):
             if shown is None:
                 shown, bg = f.copy(), f[0, 0].copy()
             else:  # per channel, then combined: 4x faster than reducing over the last axis

@@ -11,20 +11,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Line, Mobject, Scene, 
                    UpdateFromAlphaFunc, VGroup, VMobject, config)
 
 from .options import scene_options
+from .palette import BG, CLASS_COLORS, CURSOR, DELTA, GRID, MUTED, NEG, PANEL, POS, TEXT  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
-
-# The dark theme of nnviz.render.style, so videos and GIFs share one palette.
-BG = "#16181D"
-PANEL = "#2A2D34"
-TEXT = "#EEEEEE"
-MUTED = "#9A9A9A"
-GRID = "#3A3D45"
-POS = "#FFA940"      # weights / values > 0
-NEG = "#40A9FF"      # weights / values < 0
-CURSOR = "#FFD166"   # the forward pass, the current step
-DELTA = "#FF6FB5"    # the backward pass (error signals)
-CLASS_COLORS = ["#0088FF", "#FF8800", "#2CA02C", "#D62728", "#9467BD", "#8C564B"]
 
 
 def _pick_font() -> str | None:
