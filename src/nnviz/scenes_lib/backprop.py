@@ -113,7 +113,7 @@ class BackpropFlow(NNVizScene):
                 head = f"hidden {l} · {self.trace.activation_names[l - 1]}"
             width = f"{n} unit{'s' if n != 1 else ''}"
             lines = [text(head, 18, MUTED)]
-            if len(xs) > 1 and lines[0].width > 0.92 * (xs[1] - xs[0]):   # deep networks: one word a line
+            if lines[0].width > 0.92 * (xs[1] - xs[0]):   # deep networks: one word a line
                 lines = [text(h, 18, MUTED) for h in head.split(" · ")]
             g = VGroup(*lines, text(width, 18, TEXT if self.shown[l][1] is not None else MUTED))
             names.add(g.arrange(DOWN, buff=0.1))
@@ -138,9 +138,10 @@ class BackpropFlow(NNVizScene):
                 self.ellipses.add(text("⋮", 40 * min(1, spacing / 0.5), TEXT).move_to([xs[l], ys[ell], 0]))
 
         # the numbers in the units (small networks): as large as the widest one the scene shows
-        # allows inside its circle, with a margin; fewer decimals for values of 10 and more
+        # allows inside its circle, with a margin; fewer decimals for values of 10 and more. The
+        # inputs are written beside their units, so these are the other layers' a (every step) and δ
         self.small = max(slots) <= self.label_units
-        shown = np.concatenate([np.ravel(self.x)] + [np.ravel(A) for A in self.A] + [D[0] for D in self.D])
+        shown = np.concatenate([np.ravel(A) for A in self.A] + [D[0] for D in self.D])
         finite = shown[np.isfinite(shown)]
         top = float(np.max(np.abs(finite), initial=0.0))
         self.node_decimals = d = 2 if top < 9.995 else 1 if top < 99.95 else 0

@@ -149,20 +149,23 @@ class FastNumber(VMobject):
         return 48 * self.k
 
     @staticmethod
+    def _box(strings) -> tuple[float, float]:
+        """(the widest advance of ``strings``, a digit's height) per point of font size."""
+        g = _Glyphs.get()
+        return max(g.width(s, 1.0) for s in strings), g.height / 48
+
+    @staticmethod
     def fit(strings, width: float, height: float, largest: float = 20.0) -> float:
         """The largest font size (at most ``largest``) at which every string of ``strings`` fits in a
         box ``width`` x ``height`` (a digit's height, centred); compare with :data:`SMALLEST_FONT`."""
-        g = _Glyphs.get()
-        wide = max(g.width(s, 48) for s in strings) / 48    # per point of font size
-        return float(min(largest, width / max(wide, 1e-9), height / (g.height / 48)))
+        wide, tall = FastNumber._box(strings)
+        return float(min(largest, width / max(wide, 1e-9), height / tall))
 
     @staticmethod
     def fit_in_circle(strings, radius: float, largest: float = 20.0) -> float:
         """The largest font size (at most ``largest``) at which every string of ``strings``, centred,
         lies inside a circle of ``radius``: the corners of its box (advance width x digit height)."""
-        g = _Glyphs.get()
-        wide = max(g.width(s, 48) for s in strings) / 48
-        tall = g.height / 48
+        wide, tall = FastNumber._box(strings)
         return float(min(largest, 2 * radius / np.hypot(wide, tall)))
 
 
