@@ -194,14 +194,30 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
 _NEAR = 6
 
 
-def _shown_colors(frames, colors, within: int = _NEAR, share: float = 2e-4):
-    """The ``(k, 3)`` uint8 colours of ``colors`` ("#RRGGBB") that ``frames`` show: on at least
-    ``share`` of their pixels, each channel within ``within`` levels (a video's compression)."""
+def _near(planes, color, within: int = _NEAR):
+    """Where three uint8 channel planes lie within ``within`` levels of ``color`` in every channel."""
+    mask = None
+    for x, v in zip(planes, color):
+        ok = (x >= max(int(v) - within, 0)) & (x <= min(int(v) + within, 255))   # uint8 compares: fast
+        mask = ok if mask is None else mask & ok
+    return mask
+
+
+def _planes(rgb):
     import numpy as np
 
-    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], np.int16).reshape(-1, 3)
-    px = np.concatenate([np.asarray(f).reshape(-1, 3)[::3] for f in frames]).astype(np.int16)
-    keep = [c for c in rgb if np.count_nonzero(np.abs(px - c).max(axis=1) <= within) >= share * len(px)]
+    return [np.ascontiguousarray(rgb[..., i]) for i in range(3)]
+
+
+def _shown_colors(frames, colors, share: float = 1e-5):
+    """The ``(k, 3)`` uint8 colours of ``colors`` ("#RRGGBB") that ``frames`` show: on at least
+    ``share`` of their pixels, each channel within :data:`_NEAR` levels (a video's compression)."""
+    import numpy as np
+
+    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], np.uint8).reshape(-1, 3)
+    px = np.concatenate([np.asarray(f).reshape(-1, 3)[::5] for f in frames])
+    planes = _planes(px)
+    keep = [c for c in rgb if np.count_nonzero(_near(planes, c)) >= share * len(px)]
     return np.array(keep, np.uint8).reshape(-1, 3)
 
 
@@ -306,25 +322,29 @@ def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = No
     reserved = _shown_colors(samples, SCENE_COLORS if reserved_colors is None else reserved_colors)[: colors // 2]
 
     def snapped(f):
-        """Pixels the video's compression moved a few levels off a reserved colour, back on it."""
-        f = np.array(f)   # writable
+        """Pixels the video's compression moved a few levels off a reserved colour, back on it: the
+        palette is built from these, so that it holds each reserved colour and not its neighbours,
+        and every frame's near pixels map to it as their nearest palette colour."""
+        f, planes = np.array(f), _planes(f)
         for c in reserved:
-            near = np.abs(f.astype(np.int16) - c).max(axis=-1) <= _NEAR
-            f[near] = c
+            f[_near(planes, c)] = c
         return f
 
     shown = bg = None
     with GifWriter(gif, fps=fps_out, palette_frames=[snapped(f) for f in samples], colors=colors,
                    reserved_colors=reserved if len(reserved) else None) as wr:
-        for f in map(snapped, map(resized, frames())):
+        for f in map(resized, frames()):
             if shown is None:
                 shown, bg = f.copy(), f[0, 0].copy()
+                lo, hi = (np.clip(bg.astype(int) + d, 0, 255).astype(np.uint8) for d in (-_NEAR, _NEAR))
             else:  # per channel, then combined: 4x faster than reducing over the last axis
                 far = np.maximum(f, shown) - np.minimum(f, shown) > tolerance   # |f - shown| in uint8
                 moved = far[..., 0] | far[..., 1] | far[..., 2]
-                gone = f == bg   # whatever has faded into the background is cleared
-                moved |= gone[..., 0] & gone[..., 1] & gone[..., 2]
                 shown[moved] = f[moved]
+                # whatever has faded into the background, give or take the video's noise, is cleared
+                # to the background itself (its noise would flicker between palette colours)
+                near = (f >= lo) & (f <= hi)
+                shown[near[..., 0] & near[..., 1] & near[..., 2]] = bg
             wr.write(shown)
     size = Path(gif).stat().st_size
     logger.info("wrote %s: %d frames at %g fps, %.0f kB", gif, n, fps_out, size / 1e3)
