@@ -185,11 +185,20 @@ def test_conv_walkthrough_is_the_traces_convolution(traces):
             conv_walkthrough(tr, filt=10)
 
 
+def _write_video(path, frames, fps=5):
+    import imageio_ffmpeg
+
+    h, w = frames[0].shape[:2]
+    writer = imageio_ffmpeg.write_frames(str(path), (w, h), fps=fps, macro_block_size=16)
+    writer.send(None)
+    for f in frames:
+        writer.send(np.ascontiguousarray(f))
+    writer.close()
+
+
 def test_scene_gif_keeps_the_scenes_meaningful_colours(tmp_path):
     """A scene's GIF (small palette, from an H.264 video) shows the delta pink and the sign colours
     exactly, not merged into a neighbour; a colour the clip does not show takes no palette slot."""
-    import imageio_ffmpeg
-
     from nnviz.scenes_lib import video_to_gif
     from nnviz.scenes_lib.palette import DELTA, NEG, POS, SCENE_COLORS
 
@@ -202,11 +211,7 @@ def test_scene_gif_keeps_the_scenes_meaningful_colours(tmp_path):
     for k, c in enumerate((DELTA, POS, NEG)):
         frame[8:40, 8 + 40 * k:40 + 40 * k] = rgb(c)
     video = tmp_path / "clip.mp4"
-    writer = imageio_ffmpeg.write_frames(str(video), (w, h), fps=5, macro_block_size=16)
-    writer.send(None)
-    for _ in range(5):
-        writer.send(np.ascontiguousarray(frame))
-    writer.close()
+    _write_video(video, [frame] * 5)
     out = tmp_path / "clip.gif"
     video_to_gif(video, out, colors=16)
     im = Image.open(out)
@@ -217,6 +222,28 @@ def test_scene_gif_keeps_the_scenes_meaningful_colours(tmp_path):
         assert (gif[20, :] == rgb(c)).all(axis=1).sum() >= 20, c     # most of its square, exactly
     unused = [c for c in SCENE_COLORS if c not in (DELTA, POS, NEG)]
     assert sum((palette == rgb(c)).all(axis=1).any() for c in unused) <= 2
+
+
+def test_scene_gif_clears_what_faded_into_the_background(tmp_path):
+    """A caption faded out leaves no ghost in the GIF, though the video's background around it is
+    a few levels off (the GIF rewrites a pixel only once it moved more than 10 levels)."""
+    from nnviz.scenes_lib import video_to_gif
+    from nnviz.scenes_lib.palette import BG
+
+    bg = np.array([int(BG[i:i + 2], 16) for i in (1, 3, 5)], np.uint8)
+    rng = np.random.default_rng(0)
+    frames = []
+    for level in (200, 200, 120, 34, 26, 25, 25):   # the last steps: within 10 of the one before
+        f = np.tile(bg, (96, 128, 1))
+        f[32:64, 32:96] = np.clip(bg.astype(int) + (level - 22) + rng.integers(-2, 3, (32, 64, 3)), 0, 255)
+        frames.append(f)
+    video, out = tmp_path / "fade.mp4", tmp_path / "fade.gif"
+    _write_video(video, frames)
+    video_to_gif(video, out, colors=16)
+    im = Image.open(out)
+    im.seek(im.n_frames - 1)
+    last = np.asarray(im.convert("RGB")).astype(int)
+    assert np.abs(last[36:60, 36:92] - last[4, 4]).max() == 0     # the square is the background again
 
 
 def test_scene_options_environment_and_override(monkeypatch, tmp_path):
