@@ -185,6 +185,11 @@ def test_conv_walkthrough_is_the_traces_convolution(traces):
             conv_walkthrough(tr, filt=10)
 
 
+def _rgb(color):
+    """"#RRGGBB" -> [R, G, B]."""
+    return [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+
+
 def _write_video(path, frames, fps=5):
     import imageio_ffmpeg
 
@@ -202,14 +207,11 @@ def test_scene_gif_keeps_the_scenes_meaningful_colours(tmp_path):
     from nnviz.scenes_lib import video_to_gif
     from nnviz.scenes_lib.palette import DELTA, NEG, POS, SCENE_COLORS
 
-    def rgb(c):
-        return [int(c[i:i + 2], 16) for i in (1, 3, 5)]
-
     h, w = 96, 128
     ramp = np.linspace(0, 255, w, dtype=np.uint8)
     frame = np.stack([np.tile(ramp, (h, 1)), np.tile(ramp[::-1], (h, 1)), np.full((h, w), 90, np.uint8)], -1)
     for k, c in enumerate((DELTA, POS, NEG)):
-        frame[8:40, 8 + 40 * k:40 + 40 * k] = rgb(c)
+        frame[8:40, 8 + 40 * k:40 + 40 * k] = _rgb(c)
     video = tmp_path / "clip.mp4"
     _write_video(video, [frame] * 5)
     out = tmp_path / "clip.gif"
@@ -218,10 +220,10 @@ def test_scene_gif_keeps_the_scenes_meaningful_colours(tmp_path):
     palette = np.array(im.getpalette()[: 3 * 256]).reshape(-1, 3)
     gif = np.asarray(im.convert("RGB"))
     for c in (DELTA, POS, NEG):
-        assert (palette == rgb(c)).all(axis=1).any(), c
-        assert (gif[20, :] == rgb(c)).all(axis=1).sum() >= 20, c     # most of its square, exactly
+        assert (palette == _rgb(c)).all(axis=1).any(), c
+        assert (gif[20, :] == _rgb(c)).all(axis=1).sum() >= 20, c     # most of its square, exactly
     unused = [c for c in SCENE_COLORS if c not in (DELTA, POS, NEG)]
-    assert sum((palette == rgb(c)).all(axis=1).any() for c in unused) <= 2
+    assert sum((palette == _rgb(c)).all(axis=1).any() for c in unused) <= 2
 
 
 def test_scene_gif_clears_what_faded_into_the_background(tmp_path):
@@ -230,7 +232,7 @@ def test_scene_gif_clears_what_faded_into_the_background(tmp_path):
     from nnviz.scenes_lib import video_to_gif
     from nnviz.scenes_lib.palette import BG
 
-    bg = np.array([int(BG[i:i + 2], 16) for i in (1, 3, 5)], np.uint8)
+    bg = np.array(_rgb(BG), np.uint8)
     rng = np.random.default_rng(0)
     frames = []
     for level in (200, 200, 120, 34, 26, 25, 25):   # the last steps: within 10 of the one before
@@ -317,7 +319,7 @@ def _read_video(path):
     return frames, meta
 
 
-# text large enough for a lecture hall
+# ---------------------------------------------------------------- text large enough for a lecture hall
 _DL, _UR = np.array([-1.0, -1.0, 0.0]), np.array([1.0, 1.0, 0.0])   # manim's DL and UR, without manim
 
 
@@ -339,14 +341,16 @@ class _Watch:
                 for s in m.submobjects:
                     yield from texts(s)
 
+        def grab(scene):
+            self.scene = scene
+            for top in scene.mobjects:
+                self.seen.update((id(m), m) for m in texts(top))
+
         def watched(method):
             def run(scene, *args, **kwargs):
-                self.scene = scene
-                for when in (0, 1):
-                    if when:
-                        method(scene, *args, **kwargs)
-                    for top in scene.mobjects:
-                        self.seen.update((id(m), m) for m in texts(top))
+                grab(scene)
+                method(scene, *args, **kwargs)
+                grab(scene)
             return run
 
         monkeypatch.setattr(cls, "play", watched(cls.play))
@@ -552,5 +556,3 @@ def test_scene_hold_is_the_pause_at_the_end(manim, traces, tmp_path, tmpdir_insi
     held = still_at_end(2)
     assert held >= 2.0
     assert still_at_end(0) < held - 1.5
-
-
