@@ -46,9 +46,13 @@ def traces(tmp_path_factory):
                        "train": {"optimizer": "adam", "lr": 0.05, "steps": 40, "record": "every:10"}},
                       trace=d / "fit.h5")
     cnn = nnviz.train("digits-cnn-small", trace=d / "cnn.h5", steps=8, record="every:4")
-    for tr in (moons, wide, fit, cnn):
+    # the widest layers whose unit values BackpropFlow prints (8 units): its smallest numbers
+    eight = nnviz.train({"data": {"name": "moons", "n": 30}, "model": {"hidden": [8, 8]},
+                         "train": {"steps": 3, "record": "all"}}, trace=d / "eight.h5")
+    for tr in (moons, wide, fit, cnn, eight):
         tr.close()
-    return {"moons": d / "moons.h5", "wide": d / "wide.h5", "fit": d / "fit.h5", "cnn": d / "cnn.h5"}
+    return {"moons": d / "moons.h5", "wide": d / "wide.h5", "fit": d / "fit.h5", "cnn": d / "cnn.h5",
+            "eight": d / "eight.h5"}
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +185,69 @@ def test_conv_walkthrough_is_the_traces_convolution(traces):
             conv_walkthrough(tr, filt=10)
 
 
+def _rgb(color):
+    """"#RRGGBB" -> [R, G, B]."""
+    return [int(color[i:i + 2], 16) for i in (1, 3, 5)]
+
+
+def _write_video(path, frames, fps=5):
+    import imageio_ffmpeg
+
+    h, w = frames[0].shape[:2]
+    writer = imageio_ffmpeg.write_frames(str(path), (w, h), fps=fps, macro_block_size=16)
+    writer.send(None)
+    for f in frames:
+        writer.send(np.ascontiguousarray(f))
+    writer.close()
+
+
+def test_scene_gif_keeps_the_scenes_meaningful_colours(tmp_path):
+    """A scene's GIF (small palette, from an H.264 video) shows the delta pink and the sign colours
+    exactly, not merged into a neighbour; a colour the clip does not show takes no palette slot."""
+    from nnviz.scenes_lib import video_to_gif
+    from nnviz.scenes_lib.palette import DELTA, NEG, POS, SCENE_COLORS
+
+    h, w = 96, 128
+    ramp = np.linspace(0, 255, w, dtype=np.uint8)
+    frame = np.stack([np.tile(ramp, (h, 1)), np.tile(ramp[::-1], (h, 1)), np.full((h, w), 90, np.uint8)], -1)
+    for k, c in enumerate((DELTA, POS, NEG)):
+        frame[8:40, 8 + 40 * k:40 + 40 * k] = _rgb(c)
+    video = tmp_path / "clip.mp4"
+    _write_video(video, [frame] * 5)
+    out = tmp_path / "clip.gif"
+    video_to_gif(video, out, colors=16)
+    im = Image.open(out)
+    palette = np.array(im.getpalette()[: 3 * 256]).reshape(-1, 3)
+    gif = np.asarray(im.convert("RGB"))
+    for c in (DELTA, POS, NEG):
+        assert (palette == _rgb(c)).all(axis=1).any(), c
+        assert (gif[20, :] == _rgb(c)).all(axis=1).sum() >= 20, c     # most of its square, exactly
+    unused = [c for c in SCENE_COLORS if c not in (DELTA, POS, NEG)]
+    assert sum((palette == _rgb(c)).all(axis=1).any() for c in unused) <= 2
+
+
+def test_scene_gif_clears_what_faded_into_the_background(tmp_path):
+    """A caption faded out leaves no ghost in the GIF, though the video's background around it is
+    a few levels off (the GIF rewrites a pixel only once it moved more than 10 levels)."""
+    from nnviz.scenes_lib import video_to_gif
+    from nnviz.scenes_lib.palette import BG
+
+    bg = np.array(_rgb(BG), np.uint8)
+    rng = np.random.default_rng(0)
+    frames = []
+    for level in (200, 200, 120, 34, 26, 25, 25):   # the last steps: within 10 of the one before
+        f = np.tile(bg, (96, 128, 1))
+        f[32:64, 32:96] = np.clip(bg.astype(int) + (level - 22) + rng.integers(-2, 3, (32, 64, 3)), 0, 255)
+        frames.append(f)
+    video, out = tmp_path / "fade.mp4", tmp_path / "fade.gif"
+    _write_video(video, frames)
+    video_to_gif(video, out, colors=16)
+    im = Image.open(out)
+    im.seek(im.n_frames - 1)
+    last = np.asarray(im.convert("RGB")).astype(int)
+    assert np.abs(last[36:60, 36:92] - last[4, 4]).max() == 0     # the square is the background again
+
+
 def test_scene_options_environment_and_override(monkeypatch, tmp_path):
     monkeypatch.setenv("NNVIZ_TRACE", "from-env.h5")
     monkeypatch.setenv("NNVIZ_DURATION", "7.5")
@@ -252,8 +319,86 @@ def _read_video(path):
     return frames, meta
 
 
+# ---------------------------------------------------------------- text large enough for a lecture hall
+_DL, _UR = np.array([-1.0, -1.0, 0.0]), np.array([1.0, 1.0, 0.0])   # manim's DL and UR, without manim
+
+
+class _Watch:
+    """What a scene class shows: every text and number, collected before and after each ``play``
+    and ``wait`` (captions that come and go count, not only the last frame), and the scene itself."""
+
+    def __init__(self, monkeypatch, cls):
+        from manim import Text
+
+        from nnviz.scenes_lib.common import FastNumber, Readout
+
+        self.scene, self.seen = None, {}
+
+        def texts(m):
+            if isinstance(m, (Text, FastNumber, Readout)):   # a Readout's parts are pieces of one Text
+                yield m
+            else:
+                for s in m.submobjects:
+                    yield from texts(s)
+
+        def grab(scene):
+            self.scene = scene
+            for top in scene.mobjects:
+                self.seen.update((id(m), m) for m in texts(top))
+
+        def watched(method):
+            def run(scene, *args, **kwargs):
+                grab(scene)
+                method(scene, *args, **kwargs)
+                grab(scene)
+            return run
+
+        monkeypatch.setattr(cls, "play", watched(cls.play))
+        monkeypatch.setattr(cls, "wait", watched(cls.wait))
+
+    @property
+    def texts(self):
+        return list(self.seen.values())
+
+
+def _label(m):
+    return getattr(m, "original_text", None) or f"{type(m).__name__} {getattr(m, 'value', '')}"
+
+
+def _check_text_sizes(shown, frame_width, frame_height):
+    """Every text and number at least SMALLEST_FONT (the pictures' smallest text, 10 px at 480p: above
+    2 % of the frame height at every quality, as manim scales text with the frame), inside the frame."""
+    from nnviz.scenes_lib.common import SMALLEST_FONT, font_px
+
+    for h in (480, 720, 1080, 2160):
+        assert font_px(SMALLEST_FONT, h) >= 0.02 * h
+    assert len(shown) >= 5
+    fw, fh = frame_width / 2, frame_height / 2
+    for m in shown:
+        size = m.font_size
+        assert size >= SMALLEST_FONT - 1e-6, (f"{_label(m)!r}: font size {size:.1f}, {font_px(size, 480):.1f} px "
+                                             f"at 480p (< {font_px(SMALLEST_FONT, 480):.1f})")
+        (x0, y0, _), (x1, y1, _) = m.get_corner(_DL), m.get_corner(_UR)
+        assert -fw <= x0 and x1 <= fw and -fh <= y0 and y1 <= fh, f"{_label(m)!r} is clipped by the frame"
+
+
+def _check_unit_values_fit(scene):
+    """Every value BackpropFlow prints in a unit (activations at every step, the deltas) lies inside it."""
+    r = scene.radius
+    for l in range(1, scene.L + 1):
+        for j, (num, circle) in enumerate(zip(scene.node_nums[l], scene.nodes[l])):
+            u = scene.shown[l][0][j]
+            centre = circle.get_center()
+            for v in [*scene.A[l - 1][:, u], scene.D[l - 1][0, u]]:
+                num.set_value(v)
+                (x0, y0, _), (x1, y1, _) = num.get_corner(_DL), num.get_corner(_UR)
+                corners = np.array([[x0, y0], [x0, y1], [x1, y0], [x1, y1]]) - centre[:2]
+                assert np.hypot(*corners.T).max() <= r, f"{v:.2f} overflows unit {u} of layer {l}"
+
+
 @pytest.mark.parametrize("name, source", [
     ("BackpropFlow", "moons"),
+    ("BackpropFlow", "eight"),
     ("BackpropFlow", "wide"),
     ("DecisionBoundary", "moons"),
     ("BumpConstruction", None),
@@ -262,13 +407,19 @@ def _read_video(path):
     ("LossLandscape", "moons"),
     ("ConvolutionFlow", "cnn"),
 ])
-def test_every_scene_renders_a_last_frame(manim, traces, tmp_path, tmpdir_inside, name, source):
-    from nnviz.scenes_lib import render_scene
+def test_every_scene_renders_a_last_frame(manim, traces, tmp_path, tmpdir_inside, monkeypatch, name, source):
+    """A last frame of every scene decodes; its every text is large enough for a lecture hall."""
+    from nnviz.scenes_lib import render_scene, scene_class
 
+    watch = _Watch(monkeypatch, scene_class(name))
     out = render_scene(name, tmp_path / f"{name}.png", trace=traces[source] if source else None, quality="l",
                        progress=False)
     _check_image(_read_png(out))
     assert list(tmpdir_inside.iterdir()) == []  # the work folder is gone
+    _check_text_sizes(watch.texts, manim.config.frame_width, manim.config.frame_height)
+    if source == "eight":   # the widest layers with values printed in their units: the smallest numbers
+        assert watch.scene.small and watch.scene.node_size >= 14
+        _check_unit_values_fit(watch.scene)
 
 
 def test_backprop_video_decodes(manim, traces, tmp_path, tmpdir_inside):
@@ -312,6 +463,19 @@ def test_convolution_video_decodes_and_shows_the_traces_numbers(manim, traces, t
         assert v == pytest.approx(expected, abs=1e-12), key
     assert kinds == {"x": 64, "W": 9, "b": 1, "a": 64, "pooled": 16, "z": kinds["z"], "sum": kinds["z"]}
     assert kinds["z"] >= 3   # the windows the readouts stepped through (all of them at normal speed)
+    # every number of the four grids (the digit, the filter, the map, the pooled map) inside its cell
+    from nnviz.scenes_lib.convolution import _Grid
+
+    grids = [m for m in scene.get_mobject_family_members() if isinstance(m, _Grid)]
+    assert len(grids) == 4
+    checked = 0
+    for g in grids:
+        for cell, num in zip(g.cells, g.nums):
+            if num.get_fill_opacity() > 0:
+                assert cell.get_left()[0] < num.get_left()[0] and num.get_right()[0] < cell.get_right()[0]
+                assert cell.get_bottom()[1] < num.get_bottom()[1] and num.get_top()[1] < cell.get_top()[1]
+                checked += 1
+    assert checked == 64 + 9 + 64 + 16
 
 
 def test_scene_command_writes_a_gif(manim, traces, tmp_path, tmpdir_inside):

@@ -30,6 +30,7 @@ import importlib
 import logging
 
 from .options import SceneOptions, scene_options, using
+from .palette import SCENE_COLORS
 
 __all__ = ["SCENES", "QUALITIES", "FORMATS", "SceneOptions", "scene_options", "using", "scene_class",
            "render_scene", "video_to_gif", "manim_missing_message"]
@@ -189,6 +190,37 @@ def render_scene(name: str, output, *, trace=None, preset=None, quality: str = "
     return out
 
 
+#: how many levels (in every channel) H.264 moves a flat colour: closer pixels are that colour
+_NEAR = 6
+
+
+def _near(planes, color, within: int = _NEAR):
+    """Where three uint8 channel planes lie within ``within`` levels of ``color`` in every channel."""
+    mask = None
+    for x, v in zip(planes, color):
+        ok = (x >= max(int(v) - within, 0)) & (x <= min(int(v) + within, 255))   # uint8 compares: fast
+        mask = ok if mask is None else mask & ok
+    return mask
+
+
+def _planes(rgb):
+    import numpy as np
+
+    return [np.ascontiguousarray(rgb[..., i]) for i in range(3)]
+
+
+def _shown_colors(frames, colors, share: float = 1e-5):
+    """The ``(k, 3)`` uint8 colours of ``colors`` ("#RRGGBB") that ``frames`` show: on at least
+    ``share`` of their pixels, each channel within :data:`_NEAR` levels (a video's compression)."""
+    import numpy as np
+
+    rgb = np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colors], np.uint8).reshape(-1, 3)
+    px = np.concatenate([np.asarray(f).reshape(-1, 3)[::5] for f in frames])
+    planes = _planes(px)
+    keep = [c for c in rgb if np.count_nonzero(_near(planes, c)) >= share * len(px)]
+    return np.array(keep, np.uint8).reshape(-1, 3)
+
+
 def _video_fps(path) -> float:
     """The frame rate of a video file."""
     import imageio_ffmpeg
@@ -215,7 +247,7 @@ def _video_frames(path):
 
 
 def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = None, colors: int = 128,
-                 tolerance: int = 10, palette_samples: int = 10) -> int:
+                 tolerance: int = 10, palette_samples: int = 10, reserved_colors=None) -> int:
     """Convert a video (e.g. a scene's MP4) into a small looping GIF with nnviz's GIF writer.
 
     One global palette of ``colors`` colours, built from ``palette_samples`` frames spread over
@@ -241,6 +273,11 @@ def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = No
         0 rewrites every change (larger files).
     palette_samples : int
         Frames the palette is built from.
+    reserved_colors : sequence of "#RRGGBB", optional
+        Colours kept exactly in the palette, so that a colour that carries meaning (the pink of a
+        delta, the orange and blue of a sign) is not merged into a neighbour by a small palette.
+        Default: those of the scenes' colours (:data:`nnviz.scenes_lib.palette.SCENE_COLORS`) that
+        the palette frames show; ``()``: none.
 
     Returns
     -------
@@ -281,17 +318,33 @@ def video_to_gif(video, gif, *, fps: float | None = None, width: int | None = No
         raise ValueError(f"{video} holds no frames")
     picks = [int(i) for i in np.linspace(0, n - 1, palette_samples)]
     kept = {i: resized(f) for i, f in enumerate(frames()) if i in picks}
+    samples = [kept[i] for i in picks]
+    reserved = _shown_colors(samples, SCENE_COLORS if reserved_colors is None else reserved_colors)[: colors // 2]
+
+    def snapped(f):
+        """Pixels the video's compression moved a few levels off a reserved colour, back on it: the
+        palette is built from these, so that it holds each reserved colour and not its neighbours,
+        and every frame's near pixels map to it as their nearest palette colour."""
+        f, planes = np.array(f), _planes(f)
+        for c in reserved:
+            f[_near(planes, c)] = c
+        return f
+
     shown = bg = None
-    with GifWriter(gif, fps=fps_out, palette_frames=[kept[i] for i in picks], colors=colors) as wr:
+    with GifWriter(gif, fps=fps_out, palette_frames=[snapped(f) for f in samples], colors=colors,
+                   reserved_colors=reserved if len(reserved) else None) as wr:
         for f in map(resized, frames()):
             if shown is None:
                 shown, bg = f.copy(), f[0, 0].copy()
+                lo, hi = (np.clip(bg.astype(int) + d, 0, 255).astype(np.uint8) for d in (-_NEAR, _NEAR))
             else:  # per channel, then combined: 4x faster than reducing over the last axis
                 far = np.maximum(f, shown) - np.minimum(f, shown) > tolerance   # |f - shown| in uint8
                 moved = far[..., 0] | far[..., 1] | far[..., 2]
-                gone = f == bg   # whatever has faded into the background is cleared
-                moved |= gone[..., 0] & gone[..., 1] & gone[..., 2]
                 shown[moved] = f[moved]
+                # whatever has faded into the background, give or take the video's noise, is cleared
+                # to the background itself (its noise would flicker between palette colours)
+                near = (f >= lo) & (f <= hi)
+                shown[near[..., 0] & near[..., 1] & near[..., 2]] = bg
             wr.write(shown)
     size = Path(gif).stat().st_size
     logger.info("wrote %s: %d frames at %g fps, %.0f kB", gif, n, fps_out, size / 1e3)

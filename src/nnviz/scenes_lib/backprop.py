@@ -17,15 +17,19 @@ their true width underneath.
 
 from __future__ import annotations
 
+import logging
+
 import numpy as np
 from manim import (DOWN, LEFT, RIGHT, UP, UR, AnimationGroup, Circle, Create, Line, ShowPassingFlash,
                    ValueTracker, VGroup, linear)
 
-from .common import (CURSOR, DELTA, MUTED, NEG, POS, TEXT, Drive, FastNumber, NNVizScene, Readout, Timing,
-                     duration, fade_in, fade_out, fmt, scene_trace, stack, text)
+from .common import (CURSOR, DELTA, MUTED, NEG, POS, SMALLEST_FONT, TEXT, Drive, FastNumber, NNVizScene, Readout,
+                     Timing, duration, fade_in, fade_out, fmt, scene_trace, stack, text)
 from .compute import shown_units, signed_scale
 
 __all__ = ["BackpropFlow"]
+
+log = logging.getLogger(__name__)
 
 _SUP = str.maketrans("0123456789+-()lL", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁽⁾ˡᴸ")
 
@@ -85,39 +89,21 @@ class BackpropFlow(NNVizScene):
         self.w_scale = signed_scale(np.concatenate([W.ravel() for W in self.Ws]), q=99)
 
     # ------------------------------------------------------------------ layout
+    #: the columns of units fill the height between the title and the layer names: from TOP (the
+    #: highest circle's top) down to the layer names, whose lowest line ends at NAMES_BOTTOM (the
+    #: caption underneath starts about 0.1 lower); circles are 0.9 of their spacing across
+    TOP, NAMES_BOTTOM, FILL = 3.22, -3.28, 0.9
+    #: the radius of the delta rings around the units, in unit radii
+    RING = 1.28
+
     def layout(self):
         sizes = self.sizes
         self.shown = [shown_units(n, self.max_units) for n in sizes]
         slots = [len(u) + (e is not None) for u, e in self.shown]
-        self.small = max(slots) <= self.label_units
-        spacings = [min(0.9, 4.5 / max(ns - 1, 1)) for ns in slots]
-        self.radius = r = min(0.34, 0.42 * min(spacings))
-        xs = np.linspace(-4.3, 3.3, self.L + 1)
-        y0 = 0.4
-        self.pos = []       # pos[l][j]: centre of the j-th shown unit of layer l
-        self.ellipses = VGroup()
-        for l, ((units, ell), ns, spacing) in enumerate(zip(self.shown, slots, spacings)):
-            ys = y0 + spacing * ((ns - 1) / 2 - np.arange(ns))
-            keep = [s for s in range(ns) if s != ell]
-            self.pos.append([np.array([xs[l], ys[s], 0.0]) for s in keep])
-            if ell is not None:
-                self.ellipses.add(text("⋮", 40 * min(1, spacing / 0.5), TEXT).move_to([xs[l], ys[ell], 0]))
-        self.xs = xs
+        xs = self.xs = np.linspace(-4.6, 3.6, self.L + 1)
 
-        self.nodes = VGroup(*[VGroup(*[Circle(r, stroke_color=MUTED, stroke_width=2).move_to(p) for p in col])
-                              for col in self.pos])
-        self.rings = VGroup(*[VGroup(*[Circle(r * 1.28, stroke_color=DELTA, stroke_width=0, stroke_opacity=0)
-                                       .move_to(p) for p in col]) for col in self.pos])
-        self.edges = VGroup()  # edges[l-1][i][j]: from shown unit i of layer l-1 to unit j of layer l
-        for l in range(1, self.L + 1):
-            layer = VGroup()
-            for p in self.pos[l - 1]:
-                layer.add(VGroup(*[Line(p, q, buff=r, stroke_width=1) for q in self.pos[l]]))
-            self.edges.add(layer)
-
-        # layer names underneath, with true widths
+        # layer names underneath, with true widths: built first, their height sets the columns' bottom
         names = VGroup()
-        bottom = min(min(p[1] for p in col) for col in self.pos) - r - 0.3
         for l, n in enumerate(sizes):
             if l == 0:
                 head = "input"
@@ -126,9 +112,56 @@ class BackpropFlow(NNVizScene):
             else:
                 head = f"hidden {l} · {self.trace.activation_names[l - 1]}"
             width = f"{n} unit{'s' if n != 1 else ''}"
-            g = VGroup(text(head, 18, MUTED), text(width, 18, TEXT if self.shown[l][1] is not None else MUTED))
-            names.add(g.arrange(DOWN, buff=0.1).move_to([xs[l], bottom, 0], aligned_edge=UP))
+            lines = [text(head, 18, MUTED)]
+            if lines[0].width > 0.92 * (xs[1] - xs[0]):   # deep networks: one word a line
+                lines = [text(h, 18, MUTED) for h in head.split(" · ")]
+            g = VGroup(*lines, text(width, 18, TEXT if self.shown[l][1] is not None else MUTED))
+            names.add(g.arrange(DOWN, buff=0.1))
+        names_top = self.NAMES_BOTTOM + max(g.height for g in names)
+        bottom = names_top + 0.15
+        span = self.TOP - bottom
+        pitch = min(1.0, span / (max(slots) - 1 + self.FILL))     # the tallest column's spacing
+        self.radius = r = min(0.42, 0.5 * self.FILL * pitch)
+        spacings = [min(1.0, (span - 2 * r) / max(ns - 1, 1)) for ns in slots]
+        y0 = (self.TOP + bottom) / 2
+        for l, g in enumerate(names):
+            g.move_to([xs[l], names_top, 0], aligned_edge=UP)
         self.layer_names = names
+
+        self.pos = []       # pos[l][j]: centre of the j-th shown unit of layer l
+        self.ellipses = VGroup()
+        for l, ((units, ell), ns, spacing) in enumerate(zip(self.shown, slots, spacings)):
+            ys = y0 + spacing * ((ns - 1) / 2 - np.arange(ns))
+            keep = [s for s in range(ns) if s != ell]
+            self.pos.append([np.array([xs[l], ys[s], 0.0]) for s in keep])
+            if ell is not None:
+                self.ellipses.add(text("⋮", 40 * min(1, spacing / 0.5), TEXT).move_to([xs[l], ys[ell], 0]))
+
+        # the numbers in the units (small networks): as large as the widest one the scene shows
+        # allows inside its circle, with a margin; fewer decimals for values of 10 and more. The
+        # inputs are written beside their units, so these are the other layers' a (every step) and δ
+        self.small = max(slots) <= self.label_units
+        shown = np.concatenate([np.ravel(A) for A in self.A] + [D[0] for D in self.D])
+        finite = shown[np.isfinite(shown)]
+        top = float(np.max(np.abs(finite), initial=0.0))
+        self.node_decimals = d = 2 if top < 9.995 else 1 if top < 99.95 else 0
+        widest = fmt(-top if (finite < 0).any() else top, d)   # digits are equally wide: the longest
+        self.node_size = FastNumber.fit_in_circle([widest, "nan"], 0.96 * r, largest=22)
+        if self.small and self.node_size < SMALLEST_FONT:
+            log.info("unit values need a %.1f-point font to fit their circles (smallest %g): not printed",
+                     self.node_size, SMALLEST_FONT)
+            self.small = False
+
+        self.nodes = VGroup(*[VGroup(*[Circle(r, stroke_color=MUTED, stroke_width=2).move_to(p) for p in col])
+                              for col in self.pos])
+        self.rings = VGroup(*[VGroup(*[Circle(r * self.RING, stroke_color=DELTA, stroke_width=0, stroke_opacity=0)
+                                       .move_to(p) for p in col]) for col in self.pos])
+        self.edges = VGroup()  # edges[l-1][i][j]: from shown unit i of layer l-1 to unit j of layer l
+        for l in range(1, self.L + 1):
+            layer = VGroup()
+            for p in self.pos[l - 1]:
+                layer.add(VGroup(*[Line(p, q, buff=r, stroke_width=1) for q in self.pos[l]]))
+            self.edges.add(layer)
 
     # ------------------------------------------------------------------ drawing helpers
     def edge_style(self, line, w):
@@ -189,9 +222,8 @@ class BackpropFlow(NNVizScene):
 
         # numbers: in the units (small networks), on the edges (tiny networks), at the output
         r = self.radius
-        size = min(20, 44 * r)
-        self.node_nums = [VGroup(*[FastNumber(0, 2, size).move_to(p) for p in col]) if self.small else VGroup()
-                          for col in self.pos]
+        self.node_nums = [VGroup(*[FastNumber(0, self.node_decimals, self.node_size).move_to(p) for p in col])
+                          if self.small else VGroup() for col in self.pos]
         self.edge_index = [(l, i, j) for l in range(1, L + 1)
                            for i in self.shown[l - 1][0] for j in self.shown[l][0]]
         self.w_nums = VGroup()
@@ -213,9 +245,9 @@ class BackpropFlow(NNVizScene):
         targets, y_nums = VGroup(), VGroup()
         for p, u in zip(self.pos[L], self.shown[L][0]):
             targets.add(text(f"{'t' + sub(u + 1) if multi else 't'} = {fmt(self.t[u])}", 20, MUTED)
-                        .next_to(p, RIGHT, buff=r + 0.2).shift(0.2 * DOWN))
+                        .next_to(p, RIGHT, buff=self.RING * r + 0.15).shift(0.2 * DOWN))
             y = Readout(f"{'y' + sub(u + 1) if multi else 'y'} =", self.A[L - 1][0][u], 2, 20, CURSOR, CURSOR)
-            y_nums.add(y.next_to(p, RIGHT, buff=r + 0.2).shift(0.2 * UP).set_fill(opacity=0))
+            y_nums.add(y.next_to(p, RIGHT, buff=self.RING * r + 0.15).shift(0.2 * UP).set_fill(opacity=0))
 
         # ---------------- the network at step k0
         self.set_weights([W[0] for W in self.Ws])

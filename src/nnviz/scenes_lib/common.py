@@ -11,20 +11,9 @@ from manim import (DOWN, LEFT, RIGHT, UP, AnimationGroup, Line, Mobject, Scene, 
                    UpdateFromAlphaFunc, VGroup, VMobject, config)
 
 from .options import scene_options
+from .palette import BG, CLASS_COLORS, CURSOR, DELTA, GRID, MUTED, NEG, PANEL, POS, TEXT  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
-
-# The dark theme of nnviz.render.style, so videos and GIFs share one palette.
-BG = "#16181D"
-PANEL = "#2A2D34"
-TEXT = "#EEEEEE"
-MUTED = "#9A9A9A"
-GRID = "#3A3D45"
-POS = "#FFA940"      # weights / values > 0
-NEG = "#40A9FF"      # weights / values < 0
-CURSOR = "#FFD166"   # the forward pass, the current step
-DELTA = "#FF6FB5"    # the backward pass (error signals)
-CLASS_COLORS = ["#0088FF", "#FF8800", "#2CA02C", "#D62728", "#9467BD", "#8C564B"]
 
 
 def _pick_font() -> str | None:
@@ -42,6 +31,20 @@ def _pick_font() -> str | None:
 
 #: a sans-serif font with the Unicode the labels use (σ, δ, ⁽ˡ⁾, subscripts); None: Pango's default
 FONT = _pick_font()
+
+
+#: The smallest font size in the scenes. ``Text(font_size=F)`` has an em of F/72 scene units (Pango
+#: at F/4.8 points, 96 dpi, scaled by 0.05) and the frame is 8 units high, so a font is F/576 of the
+#: frame height at every quality: 12 is 10 px at 480p and 22.5 px at 1080p, the smallest text of
+#: nnviz's pictures (:data:`nnviz.render.style.SMALLEST_TEXT`), above the 2 % of the frame height
+#: that a lecture hall needs (11.5). Sizes are measured as the pictures' are: the em, not a glyph.
+SMALLEST_FONT = 12.0
+
+
+def font_px(size: float, pixel_height: int | None = None) -> float:
+    """The em of font size ``size`` in pixels in a frame ``pixel_height`` high (default: the render's)."""
+    h = config.pixel_height if pixel_height is None else pixel_height
+    return size / 72 * h / config.frame_height
 
 
 def text(s: str, size: float = 24, color: str = TEXT, **kw) -> Text:
@@ -81,6 +84,10 @@ class _Glyphs:
         if cls._instance is None:
             cls._instance = cls()
         return cls._instance
+
+    def width(self, s: str, size: float) -> float:
+        """Advance width of ``s`` at font size ``size``, in scene units."""
+        return sum(self.adv.get(c, 0.0) for c in s) * size / 48
 
 
 class FastNumber(VMobject):
@@ -136,6 +143,31 @@ class FastNumber(VMobject):
     def get_value(self) -> float:
         return self.value
 
+    @property
+    def font_size(self) -> float:
+        """The font size the glyphs are drawn at (every :meth:`set_value` redraws them at it)."""
+        return 48 * self.k
+
+    @staticmethod
+    def _box(strings) -> tuple[float, float]:
+        """(the widest advance of ``strings``, a digit's height) per point of font size."""
+        g = _Glyphs.get()
+        return max(g.width(s, 1.0) for s in strings), g.height / 48
+
+    @staticmethod
+    def fit(strings, width: float, height: float, largest: float = 20.0) -> float:
+        """The largest font size (at most ``largest``) at which every string of ``strings`` fits in a
+        box ``width`` x ``height`` (a digit's height, centred); compare with :data:`SMALLEST_FONT`."""
+        wide, tall = FastNumber._box(strings)
+        return float(min(largest, width / max(wide, 1e-9), height / tall))
+
+    @staticmethod
+    def fit_in_circle(strings, radius: float, largest: float = 20.0) -> float:
+        """The largest font size (at most ``largest``) at which every string of ``strings``, centred,
+        lies inside a circle of ``radius``: the corners of its box (advance width x digit height)."""
+        wide, tall = FastNumber._box(strings)
+        return float(min(largest, 2 * radius / np.hypot(wide, tall)))
+
 
 class Readout(VGroup):
     """A static label, a live number on the same baseline, and optional static text after it.
@@ -152,6 +184,7 @@ class Readout(VGroup):
         template = text(f"{label} {sample} {after}".rstrip(), size, label_color)
         n = len(text(label, size)) if after else len(template) - 1
         self.label = template[:n]
+        self._size, self._label_height = size, self.label.height
         self.num = FastNumber(value, decimals, size, color, align="left", **number_kw)
         self.num.shift(np.array([template[n].get_left()[0], template[n].get_bottom()[1], 0.0]))
         self.num.set_value(value)
@@ -163,6 +196,11 @@ class Readout(VGroup):
     def set_value(self, v: float) -> "Readout":
         self.num.set_value(v)
         return self
+
+    @property
+    def font_size(self) -> float:
+        """The label's font size, as scaled since it was made (the number's is ``num.font_size``)."""
+        return self._size * (self.label.height / self._label_height if self._label_height else 1.0)
 
 
 class Drive(UpdateFromAlphaFunc):

@@ -22,8 +22,8 @@ import numpy as np
 from manim import DOWN, LEFT, UP, Rectangle, Square, ValueTracker, VGroup, config, interpolate_color, linear
 from manim.utils.color import ManimColor
 
-from .common import (BG, CURSOR, GRID, MUTED, NEG, PANEL, POS, TEXT, FastNumber, NNVizScene, Readout, Timing,
-                     duration, fade_in, fade_out, fmt, scene_trace, stack, text)
+from .common import (BG, CURSOR, GRID, MUTED, NEG, PANEL, POS, SMALLEST_FONT, TEXT, FastNumber, NNVizScene, Readout,
+                     Timing, duration, fade_in, fade_out, fmt, scene_trace, stack, text)
 from .compute import conv_walkthrough
 
 __all__ = ["ConvolutionFlow"]
@@ -46,10 +46,14 @@ def _decimals(values) -> int:
     return 2 if np.abs(v).max() < 10 else 1
 
 
-def _font(values, decimals, cell) -> float:
-    """A font size at which the longest of ``values`` fits in a cell ``cell`` units wide."""
-    chars = max(len(fmt(float(v), decimals)) for v in np.ravel(values))
-    return float(min(15, 0.95 * cell / (0.0085 * max(chars, 1))))   # a character is ~0.0085 units per point
+def _cell_font(values, decimals, cell, largest=17.0):
+    """(decimals, font size) at which the widest of ``values`` fits a cell ``cell`` units wide, with a
+    margin, at :data:`SMALLEST_FONT` or more: fewer decimals if it must; size None if none fits."""
+    for d in range(decimals, -1, -1):
+        size = FastNumber.fit({fmt(float(v), d) for v in np.ravel(values)}, 0.88 * cell, 0.6 * cell, largest)
+        if size >= SMALLEST_FONT:
+            return d, size
+    return decimals, None
 
 
 class _Grid(VGroup):
@@ -60,6 +64,8 @@ class _Grid(VGroup):
         self.rows, self.cols, self.cell = rows, cols, cell
         self.cells = VGroup()
         self.nums = VGroup()
+        self.numbered = size is not None   # False: the numbers do not fit, the colours alone show the values
+        size = SMALLEST_FONT if size is None else size
         for i in range(rows):
             for j in range(cols):
                 p = np.array(center) + cell * np.array([j - (cols - 1) / 2, (rows - 1) / 2 - i, 0.0])
@@ -80,7 +86,7 @@ class _Grid(VGroup):
         cell.set_fill(color, opacity=1)
         num.set_value(value)
         light = ManimColor(color).to_rgb().mean() > 0.55 if color is not None else False
-        num.set_fill(BG if light else TEXT, opacity=1 if show else 0)
+        num.set_fill(BG if light else TEXT, opacity=1 if show and self.numbered else 0)
 
     def window(self, i, j, k, color=CURSOR, width=5):
         """A rectangle around the k x k cells whose top-left cell is (i, j)."""
@@ -134,8 +140,8 @@ class ConvolutionFlow(NNVizScene):
         # ---------------- the padded digit, the filter, the feature map, the pooled map
         n_in = xp.shape[0]
         c_in = min(0.47, 4.7 / n_in)
-        x_dec = _decimals(w.x)
-        grid_in = _Grid(n_in, xp.shape[1], c_in, x_dec, _font(w.x, x_dec, c_in), (-4.5, -0.45, 0))
+        x_dec, x_font = _cell_font(w.x, _decimals(w.x), c_in)
+        grid_in = _Grid(n_in, xp.shape[1], c_in, x_dec, x_font, (-4.5, -0.45, 0))
         x_scale = float(np.abs(w.x).max()) or 1.0
         for i in range(n_in):
             for j in range(xp.shape[1]):
@@ -150,8 +156,9 @@ class ConvolutionFlow(NNVizScene):
         in_label = text(f"the digit{cls}, {w.x.shape[0]}x{w.x.shape[1]}" + (f", zero padding {pad}" if pad else ""),
                         17, MUTED).next_to(grid_in, UP, buff=0.12)
 
-        w_dec = 2
-        grid_w = _Grid(k, k, min(0.72, 2.2 / k), w_dec, 15, (0.65, 1.25, 0))
+        c_w = min(0.72, 2.2 / k)
+        w_dec, w_font = _cell_font(w.W, 2, c_w)
+        grid_w = _Grid(k, k, c_w, w_dec, w_font, (0.65, 1.25, 0))
         w_scale = float(np.abs(w.W).max()) or 1.0
         for i in range(k):
             for j in range(k):
@@ -162,10 +169,12 @@ class ConvolutionFlow(NNVizScene):
         bias.next_to(grid_w, DOWN, buff=0.2)
         self.shown[("b",)] = w.b
 
-        c_map = min(0.5, 3.4 / max(Hh, Ww))
-        a_dec = 1 if np.abs(w.a).max() >= 1 else 2
-        a_font = _font(w.a, a_dec, c_map)
-        grid_a = _Grid(Hh, Ww, c_map, a_dec, a_font, (4.9, 0.7, 0))
+        # the map and the pooled map (half as tall) one above the other, each under its label, between
+        # the hint (its label's top at 2.9) and the caption (the pooled map's bottom at -3.4)
+        c_map = min(0.5, 3.56 / max(Hh, Ww))
+        a_dec, a_font = _cell_font(w.a, 1 if np.abs(w.a).max() >= 1 else 2, c_map)
+        map_top = 2.48
+        grid_a = _Grid(Hh, Ww, c_map, a_dec, a_font, (4.9, map_top - Hh * c_map / 2, 0))
         a_scale = float(np.abs(w.a).max()) or 1.0
         map_label = text(f"feature map: a = {w.activation}(z)", 17, MUTED).next_to(grid_a, UP, buff=0.12)
         for cell in grid_a.cells:
@@ -175,7 +184,7 @@ class ConvolutionFlow(NNVizScene):
         grid_p = pool_label = None
         if n_pool:
             Hp, Wp = w.pooled.shape
-            grid_p = _Grid(Hp, Wp, c_map, a_dec, a_font, (4.9, -2.45, 0))
+            grid_p = _Grid(Hp, Wp, c_map, a_dec, a_font, (4.9, map_top - Hh * c_map - 0.54 - Hp * c_map / 2, 0))
             for cell in grid_p.cells:
                 cell.set_fill(BG, opacity=1)
             grid_p.nums.set_fill(opacity=0)
