@@ -20,6 +20,23 @@ def moons_trace(tmp_path_factory):
     return nnviz.train("moons", trace=path, record="all")
 
 
+def _fill(path):
+    """Write zeros to ``path`` until its disk is full."""
+    with open(path, "wb") as fh:
+        try:
+            while True:
+                fh.write(b"\0" * 65536)
+                fh.flush()
+        except OSError:
+            pass
+
+
+@pytest.fixture
+def fill_disk():
+    """``fill_disk(path)``: a file of zeros at ``path`` that takes all the room left on its disk."""
+    return _fill
+
+
 @pytest.fixture
 def tmpfs(tmp_path):
     """``tmpfs("16m")``: a fresh tmpfs of that size mounted in the test's folder (a disk that fills up

@@ -129,7 +129,7 @@ def small_disk(tmpfs):
     return tmpfs("16m")
 
 
-def test_disk_full_while_training_is_one_line_and_keeps_the_previous_trace(small_disk):
+def test_disk_full_while_training_is_one_line_and_keeps_the_previous_trace(small_disk, fill_disk):
     out = small_disk / "t.h5"
     assert cli("train", "xor", "--steps", 5, "-q", "-o", out).returncode == 0
     old = out.read_bytes()
@@ -142,13 +142,7 @@ def test_disk_full_while_training_is_one_line_and_keeps_the_previous_trace(small
     deadline = time.time() + 60
     while not (small_disk / "t.h5.partial").exists() and time.time() < deadline:
         time.sleep(0.05)
-    with open(small_disk / "filler", "wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
+    fill_disk(small_disk / "filler")
     _, err = run.communicate(timeout=120)
     p = subprocess.CompletedProcess(run.args, run.returncode, "", err)
     one_line(p, "no space left on device writing", "the previous trace is unchanged")

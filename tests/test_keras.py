@@ -566,7 +566,8 @@ def test_recording_errors_reach_fit_as_one_line(tmp_path):
 
 
 @needs_fork
-def test_a_full_disk_while_recording_beside_fit_is_one_line_and_keeps_the_old_trace(tmpfs, one_thread, monkeypatch):
+def test_a_full_disk_while_recording_beside_fit_is_one_line_and_keeps_the_old_trace(tmpfs, fill_disk, one_thread,
+                                                                                   monkeypatch):
     from nnviz.trace import forked
 
     made = []
@@ -580,13 +581,7 @@ def test_a_full_disk_while_recording_beside_fit_is_one_line_and_keeps_the_old_tr
     class Filler(keras.callbacks.Callback):  # the disk fills up during fit
         def on_train_batch_end(self, batch, logs=None):
             if batch == 20:
-                with open(disk / "filler", "wb") as fh:
-                    try:
-                        while True:
-                            fh.write(b"\0" * 65536)
-                            fh.flush()
-                    except OSError:
-                        pass
+                fill_disk(disk / "filler")
 
     cb = TraceCallback(path, X, ONEHOT, record="none", flush_every=1)  # (an estimate that fits)
     with pytest.raises(OSError, match=r"^no space left on device writing .*k\.h5; the previous trace is unchanged$"):

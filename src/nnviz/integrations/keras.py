@@ -76,8 +76,8 @@ from ..nn.frameworks import (KERAS_LOSSES, UnsupportedModel, is_keras_cnn, keras
 from ..nn.threads import one_blas_thread
 from ..trace.forked import open_recorder
 from ..trace.recorder import Recorder, RecorderError
-from ..trace.trace import Trace
 from ..trace.schedule import ScheduleError, parse_schedule
+from ..trace.trace import Trace
 
 __all__ = ["TraceCallback"]
 
