@@ -11,6 +11,12 @@ tells the parent through a pipe which slot it has finished with. Only on Linux (
 elsewhere is missing or unsafe); on Python 3.12 and later only when the process has a single
 thread. Used by the GIF writer (:mod:`nnviz.export.gif`) and the Keras callback
 (:mod:`nnviz.integrations.keras`).
+
+The child multiplies on one BLAS thread, without the OpenBLAS thread pool a fork makes anew and
+whose threads would busy-wait beside it (:func:`nnviz.nn.threads.forked_on_one_blas_thread`),
+and keeps the memory it frees (:mod:`nnviz.memory`). A child that has finished its work is
+reaped without waiting for its exit (15 ms for the child of a large process, which unmaps what it
+shared): by the next worker, or by the system when the parent ends.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from typing import Callable
 import numpy as np
 
 from .memory import keep_freed_memory
+from .nn.threads import forked_on_one_blas_thread
 
 __all__ = ["ChildError", "ForkedWorker", "can_fork"]
 
@@ -96,6 +103,7 @@ class ForkedWorker:
         if not 0 < self.slots < _STOPPED:
             raise ValueError(f"slots must be 1..{_STOPPED - 1}")
         self.stopped = False
+        _reap_exited()
         self._buf = mmap.mmap(-1, self.slots * self.nbytes)
         to_child, self._tx = os.pipe()
         self._rx, from_child = os.pipe()
@@ -103,6 +111,7 @@ class ForkedWorker:
         if pid == 0:  # the child: work until told to stop, then leave without any clean-up
             code = 1
             try:
+                forked_on_one_blas_thread()  # BLAS on one thread, without OpenBLAS's busy pool
                 signal.signal(signal.SIGINT, signal.SIG_IGN if keep_on_sigint else signal.SIG_DFL)
                 keep_freed_memory()  # the child is nnviz's own process (nnviz.memory)
                 os.close(self._tx)
@@ -189,7 +198,7 @@ class ForkedWorker:
         self._send(byte)
         while self._ack() != _DONE:
             pass
-        self._reap()
+        self._reap(wait=False)  # its work is done; the exit of a large child takes 15 ms more
 
     def _send(self, byte: int) -> None:
         try:
@@ -208,7 +217,7 @@ class ForkedWorker:
             pass
         self._reap()
 
-    def _reap(self) -> None:
+    def _reap(self, wait: bool = True) -> None:
         if self._closed:
             return
         self._closed = True
@@ -217,8 +226,21 @@ class ForkedWorker:
                 os.close(fd)
             except OSError:
                 pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
+        _EXITING.append(self.pid)
+        _reap_exited(wait)
         self._buf.close()
+
+
+#: Children that have finished their work and may still be exiting: reaped by the next
+#: ForkedWorker (the exit of a child of a large process, unmapping what it shared, takes 15 ms).
+_EXITING: list[int] = []
+
+
+def _reap_exited(wait: bool = False) -> None:
+    for pid in list(_EXITING):
+        try:
+            done, _ = os.waitpid(pid, 0 if wait else os.WNOHANG)
+        except ChildProcessError:
+            done = pid
+        if done:
+            _EXITING.remove(pid)

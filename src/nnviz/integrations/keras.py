@@ -45,9 +45,9 @@ its loss to about 1e-7, as in float32. With that mapping lifted they agree to 1e
 The recording runs beside the training: on Linux, in a process forked when ``fit`` begins
 (:mod:`nnviz.trace.forked`), which evaluates nnviz's passes on all of X while Keras goes on with
 the next updates, and writes the trace. Measured on seed 002's digits network (64-50-10, 150
-minibatches of 100, ``benchmarks/bench_keras.py``): ``fit`` took 2.2x its time when each step was
-recorded in the training process, and takes 1.1x its CPU time with the recording forked (the
-recording's own work, about 1.4 ms a step, is on the other core). Elsewhere, or in a process with
+minibatches of 100, ``benchmarks/bench_keras.py``): ``fit`` takes 1.4-1.5x its time with the
+recording forked (1.1-1.2x its CPU time: the recording's own work, about 0.8 ms a step, is on the
+other core), 1.8-2.1x when each step is recorded in the training process. Elsewhere, or in a process with
 threads (a notebook's kernel), or with ``NNVIZ_NO_FORK=1``, the steps are recorded in the
 training process; the trace is the same.
 
@@ -245,13 +245,14 @@ class TraceCallback(Callback):
         if self.conv:  # channels last -> nnviz's (n, C, H, W)
             X = X.transpose(0, 3, 1, 2)
             Xt = None if Xt is None else np.asarray(Xt, dtype=float).transpose(0, 3, 1, 2)
-        make = functools.partial(
-            Recorder, self.path, X, Y, network=self._net, loss=nn_loss, lr=self._lr(), l2=max(lams),
-            record=self.record, steps=per_epoch * epochs if per_epoch and epochs else None, X_test=Xt, y_test=Yt,
-            source="keras" if "64" in kernel_dtype else f"keras {kernel_dtype}", optimizer=optimizer, **options)
+        recorder = Recorder(
+            self.path, X, Y, network=self._net, loss=nn_loss, lr=self._lr(), l2=max(lams), record=self.record,
+            steps=per_epoch * epochs if per_epoch and epochs else None, X_test=Xt, y_test=Yt,
+            source="keras" if "64" in kernel_dtype else f"keras {kernel_dtype}", optimizer=optimizer,
+            open=False, **options)
         # recorded beside the training, in a forked process where there is one (nnviz.trace.forked)
         record = functools.partial(_record_step, self._net, self._l2, LOSSES[nn_loss])
-        self.recorder = open_recorder(make, self._params(), record, INTERRUPTED)
+        self.recorder = open_recorder(recorder, self._params(), record, INTERRUPTED)
         self._finalizer = weakref.finalize(self, _interrupt, self.recorder)
         self.k, self._before, self._stopped = 0, None, False
 

@@ -2,8 +2,8 @@
 
 Recording a step evaluates the network on all of the recorded data (the loss and accuracy a trace
 holds at every step) and, where tensors are recorded, backpropagates: for seed 002's digits
-network trained by Keras in minibatches of 100, about 1.8 ms a step beside Keras's own 1.4 ms, so
-that ``fit`` took 2.2x as long. :class:`ForkedRecorder` keeps the same Recorder, with the same
+network trained by Keras in minibatches of 100, about 0.8 ms a step beside Keras's own 1.4 ms, so
+that ``fit`` takes about twice as long. :class:`ForkedRecorder` keeps the same Recorder, with the same
 calls in the same order, in a child forked when training begins (:mod:`nnviz.forked`); each step's
 parameters travel through shared memory as one float64 vector, and on a machine with a second
 core the recording runs beside the training. The trace is the one the Recorder writes in the
@@ -97,9 +97,10 @@ class ForkedRecorder:
 
     Parameters
     ----------
-    make : callable
-        ``make() -> Recorder``, called in the child; its errors (a refused trace size, another
-        writer's lock) are raised here, as :class:`~nnviz.trace.RecorderError`, before training.
+    recorder : nnviz.trace.Recorder
+        Made with ``open=False`` (its checks done, its data prepared, here); the child opens its
+        file, and the errors of that (another writer's lock, an I/O error) are raised here before
+        training.
     params : list of (W, b)
         The network's parameters in nnviz's layout (their shapes fix the steps' layout).
     record : callable, optional
@@ -111,10 +112,9 @@ class ForkedRecorder:
         Steps that may wait for the child (the training loop waits when they are all taken).
     """
 
-    def __init__(self, make, params, record=None, interrupted="training stopped before its end", slots=64):
+    def __init__(self, recorder, params, record=None, interrupted="training stopped before its end", slots=64):
         self.layout = StepLayout(params)
-        self._make, self._record, self._interrupted = make, record or _plain, interrupted
-        self._recorder = None  # the child's
+        self._recorder, self._record, self._interrupted = recorder, record or _plain, interrupted
         load_controller()  # found once in this process, not again in each child (nnviz.nn.threads)
         try:
             self._worker = ForkedWorker((self.layout.size,), self._work, self._finish, slots=slots,
@@ -124,7 +124,7 @@ class ForkedRecorder:
 
     # -- child ---------------------------------------------------------------
     def _start(self):
-        self._recorder = self._make()
+        self._recorder.open()
 
     def _work(self, v):
         return self._record(self._recorder, *self.layout.unpack(v))
@@ -173,15 +173,17 @@ def _recorder_error(e: ChildError) -> Exception:
     return e
 
 
-def open_recorder(make, params, record=None, interrupted="training stopped before its end"):
-    """A :class:`ForkedRecorder` where the process can fork, else the Recorder ``make()`` itself.
+def open_recorder(recorder, params, record=None, interrupted="training stopped before its end"):
+    """The unopened ``recorder`` (``Recorder(..., open=False)``) opened in a :class:`ForkedRecorder`
+    where the process can fork, else opened here.
 
     Either has ``step(k, params, grads, loss, lr) -> bool`` (``record`` runs it) and
     ``close(status=None, message=None)``.
     """
     if can_fork(alone=True):
-        return ForkedRecorder(make, params, record, interrupted)
-    return _Inline(make(), record or _plain, interrupted)
+        return ForkedRecorder(recorder, params, record, interrupted)
+    recorder.open()
+    return _Inline(recorder, record or _plain, interrupted)
 
 
 class _Inline:

@@ -160,13 +160,16 @@ class Recorder:
         The largest trace this run may write (default 4 GB; nnviz's own runs read
         ``train.max_trace_gb`` from their config). A run whose estimate passes it, or the free
         disk space, is refused before it starts; without ``steps``, it stops when it passes it.
+    open : bool
+        Create the trace file now (default); False: every check done and the data prepared, the
+        file made by :meth:`open` (in the process that will record: :mod:`nnviz.trace.forked`).
     """
 
     def __init__(self, path, X=None, y=None, *, sizes=None, activations=None, loss, lr=None, l2=0.0,
                  output_bias=True, record="auto", steps=None, X_test=None, y_test=None, task=None,
                  class_names=None, image_shape=None, dataset=None, probe=512, config=None, name="recorded",
                  source="numpy", flush_every=100, progress=False, optimizer="external", max_trace_gb=4.0,
-                 network=None):
+                 network=None, open=True):
         try:
             if isinstance(network, CNN):
                 self.model = network.copy()
@@ -234,14 +237,8 @@ class Recorder:
         self._max_bytes = float(config["train"].get("max_trace_gb", max_trace_gb)) * 1e9
         if self.steps is not None:
             self._check_size(record, dataset)
-        self._writer = TraceWriter(
-            self.path, config, self.model.sizes, self.model.activation_names, self.model.output_bias,
-            {k: getattr(dataset, k) for k in ("X", "y", "X_test", "y_test", "labels", "labels_test")},
-            {"name": dataset.name, "task": dataset.task, "encoding": dataset.encoding,
-             "class_names": dataset.class_names, "image_shape": dataset.image_shape},
-            self.probe, flush_every=flush_every, source=source,
-            layers=json.dumps(self.model.spec()) if conv else None, tensor_shapes=self._shapes)
-        self.source = source
+        self.source, self._flush_every, self._progress, self._name = source, flush_every, progress, name
+        self._writer = None
         self._last_k = -1
         self._last_tensors = -1
         self._pending = None  # the last step, if its tensors are not yet written
@@ -251,10 +248,31 @@ class Recorder:
         self.message = ""
         self._trace = None
         self._bar = None
-        if progress and self.steps:
+        if open:
+            self.open()
+
+    def open(self):
+        """Create the trace file (``NAME.partial``, locked) and start the progress bar.
+
+        The constructor does so unless given ``open=False``: :mod:`nnviz.trace.forked` checks and
+        prepares everything in the training process and opens the file in the recording process
+        it forks, which then touches less of the memory it shares with its parent.
+        """
+        if self._writer is not None:
+            return
+        ds = self.dataset
+        self._writer = TraceWriter(
+            self.path, self.config, self.model.sizes, self.model.activation_names, self.model.output_bias,
+            {k: getattr(ds, k) for k in ("X", "y", "X_test", "y_test", "labels", "labels_test")},
+            {"name": ds.name, "task": ds.task, "encoding": ds.encoding,
+             "class_names": ds.class_names, "image_shape": ds.image_shape},
+            self.probe, flush_every=self._flush_every, source=self.source,
+            layers=json.dumps(self.model.spec()) if self.conv else None, tensor_shapes=self._shapes)
+        if self._progress and self.steps:
             from tqdm import tqdm
 
-            self._bar = tqdm(total=self.steps, desc=f"training {name}", unit="step", leave=False, disable=None)
+            self._bar = tqdm(total=self.steps, desc=f"training {self._name}", unit="step", leave=False,
+                             disable=None)
 
     def _check_size(self, record, dataset):
         """Refuse at once a run whose trace would pass the cap or the free disk space."""
@@ -303,6 +321,8 @@ class Recorder:
         k = int(k)
         if self.diverged_at is not None:  # nothing after a divergence is recorded
             return False
+        if self._writer is None:
+            raise RecorderError("this Recorder's file is not open: call open() first (it was made with open=False)")
         if self._writer.closed:
             raise RecorderError("this Recorder is closed; start a new one for another run")
         if k <= self._last_k:
@@ -417,7 +437,7 @@ class Recorder:
         ``status`` defaults to "diverged" if a step's loss was not finite, else "complete".
         ``commit=False`` leaves the file as ``NAME.partial`` (:meth:`TraceWriter.close`).
         """
-        if self._writer.closed:
+        if self._writer is None or self._writer.closed:
             return
         if self._pending is not None and status in (None, "complete", "interrupted"):
             k, params, fp, passes, grads = self._pending
