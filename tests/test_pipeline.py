@@ -227,3 +227,29 @@ def test_nnvizs_own_processes_keep_freed_memory_for_the_next_array():
     faults = {how: float(subprocess.run([sys.executable, "-c", code, how], capture_output=True, text=True,
                                         check=True).stdout) for how in ("keep", "default")}
     assert faults["keep"] < 1 and faults["default"] > 50, faults  # 575 kB arrays: 140 pages each
+
+
+def test_a_forked_child_multiplies_on_one_thread_without_a_busy_blas_pool(tmp_path):
+    """nnviz.forked: the child's BLAS stays on one thread and OpenBLAS's pool, which a fork makes
+    anew (its threads busy-wait), is shut down: the child is one thread, however large its products."""
+    from nnviz.forked import ForkedWorker, can_fork
+    from nnviz.nn.threads import load_controller
+
+    if not can_fork():
+        pytest.skip("no forked workers on this platform")
+    a = np.random.default_rng(0).normal(size=(400, 400))
+    a @ a  # the parent's OpenBLAS pool is running
+    load_controller()
+    out = tmp_path / "threads.txt"
+
+    def work(item):
+        (a @ a).sum()
+        status = open("/proc/self/status").read()
+        with open(out, "a") as fh:
+            fh.write(status.split("Threads:")[1].split()[0] + "\n")
+
+    w = ForkedWorker((4,), work, lambda why: None, dtype=np.float64)
+    for _ in range(3):
+        w.submit(np.zeros(4))
+    w.close()
+    assert out.read_text().split() == ["1", "1", "1"]

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import nnviz
-from nnviz.trace import TraceError, parse_schedule
+from nnviz.trace import RecorderError, TraceError, parse_schedule
 
 
 def test_moons_follows_seed003_update_equations(moons_trace):
@@ -205,3 +205,22 @@ def test_never_clobbers_a_file_that_is_not_a_trace(tmp_path):
     with pytest.raises(OSError, match="refusing to replace .*not an nnviz trace"):
         nnviz.train("xor", trace=precious, steps=2)
     assert precious.read_text() == "my notes"
+
+
+def test_a_recorder_made_closed_checks_at_once_and_opens_its_file_later(tmp_path):
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    y = (X[:, 0] > 0).astype(float)
+    path = tmp_path / "r.h5"
+    with pytest.raises(RecorderError, match="NaN"):  # checked before any file exists
+        nnviz.Recorder(path, np.where(X > 1, np.nan, X), y, sizes=[2, 3, 1], activations=["tanh", "sigmoid"],
+                       loss="bce", open=False)
+    rec = nnviz.Recorder(path, X, y, sizes=[2, 3, 1], activations=["tanh", "sigmoid"], loss="bce", open=False)
+    assert list(tmp_path.iterdir()) == []
+    params = [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))]
+    with pytest.raises(RecorderError, match="not open"):
+        rec.step(0, params)
+    rec.open()
+    rec.step(0, params)
+    rec.close()
+    with nnviz.load_trace(path) as tr:
+        assert tr.status == "complete" and list(tr.all_steps) == [0]
