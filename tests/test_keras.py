@@ -589,3 +589,17 @@ def test_a_full_disk_while_recording_beside_fit_is_one_line_and_keeps_the_old_tr
     assert made == [1, 1]  # (both recorded beside fit)
     assert path.read_bytes() == old
     assert sorted(p.name for p in disk.iterdir()) == ["filler", "k.h5"]  # no partial file, no lock
+
+
+def test_a_second_writer_is_refused_before_the_first_update(tmp_path):
+    from nnviz.trace import Recorder
+
+    path = tmp_path / "k.h5"
+    other = Recorder(path, X, ONEHOT, sizes=[4, 3], activations=["softmax"], loss="cross_entropy", open=False)
+    m = model_of(layers.Dense(5, activation="tanh"), layers.Dense(3, activation="softmax"))
+    before = [w.copy() for w in m.get_weights()]
+    with pytest.raises(OSError, match=r"^another nnviz run is writing .*k\.h5; wait for it to end"):
+        m.fit(X, ONEHOT, epochs=2, batch_size=8, verbose=0, callbacks=[TraceCallback(path, X, ONEHOT)])
+    assert all(np.array_equal(a, b) for a, b in zip(before, m.get_weights()))  # no update was made
+    other.close()
+    assert list(tmp_path.iterdir()) == []

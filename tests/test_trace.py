@@ -215,7 +215,9 @@ def test_a_recorder_made_closed_checks_at_once_and_opens_its_file_later(tmp_path
         nnviz.Recorder(path, np.where(X > 1, np.nan, X), y, sizes=[2, 3, 1], activations=["tanh", "sigmoid"],
                        loss="bce", open=False)
     rec = nnviz.Recorder(path, X, y, sizes=[2, 3, 1], activations=["tanh", "sigmoid"], loss="bce", open=False)
-    assert list(tmp_path.iterdir()) == []
+    assert not path.exists() and not (tmp_path / "r.h5.partial").exists()
+    with pytest.raises(OSError, match="another nnviz run is writing"):  # but the output is claimed
+        nnviz.Recorder(path, X, y, sizes=[2, 3, 1], activations=["tanh", "sigmoid"], loss="bce")
     params = [(np.ones((2, 3)), np.zeros(3)), (np.ones((3, 1)), np.zeros(1))]
     with pytest.raises(RecorderError, match="not open"):
         rec.step(0, params)
@@ -224,3 +226,7 @@ def test_a_recorder_made_closed_checks_at_once_and_opens_its_file_later(tmp_path
     rec.close()
     with nnviz.load_trace(path) as tr:
         assert tr.status == "complete" and list(tr.all_steps) == [0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5"]  # the lock let go
+    unopened = nnviz.Recorder(path, X, y, sizes=[2, 3, 1], activations=["tanh", "sigmoid"], loss="bce", open=False)
+    unopened.close()  # never opened: the claim let go, the trace as it was
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.h5"]

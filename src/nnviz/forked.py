@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import mmap
 import os
+import select
 import signal
 import sys
 import threading
@@ -85,7 +86,8 @@ class ForkedWorker:
     dtype : numpy dtype
         The items' dtype.
     start : callable, optional
-        Run in the child before the first item; the constructor waits for it and raises its error.
+        Run in the child before the first item. Its error is raised by the next :meth:`submit`
+        or :meth:`close` (the constructor does not wait for it).
     what : str
         What the child is, in error messages ("encoder").
     keep_on_sigint : bool
@@ -133,8 +135,6 @@ class ForkedWorker:
         self.pid = pid
         self._free = list(range(self.slots))
         self._closed = False
-        if start is not None and self._ack() != _READY:
-            raise RuntimeError(f"the {what} process did not start")
 
     # -- child ---------------------------------------------------------------
     def _serve(self, rx, tx, work, finish) -> None:
@@ -171,12 +171,16 @@ class ForkedWorker:
             b = bytes([b[0] & ~_STOPPED])
         return b
 
+    def _take(self, b: bytes) -> None:
+        if b not in (_READY, _DONE):
+            self._free.append(b[0])
+
     def submit(self, item: np.ndarray) -> None:
         """Copy ``item`` into a free slot and hand it to the child (raises the child's error)."""
+        while select.select([self._rx], [], [], 0)[0]:  # what the child said so far, without waiting
+            self._take(self._ack())
         while not self._free:
-            b = self._ack()
-            if b != _DONE:
-                self._free.append(b[0])
+            self._take(self._ack())
         i = self._free.pop()
         np.frombuffer(self._buf, self.dtype, self.size, i * self.nbytes)[:] = np.asarray(item, self.dtype).reshape(-1)
         self._send(i)

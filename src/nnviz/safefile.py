@@ -98,6 +98,13 @@ class OutputLock:
         os.close(self.fd)  # closing releases the lock
         self.fd = None
 
+    def forget(self):
+        """Close this process's copy of the lock's descriptor without releasing the lock: a forked
+        child that has its own copy holds it until it releases it (:mod:`nnviz.trace.forked`)."""
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
     def held_by_other(self) -> bool:
         """Whether another process holds the lock now (a run is writing this output)."""
         import fcntl

@@ -45,9 +45,9 @@ its loss to about 1e-7, as in float32. With that mapping lifted they agree to 1e
 The recording runs beside the training: on Linux, in a process forked when ``fit`` begins
 (:mod:`nnviz.trace.forked`), which evaluates nnviz's passes on all of X while Keras goes on with
 the next updates, and writes the trace. Measured on seed 002's digits network (64-50-10, 150
-minibatches of 100, ``benchmarks/bench_keras.py``): ``fit`` takes 1.4-1.5x its time with the
-recording forked (1.1-1.2x its CPU time: the recording's own work, about 0.8 ms a step, is on the
-other core), 1.8-2.1x when each step is recorded in the training process. Elsewhere, or in a process with
+minibatches of 100, ``benchmarks/bench_keras.py``): ``fit`` takes 1.2-1.3x its time with the
+recording forked (1.1x its CPU time: the recording's own work, about 0.8 ms a step, is on the
+other core), 1.8-2.0x when each step is recorded in the training process. Elsewhere, or in a process with
 threads (a notebook's kernel), or with ``NNVIZ_NO_FORK=1``, the steps are recorded in the
 training process; the trace is the same.
 

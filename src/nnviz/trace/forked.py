@@ -98,9 +98,9 @@ class ForkedRecorder:
     Parameters
     ----------
     recorder : nnviz.trace.Recorder
-        Made with ``open=False`` (its checks done, its data prepared, here); the child opens its
-        file, and the errors of that (another writer's lock, an I/O error) are raised here before
-        training.
+        Made with ``open=False``: its checks done, its data prepared and its output claimed (the
+        lock: another writer is refused) here, before training. The child, which inherits the
+        lock, opens the file; an error of that (an I/O error) is raised by the next :meth:`step`.
     params : list of (W, b)
         The network's parameters in nnviz's layout (their shapes fix the steps' layout).
     record : callable, optional
@@ -119,8 +119,12 @@ class ForkedRecorder:
         try:
             self._worker = ForkedWorker((self.layout.size,), self._work, self._finish, slots=slots,
                                         dtype=np.float64, start=self._start, what="recorder", keep_on_sigint=True)
-        except ChildError as e:
-            raise _recorder_error(e) from None
+        except BaseException:
+            recorder.close()  # (never opened: lets its claim go)
+            raise
+        # the lock is the child's now: this process lets go of its copy of it without releasing it
+        # (a lock taken with flock holds while any copy of its descriptor is open)
+        recorder._claim.forget()
 
     # -- child ---------------------------------------------------------------
     def _start(self):

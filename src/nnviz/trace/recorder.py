@@ -45,7 +45,7 @@ from ..nn import LOSSES, MLP, get_loss
 from ..nn.conv import CNN
 from ..nn.threads import one_blas_thread
 from .schedule import ScheduleError, parse_schedule
-from .store import CHECKS, TraceWriter
+from .store import CHECKS, TraceWriter, claim_trace
 
 __all__ = ["Recorder", "RecorderError", "divergence_message"]
 
@@ -239,6 +239,8 @@ class Recorder:
             self._check_size(record, dataset)
         self.source, self._flush_every, self._progress, self._name = source, flush_every, progress, name
         self._writer = None
+        # the output is claimed now, opened or not: another run writing it is refused at once
+        self._claim = claim_trace(self.path)
         self._last_k = -1
         self._last_tensors = -1
         self._pending = None  # the last step, if its tensors are not yet written
@@ -267,7 +269,8 @@ class Recorder:
             {"name": ds.name, "task": ds.task, "encoding": ds.encoding,
              "class_names": ds.class_names, "image_shape": ds.image_shape},
             self.probe, flush_every=self._flush_every, source=self.source,
-            layers=json.dumps(self.model.spec()) if self.conv else None, tensor_shapes=self._shapes)
+            layers=json.dumps(self.model.spec()) if self.conv else None, tensor_shapes=self._shapes,
+            lock=self._claim)
         if self._progress and self.steps:
             from tqdm import tqdm
 
@@ -437,7 +440,10 @@ class Recorder:
         ``status`` defaults to "diverged" if a step's loss was not finite, else "complete".
         ``commit=False`` leaves the file as ``NAME.partial`` (:meth:`TraceWriter.close`).
         """
-        if self._writer is None or self._writer.closed:
+        if self._writer is None:  # never opened: only the claim to let go
+            self._claim.release()
+            return
+        if self._writer.closed:
             return
         if self._pending is not None and status in (None, "complete", "interrupted"):
             k, params, fp, passes, grads = self._pending

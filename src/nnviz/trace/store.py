@@ -51,7 +51,7 @@ import h5py
 import numpy as np
 
 __all__ = ["TraceWriter", "TraceError", "SCHEMA_VERSION", "FORMAT", "CHECKS", "open_h5", "partial_path",
-           "attrs_digest"]
+           "attrs_digest", "claim_trace"]
 
 log = logging.getLogger(__name__)
 
@@ -113,27 +113,18 @@ class TraceWriter:
         ``layers``; ``tensor_shapes`` then gives every tensor's name and shape per step.
     tensor_shapes : dict of str -> tuple, optional
         The per-step tensors to store, instead of the fully connected layout of ``sizes``.
+    lock : nnviz.safefile.OutputLock, optional
+        The output already claimed (:func:`claim_trace`); by default the writer claims it.
     """
 
     def __init__(self, path, config, sizes, activations, output_bias, data, data_attrs, probe_index,
-                 flush_every=100, flush_seconds=1.0, source="nnviz", layers=None, tensor_shapes=None):
+                 flush_every=100, flush_seconds=1.0, source="nnviz", layers=None, tensor_shapes=None, lock=None):
         self._layers, self._shapes = layers, tensor_shapes
-        from ..safefile import OutputLock, check_output
-
-        self.path = check_output(path, "trace")
+        self._lock = claim_trace(path) if lock is None else lock
+        self.path = self._lock.path
         self.partial = partial_path(self.path)
         self.flush_every, self.flush_seconds = int(flush_every), float(flush_seconds)
         self.closed = False
-        if self.path.exists() and not _is_trace(self.path):
-            raise OSError(f"refusing to replace {self.path}: it is not an nnviz trace (remove it or choose another name)")
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)  # e.g. frames/ for frames/x-{step}.png
-            check_output(self.partial, "trace")
-            self._lock = OutputLock(self.path).acquire()
-        except OSError as e:
-            if e.__class__.__name__ == "OutputError":
-                raise
-            raise OSError(f"cannot write trace {self.path}: {os.strerror(e.errno) if e.errno else e}") from None
         try:
             self.f = h5py.File(self.partial, "w", libver="latest", locking=False)
             self._create(config, sizes, activations, output_bias, data, data_attrs, probe_index, source)
@@ -369,6 +360,29 @@ def _dense_shapes(sizes, output_bias, n_probe) -> dict:
         shapes.update(z=(n_probe, sizes[l]), a=(n_probe, sizes[l]), delta=(n_probe, sizes[l]))
         out.update({f"{kind}{l}": shape for kind, shape in shapes.items()})
     return out
+
+
+def claim_trace(path):
+    """The checks before a trace is written to ``path``, and the lock on writing it.
+
+    Refuses (one line, :class:`~nnviz.safefile.OutputError` or OSError) an output that is not a
+    regular file, an existing file that is not a trace, and an output another run is writing;
+    returns the acquired :class:`~nnviz.safefile.OutputLock`, whose ``path`` is the file the
+    trace replaces. :class:`TraceWriter` claims its output so, unless given the lock.
+    """
+    from ..safefile import OutputLock, check_output
+
+    path = check_output(path, "trace")
+    if path.exists() and not _is_trace(path):
+        raise OSError(f"refusing to replace {path}: it is not an nnviz trace (remove it or choose another name)")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # e.g. frames/ for frames/x-{step}.png
+        check_output(partial_path(path), "trace")
+        return OutputLock(path).acquire()
+    except OSError as e:
+        if e.__class__.__name__ == "OutputError":
+            raise
+        raise OSError(f"cannot write trace {path}: {os.strerror(e.errno) if e.errno else e}") from None
 
 
 def partial_path(path) -> Path:
