@@ -22,4 +22,6 @@ def main():
     except SystemExit as e:  # click's way out, also on success
         if not e.code:
             startup.end()
+        else:
+            startup.end_failed(e.code)
         raise

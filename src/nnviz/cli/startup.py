@@ -19,7 +19,7 @@ are not nnviz's own work (``benchmarks/bench_process.py``):
   ``nnviz train digits`` page-faults 46,000 times instead of 141,000-176,000 (3 % faster).
 
 :func:`begin` is called once, first thing in :func:`nnviz.cli.main`; :func:`end` after a command
-that succeeded.
+that succeeded, :func:`end_failed` after one that failed.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ import sys
 
 from ..memory import keep_freed_memory
 
-__all__ = ["begin", "end"]
+__all__ = ["begin", "end", "end_failed"]
 
 #: The collector's first threshold in a command (Python's default is 700 allocations).
 GC_THRESHOLD0 = 50_000
@@ -61,6 +61,28 @@ def end() -> None:
     if h5py is not None and h5py.h5f.get_obj_count(types=h5py.h5f.OBJ_FILE):
         return
     gc.freeze()
+
+
+def end_failed(code) -> None:
+    """After a command that failed, with its one-line error printed: where HDF5 is loaded, leave
+    without the interpreter's clean-up. After a failed write (a full disk) HDF5 is left in an
+    error state, and the clean-up crashed in it in one run of eight (a segfault, exit -11 or 139,
+    after the error line: in the last collection, freeing h5py objects that retry the failed
+    write, or in HDF5's own shutdown). What needs doing at exit is done first: ``atexit``
+    handlers run, standard streams flushed; nnviz's own files are settled by then (a partial file
+    removed, the lock released, writers aborted)."""
+    if "h5py" not in sys.modules:
+        return
+    import atexit
+    import os
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code if isinstance(code, int) else 1)
 
 
 def _no_property_table(artist) -> str:

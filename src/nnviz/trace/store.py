@@ -40,6 +40,8 @@ file and raises one line.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -129,7 +131,7 @@ class TraceWriter:
             self.f = h5py.File(self.partial, "w", libver="latest", locking=False)
             self._create(config, sizes, activations, output_bias, data, data_attrs, probe_index, source)
         except BaseException as e:
-            self._abandon()
+            self._abandon(e if isinstance(e, _IO_ERRORS) else None)
             if isinstance(e, _IO_ERRORS):
                 raise self._io_error(e) from None
             raise
@@ -239,7 +241,7 @@ class TraceWriter:
         try:
             self._flush()
         except _IO_ERRORS as e:
-            self._abandon()
+            self._abandon(e)
             raise self._io_error(e) from None
 
     def _flush(self):
@@ -272,7 +274,7 @@ class TraceWriter:
         try:
             self._ds["check"][...] = np.asarray(values, dtype=float)
         except _IO_ERRORS as e:
-            self._abandon()
+            self._abandon(e)
             raise self._io_error(e) from None
 
     def close(self, status="complete", message="", commit=True):
@@ -297,20 +299,36 @@ class TraceWriter:
             if commit:
                 commit_file(self.partial, self.path)
         except _IO_ERRORS as e:
-            self._abandon()
+            self._abandon(e)
             raise self._io_error(e) from None
         self.closed = True
         self._lock.release()
 
-    def _abandon(self):
-        """After an I/O error: close what can be closed, remove the partial file, release the lock."""
+    def _abandon(self, error=None):
+        """After an I/O error (``error``): close what can be closed, remove the partial file,
+        release the lock.
+
+        h5py retries the failed write as each object of the file is freed, and prints the error
+        again each time, under "Exception ignored" or as a bare traceback: the objects are freed
+        here, with standard error muted, the ones the error's traceback holds too (their frames
+        cleared), so that none is left to print or to be freed at the interpreter's exit.
+        """
+        import traceback
+
         self.closed = True
-        _quiet_h5py_deallocs()  # h5py reports the same failed write again as each object is freed
-        self._ds = {}
-        try:
-            self.f.close()
-        except Exception:  # noqa: BLE001 - the file is being given up
-            pass
+        _quiet_h5py_deallocs()
+        with _stderr_muted():
+            if error is not None:
+                traceback.clear_frames(error.__traceback__)
+            self._ds = {}
+            f, self.f = getattr(self, "f", None), None
+            try:
+                if f is not None:
+                    f.close()
+            except Exception:  # noqa: BLE001 - the file is being given up
+                pass
+            del f
+            gc.collect()
         try:
             self.partial.unlink()
         except OSError:
@@ -330,6 +348,33 @@ class TraceWriter:
 
 #: What h5py raises when the file system fails a write (a full disk: RuntimeError from a flush).
 _IO_ERRORS = (OSError, RuntimeError)
+
+
+@contextlib.contextmanager
+def _stderr_muted():
+    """Standard error (the file descriptor: what C and Cython print too) sent to /dev/null."""
+    import sys
+
+    try:
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+    try:
+        saved = os.dup(2)
+    except OSError:  # no standard error to mute
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        try:
+            sys.stderr.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def _quiet_h5py_deallocs():
