@@ -263,3 +263,18 @@ def test_markers_and_lines_grow_with_the_frame(moons_trace, size):
     line_px = lay.views[0].contour.get_linewidth()[0] * px_per_pt
     assert marker_px >= 0.011 * size[1]  # about 6 px at 480, 12 px at 1080
     assert line_px >= 0.004 * size[1]  # about 2 px at 480, 4 px at 1080
+
+
+@pytest.mark.parametrize("size", [(640, 480), (1920, 1080)])
+def test_a_long_title_and_the_header_never_run_into_each_other(small_trace, size):
+    lay = build_layout([small_trace], size=size)
+    lay.title = "keras 64-100-50-10 digits, a long run name"
+    steps = [0, 40]
+    for step, _ in lay.frames(steps):
+        pass
+    r = lay.canvas.get_renderer()
+    title = next(t for t in lay.fig.texts if t.get_text() == lay.title).get_window_extent(r)
+    lay._header.set_text(lay.header(steps[-1]))
+    header = Text.get_window_extent(lay._header, r)
+    assert title.x1 < header.x0 or title.y0 > header.y1  # apart side by side, or the header below
+    assert header.y1 <= size[1] and header.x1 <= size[0]

@@ -99,15 +99,21 @@ class Layout:
         """The figure's dots per inch: :attr:`dpi` times :attr:`scale` (points grow with the frame)."""
         return self.dpi * self.scale
 
-    def _build(self, animated=True):
+    def _build(self, animated=True, header_sample=None):
         w, h = self.size
+        fs = 11
         with mpl.rc_context(rc_params(self.theme)):
             dpi = self.figure_dpi
             fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi, layout="constrained")
             canvas = FigureCanvasAgg(fig)
             # constrained layout places panels so that no label is clipped; the top strip is
-            # kept free for the title and the header line
+            # kept free for the title and the header line, or two lines where they would meet
+            # (a long run name beside a long header at 640x480)
+            two_lines = self._title_meets_header(canvas, fs, header_sample)
             band = (0.085 * (480 / h) ** 0.5) if (self.title or self.header) else 0.0
+            line = fs * 1.45 * dpi / 72 / h  # one line of the strip, as a fraction of the height
+            if two_lines:
+                band += line
             fig.get_layout_engine().set(rect=(0.0, 0.0, 1.0, 1.0 - band), w_pad=0.06, h_pad=0.06,
                                         wspace=0.04, hspace=0.05)
             gs = fig.add_gridspec(len(self.rows), 1, height_ratios=self.row_heights)
@@ -115,22 +121,35 @@ class Layout:
                 sub = gs[i].subgridspec(1, len(row), width_ratios=[v.width for v in row])
                 for j, view in enumerate(row):
                     view.setup(fig, sub[0, j])
-            fs = 11
             if self.title:
                 fig.text(0.015, 0.985, self.title, ha="left", va="top", fontsize=fs, weight="bold",
                          color=self.theme.text)
             self._header = None
             if self.header:
+                y = 0.985 - (line if two_lines else 0.0)
                 if animated:  # redrawn every frame: the fast path
-                    self._header = FastText(fig, 0.985, 0.985, "", fontsize=fs, color=self.theme.text,
+                    self._header = FastText(fig, 0.985, y, "", fontsize=fs, color=self.theme.text,
                                             ha="right", va="top")
                     self._header.set_animated(True)
                     fig.add_artist(self._header)
                 else:  # stills (SVG/PDF): real text
-                    self._header = fig.text(0.985, 0.985, "", ha="right", va="top", fontsize=fs,
+                    self._header = fig.text(0.985, y, "", ha="right", va="top", fontsize=fs,
                                             color=self.theme.text, family="DejaVu Sans Mono")
         self.fig, self.canvas = fig, canvas
         return fig
+
+    def _title_meets_header(self, canvas, fs, header_sample) -> bool:
+        """Whether the title and the header (as ``header_sample``, its widest text) would run
+        into each other on one line, in a frame of the lecture sizes (640x480 and larger)."""
+        if not (self.title and self.header and header_sample) or self.size[1] < 480:
+            return False  # (below 480 px high the panels have no line to spare: the strip stays one line)
+        from matplotlib.font_manager import FontProperties
+
+        r = canvas.get_renderer()
+        title = r.get_text_width_height_descent(self.title, FontProperties(size=fs, weight="bold"), False)[0]
+        header = r.get_text_width_height_descent(header_sample, FontProperties(size=fs, family="DejaVu Sans Mono"),
+                                                 False)[0]
+        return title + header + 0.05 * self.size[0] > self.size[0]  # margins 1.5 % each side, a 2 % gap
 
     def _update(self, step) -> list:
         changed = []
@@ -159,7 +178,7 @@ class Layout:
         for v in self.views:
             v.prepare(steps)
         with mpl.rc_context(rc_params(self.theme)):
-            self._build(animated=True)
+            self._build(animated=True, header_sample=self.header(steps[-1]) if self.header and steps else None)
             self.canvas.draw()
             background = self.canvas.copy_from_bbox(self.fig.bbox)
             renderer = self.canvas.get_renderer()
@@ -206,7 +225,7 @@ class Layout:
         for v in self.views:
             v.prepare([step])
         with mpl.rc_context(rc_params(self.theme)):
-            self._build(animated=False)
+            self._build(animated=False, header_sample=self.header(step) if self.header else None)
             for artist in self._update(step):
                 artist.set_animated(False)
             self.fig.savefig(path, dpi=self.figure_dpi, **kwargs)
